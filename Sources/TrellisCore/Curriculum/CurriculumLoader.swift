@@ -1,0 +1,230 @@
+import Foundation
+import Yams
+
+/// Reads a curriculum folder: `curriculum.yml`, `competencies.yml`, `modules/*.md` and `assets/`.
+///
+/// Loading never stops at the first problem: it returns whatever it could read together
+/// with every diagnostic, so `trellis check` can report them all in one run.
+public struct CurriculumLoader: Sendable {
+    public var directory: String
+    /// Editions whose HTML to render while loading; empty when only checking.
+    public var editions: Set<Edition>
+
+    public init(directory: String, editions: Set<Edition> = []) {
+        self.directory = directory
+        self.editions = editions
+    }
+
+    public func load() -> (Curriculum, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let manifestPath = join(directory, "curriculum.yml")
+        let frameworkPath = join(directory, "competencies.yml")
+
+        let manifest = readFile(manifestPath, what: "the curriculum's tracks", diagnostics: &diagnostics)
+            .map { CurriculumLoader.parseManifest($0, path: manifestPath, diagnostics: &diagnostics) }
+            ?? CurriculumManifest(title: "Untitled curriculum", tracks: [], schedule: [], path: manifestPath)
+        let framework = readFile(frameworkPath, what: "the competency framework", diagnostics: &diagnostics)
+            .map { CompetencyFrameworkParser.parse($0, path: frameworkPath, diagnostics: &diagnostics) }
+            ?? CompetencyFramework(title: "Competencies", scale: [], domains: [], samhsaCategories: [:], progression: nil, path: frameworkPath)
+
+        let modulesDirectory = join(directory, "modules")
+        let files = listFiles(modulesDirectory).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }
+        if files.isEmpty {
+            diagnostics.append(.error(at: SourceLocation(path: modulesDirectory, line: 1, column: 1),
+                                      "no modules found in \(modulesDirectory)",
+                                      remedy: "add modules as `modules/<id>.md`, e.g. with `trellis new module <id> --title \"…\"`"))
+        }
+        let editions = self.editions
+        let loaded = files.concurrentMap { file -> (Module?, [Diagnostic]) in
+            let path = join(modulesDirectory, file)
+            var fileDiagnostics: [Diagnostic] = []
+            guard let text = readFile(path, what: "a module", diagnostics: &fileDiagnostics) else { return (nil, fileDiagnostics) }
+            let module = ModuleParser.parse(text, path: path, fileName: file, editions: editions, diagnostics: &fileDiagnostics)
+            return (module, fileDiagnostics)
+        }
+        var modules: [Module] = []
+        for (module, moduleDiagnostics) in loaded {
+            if let module { modules.append(module) }
+            diagnostics += moduleDiagnostics
+        }
+        let assetsDirectory = join(directory, "assets")
+        let assets = listFilesRecursively(assetsDirectory).map { "assets/" + $0 }
+        let curriculum = Curriculum(directory: directory, manifest: manifest, framework: framework, modules: modules, assets: assets)
+        return (curriculum, diagnostics)
+    }
+
+    static func parseManifest(_ text: String, path: String, diagnostics: inout [Diagnostic]) -> CurriculumManifest {
+        var reader = YAMLReader(path: path)
+        defer { diagnostics += reader.diagnostics }
+        var manifest = CurriculumManifest(title: "Untitled curriculum", tracks: [], schedule: [], path: path)
+        guard let root = reader.parse(text), let mapping = reader.mapping(root, what: "curriculum.yml") else { return manifest }
+        reader.reportUnknownKeys(in: mapping, known: CurriculumManifest.fields, what: "curriculum.yml")
+        manifest.title = reader.string(mapping, "title", required: true, what: "curriculum.yml") ?? manifest.title
+        manifest.organization = reader.string(mapping, "organization", required: false, what: "curriculum.yml")
+        manifest.description = reader.string(mapping, "description", required: false, what: "curriculum.yml")
+
+        if let tracksNode = mapping["tracks"] {
+            if let sequence = tracksNode.sequence {
+                for trackNode in sequence {
+                    guard let track = reader.mapping(trackNode, what: "a track") else { continue }
+                    reader.reportUnknownKeys(in: track, known: ["id", "title", "modules"], what: "a track")
+                    let id = reader.string(track, "id", required: true, what: "a track") ?? ""
+                    let title = reader.string(track, "title", required: true, what: "track `\(id)`") ?? id
+                    let entries = reader.stringList(track, "modules", required: true, what: "track `\(id)`") ?? []
+                    manifest.tracks.append(.init(id: id, title: title, moduleIDs: entries.map(\.0),
+                                                 location: reader.location(of: trackNode), moduleLocations: entries.map(\.1)))
+                }
+            } else {
+                reader.error(tracksNode, "`tracks` must be a list of tracks", remedy: "write each track as `- id: …` with `title:` and `modules:`")
+            }
+        } else {
+            reader.error(root, "missing required field `tracks` in curriculum.yml", remedy: "add `tracks:` with at least one track listing module ids in order")
+        }
+
+        if let scheduleNode = mapping["schedule"] {
+            for entryNode in scheduleNode.sequence ?? [] {
+                guard let entry = reader.mapping(entryNode, what: "a schedule entry") else { continue }
+                reader.reportUnknownKeys(in: entry, known: ["day", "focus", "tracks"], what: "a schedule entry")
+                let day = reader.string(entry, "day", required: true, what: "a schedule entry") ?? ""
+                let focus = reader.string(entry, "focus", required: true, what: "schedule entry `\(day)`") ?? ""
+                let tracks = reader.stringList(entry, "tracks", required: false, what: "schedule entry `\(day)`") ?? []
+                manifest.schedule.append(.init(day: day, focus: focus, trackIDs: tracks.map(\.0), location: reader.location(of: entryNode)))
+            }
+            if scheduleNode.sequence == nil {
+                reader.error(scheduleNode, "`schedule` must be a list", remedy: "write each entry as `- day: …` with `focus:` and `tracks:`")
+            }
+        }
+        return manifest
+    }
+}
+
+/// Parses one module file: front matter, then the Markdown body.
+enum ModuleParser {
+    static func parse(_ text: String, path: String, fileName: String, editions: Set<Edition>,
+                      diagnostics: inout [Diagnostic]) -> Module? {
+        let fileID = String(fileName.dropLast(3))
+        guard let split = FrontMatter.split(text) else {
+            diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1),
+                                      "module has no front matter",
+                                      remedy: "start the file with a `---` line, the module's fields (id, title, summary, duration, competencies, prerequisites, objectives), and another `---` line"))
+            return nil
+        }
+        var reader = YAMLReader(path: path, lineOffset: 1)
+        defer { diagnostics += reader.diagnostics }
+        let body = ModuleBodyCompiler.compile(markdown: split.body, firstLine: split.bodyFirstLine, editions: editions)
+        guard let root = reader.parse(split.yaml), let fields = reader.mapping(root, what: "the front matter") else {
+            // Keep the module under its file name so its broken YAML is the only error reported,
+            // not also every track entry and link that refers to it.
+            return Module(id: fileID, title: fileID, summary: "", duration: 0, competencies: [], prerequisites: [],
+                          objectives: [], materials: [], path: path, body: body, locations: [:],
+                          hasReadableFrontMatter: false)
+        }
+        reader.reportUnknownKeys(in: fields, known: Module.fields, what: "the front matter")
+        let what = "the front matter"
+
+        var locations: [String: SourceLocation] = [:]
+        for (key, value) in fields {
+            if let name = key.string { locations[name] = reader.location(of: value) }
+        }
+        let id = reader.string(fields, "id", required: true, what: what) ?? fileID
+        if fields["id"] != nil, id != fileID {
+            reader.error(fields["id"], "module id `\(id)` does not match its file name `\(fileName)`",
+                         remedy: "rename the file to `\(id).md` or change the id to `\(fileID)`")
+        }
+        if !Identifier.isValid(id) {
+            reader.error(fields["id"], "module id `\(id)` is not a valid id",
+                         remedy: "use lowercase letters, digits and single hyphens, e.g. `child-welfare`")
+        }
+        func list(_ key: String, required: Bool) -> [String] {
+            let items = reader.stringList(fields, key, required: required, what: what) ?? []
+            for (index, item) in items.enumerated() { locations["\(key)[\(index)]"] = item.1 }
+            return items.map(\.0)
+        }
+        let objectives = list("objectives", required: true)
+        if fields["objectives"] != nil, objectives.isEmpty {
+            reader.error(fields["objectives"], "`objectives` is empty",
+                         remedy: "list what a trainee will be able to do, each starting with an observable verb (Describe, Demonstrate, Plan…)")
+        }
+        return Module(
+            id: id,
+            title: reader.string(fields, "title", required: true, what: what) ?? id,
+            summary: reader.string(fields, "summary", required: true, what: what) ?? "",
+            duration: reader.integer(fields, "duration", required: true, what: what, range: 1...1440) ?? 0,
+            competencies: list("competencies", required: true),
+            prerequisites: list("prerequisites", required: false),
+            objectives: objectives,
+            audience: reader.string(fields, "audience", required: false, what: what),
+            version: reader.string(fields, "version", required: false, what: what),
+            updated: reader.date(fields, "updated", what: what),
+            reviewBy: reader.date(fields, "review_by", what: what),
+            materials: list("materials", required: false),
+            path: path,
+            body: body,
+            locations: locations)
+    }
+}
+
+/// YAML front matter between `---` lines at the top of a Markdown file.
+enum FrontMatter {
+    /// Returns the YAML text, the body, and the file line the body starts on; nil when the
+    /// file does not start with front matter. Line endings are normalized to `\n`.
+    static func split(_ text: String) -> (yaml: String, body: String, bodyFirstLine: Int)? {
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        guard text.hasPrefix("---\n") || text == "---" else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let close = lines.indices.dropFirst().first(where: {
+            let line = lines[$0].trimmingWhitespace
+            return line == "---" || line == "..."
+        }) else { return nil }
+        let yaml = lines[1..<close].joined(separator: "\n")
+        let body = lines[(close + 1)...].joined(separator: "\n")
+        return (yaml, body, close + 2)
+    }
+}
+
+/// Ids appear in file names and URLs, so they are kept to a safe, readable alphabet.
+public enum Identifier {
+    public static func isValid(_ id: String) -> Bool {
+        guard !id.isEmpty, !id.hasPrefix("-"), !id.hasSuffix("-"), !id.contains("--") else { return false }
+        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+func join(_ directory: String, _ name: String) -> String {
+    directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}
+
+func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "cannot read \(path)",
+                                  remedy: "create the file (it holds \(what)) or pass the right folder with --curriculum"))
+        return nil
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "\(path) is not valid UTF-8 text",
+                                  remedy: "save the file as UTF-8 in your editor"))
+        return nil
+    }
+    return text
+}
+
+func listFiles(_ directory: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+}
+
+/// Regular files below `directory`, as sorted relative paths; hidden files are skipped.
+func listFilesRecursively(_ directory: String) -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+    var files: [String] = []
+    while let relative = enumerator.nextObject() as? String {
+        let name = (relative as NSString).lastPathComponent
+        if name.hasPrefix(".") {
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { enumerator.skipDescendants() }
+            continue
+        }
+        if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(relative) }
+    }
+    return files.sorted()
+}

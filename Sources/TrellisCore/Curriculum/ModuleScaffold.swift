@@ -1,0 +1,159 @@
+import Foundation
+import Yams
+
+/// `trellis new module`: writes a module skeleton that shows every front-matter field and
+/// callout kind, and appends the module to a track in `curriculum.yml`.
+///
+/// The track list is edited as text (one line inserted) rather than re-serialized, so the
+/// trainer's comments and formatting in `curriculum.yml` survive.
+public struct ModuleScaffold: Sendable {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var directory: String
+    public var id: String
+    public var title: String
+    public var trackID: String?
+    public var today: CalendarDate
+
+    public init(directory: String, id: String, title: String, trackID: String?, today: CalendarDate) {
+        self.directory = directory
+        self.id = id
+        self.title = title
+        self.trackID = trackID
+        self.today = today
+    }
+
+    public func write() throws -> (modulePath: String, manifestPath: String, trackID: String) {
+        let modulePath = join(join(directory, "modules"), id + ".md")
+        let manifestPath = join(directory, "curriculum.yml")
+        guard !FileManager.default.fileExists(atPath: modulePath) else {
+            throw Failure(description: "\(modulePath) already exists; choose another id or edit that file")
+        }
+        guard let manifestText = try? String(contentsOfFile: manifestPath, encoding: .utf8) else {
+            throw Failure(description: "cannot read \(manifestPath); pass the curriculum folder with --curriculum")
+        }
+        let (updatedManifest, chosenTrack) = try addToTrack(manifestText)
+        try FileManager.default.createDirectory(atPath: join(directory, "modules"), withIntermediateDirectories: true)
+        do {
+            try Data(skeleton().utf8).write(to: URL(fileURLWithPath: modulePath), options: .withoutOverwriting)
+            try Data(updatedManifest.utf8).write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
+        } catch {
+            throw Failure(description: "cannot write the new module: \(error.localizedDescription)")
+        }
+        return (modulePath, manifestPath, chosenTrack)
+    }
+
+    func addToTrack(_ text: String) throws -> (String, String) {
+        guard let root = try? Yams.compose(yaml: text), let tracks = root.mapping?["tracks"]?.sequence, !tracks.isEmpty else {
+            throw Failure(description: "curriculum.yml has no `tracks:` list to add the module to; run `trellis check` for details")
+        }
+        let track: Node
+        if let trackID {
+            guard let found = tracks.first(where: { $0.mapping?["id"]?.string == trackID }) else {
+                let known = tracks.compactMap { $0.mapping?["id"]?.string }.joined(separator: ", ")
+                throw Failure(description: "there is no track `\(trackID)`; tracks are: \(known)")
+            }
+            track = found
+        } else {
+            track = tracks[tracks.count - 1]
+        }
+        let chosen = track.mapping?["id"]?.string ?? ""
+        // Only a block list (`- id` lines) can take one more line; a flow list (`[a, b]`) sits on the key's line.
+        guard let (key, modules) = track.mapping?.first(where: { $0.key.string == "modules" }),
+              let keyLine = key.mark?.line, let last = modules.sequence?.last, let mark = last.mark, mark.line > keyLine else {
+            throw Failure(description: "track `\(chosen)` lists its modules in a form Trellis cannot extend; add `- \(id)` to it by hand")
+        }
+        var lines = text.components(separatedBy: "\n")
+        let lastLine = lines[mark.line - 1]
+        let indent = String(lastLine.prefix { $0 == " " || $0 == "-" }.prefix { $0 == " " })
+        lines.insert(indent + "- " + id, at: mark.line)
+        return (lines.joined(separator: "\n"), chosen)
+    }
+
+    func skeleton() -> String {
+        let quotedTitle = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return """
+        ---
+        id: \(id)
+        title: \(quotedTitle)
+        summary: One or two sentences on what this module covers, shown on the overview page.
+        duration: 90            # classroom minutes
+        competencies: []        # ids from competencies.yml, e.g. [role-clarity]
+        prerequisites: []       # module ids, e.g. [peer-role]
+        objectives:             # what a trainee will be able to do; start each with an observable verb
+          - Describe …
+          - Demonstrate …
+        audience: Parent peer specialists in training
+        version: "0.1"
+        updated: \(today)
+        review_by: \(CalendarDate(year: today.year + 1, month: today.month, day: min(today.day, 28))!)   # keep only if the content reflects changing policy
+        materials:
+          - Flip chart and markers
+        ---
+
+        ## Why this matters
+
+        Explain in plain words why this topic matters to parents and to peer specialists.
+
+        ## A first section
+
+        Teach one idea at a time. Link to a heading of this module as
+        [a first section](#a-first-section), and to another module by its file name,
+        such as `engage.md`, so the link also works in an editor.
+
+        <!-- Callout kinds: SCENARIO, REFLECT, DISCUSS, KEY-POINTS, TRAINER-NOTE, NOTE, TIP,
+             IMPORTANT, WARNING, CAUTION. TRAINER-NOTE text never appears in the trainee edition. -->
+
+        > [!SCENARIO] A short title for the role-play
+        > Describe a realistic situation and give the trainee a clear task.
+
+        > [!TRAINER-NOTE]
+        > Timing, how to run the scenario, what good answers include, what to watch for,
+        > and debrief questions. Trainees never see this.
+
+        > [!REFLECT]
+        > A question trainees answer privately.
+
+        > [!DISCUSS]
+        > A question for the group.
+
+        > [!NOTE]
+        > Extra information.
+
+        > [!TIP]
+        > A practical suggestion.
+
+        > [!IMPORTANT]
+        > Something trainees must not miss.
+
+        > [!WARNING]
+        > A risk to watch for.
+
+        > [!CAUTION]
+        > Something that could cause harm if done wrong.
+
+        > [!KEY-POINTS]
+        > - The main ideas of the module, in a few bullets.
+
+        ## Knowledge check
+
+        1. A question about the module.
+
+        > [!TRAINER-NOTE]
+        > Answers to the knowledge check.
+
+        ## Observation checklist
+
+        - [ ] An observable behaviour the coach looks for during the role-play.
+
+        The coach rates the practice on the framework's scale.
+
+        ## References
+
+        1. Author, A. (Year). *Title*. Publisher. https://doi.org/…
+
+        """
+    }
+}

@@ -1,0 +1,184 @@
+import Yams
+
+/// Reads typed fields out of YAML while remembering where each one was written.
+///
+/// Decoding with `Codable` stops at the first problem and loses positions; trainers need
+/// every problem at once, each pointing at its own line and column.
+struct YAMLReader {
+    let path: String
+    /// Lines of the file before the YAML text starts (front matter starts on line 2).
+    let lineOffset: Int
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(path: String, lineOffset: Int = 0) {
+        self.path = path
+        self.lineOffset = lineOffset
+    }
+
+    /// Parses `text`; malformed YAML becomes one error at the position libyaml reports.
+    mutating func parse(_ text: String) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            diagnostics.append(YAMLReader.diagnostic(for: error, path: path, lineOffset: lineOffset))
+            return nil
+        } catch {
+            diagnostics.append(.error(at: SourceLocation(path: path, line: lineOffset + 1, column: 1),
+                                      "could not read YAML: \(error)", remedy: "fix the YAML syntax"))
+            return nil
+        }
+    }
+
+    static func diagnostic(for error: YamlError, path: String, lineOffset: Int) -> Diagnostic {
+        let remedy = "fix the YAML syntax here (check indentation, a missing colon, or quote text that contains ': ' or starts with a special character)"
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "malformed YAML: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line + lineOffset))" }
+            return .error(at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column),
+                          message, remedy: remedy)
+        default:
+            return .error(at: SourceLocation(path: path, line: lineOffset + 1, column: 1),
+                          "malformed YAML: \(error)", remedy: remedy)
+        }
+    }
+
+    func location(of node: Node?) -> SourceLocation {
+        guard let mark = node?.mark else { return SourceLocation(path: path, line: lineOffset + 1, column: 1) }
+        return SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column)
+    }
+
+    mutating func error(_ node: Node?, _ message: String, remedy: String) {
+        diagnostics.append(.error(at: location(of: node), message, remedy: remedy))
+    }
+
+    mutating func warning(_ node: Node?, _ message: String, remedy: String) {
+        diagnostics.append(.warning(at: location(of: node), message, remedy: remedy))
+    }
+
+    mutating func mapping(_ node: Node?, what: String) -> Node.Mapping? {
+        guard let node else {
+            error(nil, "\(what) is empty", remedy: "write \(what) as a YAML mapping of `key: value` lines")
+            return nil
+        }
+        guard let mapping = node.mapping else {
+            error(node, "\(what) must be a mapping of `key: value` lines", remedy: "write \(what) as `key: value` lines")
+            return nil
+        }
+        return mapping
+    }
+
+    /// Warns about keys that are not part of the format (usually a typo of a real one).
+    mutating func reportUnknownKeys(in mapping: Node.Mapping, known: [String], what: String) {
+        for (key, _) in mapping {
+            guard let name = key.string, !known.contains(name) else { continue }
+            let suggestion = known.min { editDistance($0, name) < editDistance($1, name) }
+            let hint = suggestion.map { editDistance($0, name) <= 3 ? "did you mean `\($0)`? " : "" } ?? ""
+            warning(key, "unknown field `\(name)` in \(what)",
+                    remedy: "\(hint)known fields are: \(known.joined(separator: ", "))")
+        }
+    }
+
+    mutating func string(_ mapping: Node.Mapping, _ key: String, required: Bool, what: String) -> String? {
+        guard let node = mapping[key] else {
+            if required {
+                error(Node.mapping(mapping), "missing required field `\(key)` in \(what)",
+                      remedy: "add a line `\(key): …`")
+            }
+            return nil
+        }
+        guard node.scalar != nil, let text = node.string else {
+            error(node, "field `\(key)` must be text", remedy: "write `\(key):` followed by text on the same line")
+            return nil
+        }
+        let trimmed = text.trimmingWhitespace
+        if trimmed.isEmpty {
+            error(node, "field `\(key)` is empty", remedy: "give `\(key)` a value")
+            return nil
+        }
+        return trimmed
+    }
+
+    mutating func integer(_ mapping: Node.Mapping, _ key: String, required: Bool, what: String, range: ClosedRange<Int>) -> Int? {
+        guard let node = mapping[key] else {
+            if required {
+                error(Node.mapping(mapping), "missing required field `\(key)` in \(what)", remedy: "add a line `\(key): <number>`")
+            }
+            return nil
+        }
+        guard let value = node.int else {
+            error(node, "field `\(key)` must be a whole number, not `\(node.string ?? "a list or mapping")`",
+                  remedy: "write a number such as `\(key): \(range.lowerBound == 0 ? 90 : range.lowerBound)`")
+            return nil
+        }
+        guard range.contains(value) else {
+            error(node, "field `\(key)` is \(value), outside \(range.lowerBound)…\(range.upperBound)",
+                  remedy: "use a value between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func date(_ mapping: Node.Mapping, _ key: String, what: String) -> CalendarDate? {
+        guard let node = mapping[key] else { return nil }
+        guard let text = node.string, let date = CalendarDate(text.trimmingWhitespace) else {
+            error(node, "field `\(key)` must be a date written YYYY-MM-DD, not `\(node.string ?? "a list or mapping")`",
+                  remedy: "write for example `\(key): 2027-06-30`")
+            return nil
+        }
+        return date
+    }
+
+    /// A list of text items; a single text value is not accepted, so `competencies: engage`
+    /// (a common slip) is reported rather than silently read as one item.
+    mutating func stringList(_ mapping: Node.Mapping, _ key: String, required: Bool, what: String) -> [(String, SourceLocation)]? {
+        guard let node = mapping[key] else {
+            if required {
+                error(Node.mapping(mapping), "missing required field `\(key)` in \(what)",
+                      remedy: "add `\(key):` followed by a list (`- item` lines, or `[a, b]`)")
+            }
+            return nil
+        }
+        if node.null != nil { return [] }
+        guard let sequence = node.sequence else {
+            error(node, "field `\(key)` must be a list", remedy: "write `\(key): [\(node.string ?? "item")]` or one `- item` per line")
+            return nil
+        }
+        var items: [(String, SourceLocation)] = []
+        for item in sequence {
+            guard item.scalar != nil, let text = item.string?.trimmingWhitespace, !text.isEmpty else {
+                error(item, "each item of `\(key)` must be non-empty text", remedy: "write each item as text on its own `- ` line")
+                continue
+            }
+            items.append((text, location(of: item)))
+        }
+        return items
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions on short identifiers.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Where a link or image in a module points, resolved against the curriculum's layout.
+///
+/// Trainers write links relative to the module file (`engage.md#opening`,
+/// `../assets/map.png`) so they work in an editor and on a code host; the site keeps the
+/// same folder shape (`modules/`, `assets/`), so only `.md` → `.html` needs rewriting.
+public enum LinkTarget: Equatable, Sendable {
+    /// Has a scheme (`https:`, `mailto:`) or is protocol-relative: left alone.
+    case external
+    /// `#section` within the same module.
+    case sameModule(fragment: String)
+    /// Another module's file, e.g. `engage.md#opening`.
+    case module(id: String, fragment: String?)
+    /// A file under `assets/`; the path is relative to the curriculum folder.
+    case asset(path: String)
+    /// A file in the curriculum folder that the site does not publish (not a module, not under `assets/`).
+    case unpublished(path: String)
+    /// Leaves the curriculum folder, or is an absolute path (which breaks when opened from disk).
+    case outsideCurriculum
+
+    /// Resolves a URL written in a file in `modules/`.
+    public static func resolve(_ url: String) -> LinkTarget {
+        if url.isEmpty || hasScheme(url) || url.hasPrefix("//") { return .external }
+        if url.hasPrefix("#") { return .sameModule(fragment: String(url.dropFirst())) }
+        if url.hasPrefix("/") { return .outsideCurriculum }
+
+        var pathPart = Substring(url)
+        var fragment: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            fragment = String(pathPart[pathPart.index(after: hash)...])
+            pathPart = pathPart[..<hash]
+        }
+        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
+
+        var components = ["modules"]
+        for component in pathPart.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..":
+                if components.isEmpty { return .outsideCurriculum }
+                components.removeLast()
+            default:
+                components.append(String(component).removingPercentEncoding ?? String(component))
+            }
+        }
+        if components.count == 2, components[0] == "modules", components[1].hasSuffix(".md") {
+            return .module(id: String(components[1].dropLast(3)), fragment: fragment)
+        }
+        let path = components.joined(separator: "/")
+        if components.count >= 2, components[0] == "assets" { return .asset(path: path) }
+        if components.isEmpty { return .outsideCurriculum }
+        return .unpublished(path: path)
+    }
+
+    /// The URL to write into a module page (which lives in the site's `modules/` folder).
+    public static func siteURL(forSourceURL url: String) -> String {
+        guard case .module(let id, let fragment) = resolve(url) else { return url }
+        return id + ".html" + (fragment.map { "#" + $0 } ?? "")
+    }
+
+    private static func hasScheme(_ url: String) -> Bool {
+        guard let first = url.unicodeScalars.first, first.properties.isAlphabetic else { return false }
+        for scalar in url.unicodeScalars {
+            switch scalar {
+            case ":": return true
+            case "/", "?", "#": return false
+            default:
+                let isSchemeCharacter = scalar.isASCII &&
+                    (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar))
+                if !isSchemeCharacter { return false }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,187 @@
+import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A Markdown document parsed by cmark-gfm, with the GFM extensions Trellis supports.
+///
+/// The document owns its parser and syntax tree; it is used by one thread at a time.
+/// Raw HTML is never enabled (`CMARK_OPT_UNSAFE` is off), so `<script>` and other
+/// markup written in a module is dropped, and cmark's safe mode blanks
+/// `javascript:`/`vbscript:`/`file:` URLs.
+final class MarkdownDocument {
+    static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+    static let options: Int32 = CMARK_OPT_FOOTNOTES
+
+    private let parser: OpaquePointer
+    let root: OpaquePointer
+
+    /// cmark-gfm's extension registry is process-wide and its registration is not
+    /// thread-safe, so it happens exactly once (Swift runs `static let` initializers once).
+    private static let registration: Void = {
+        cmark_gfm_core_extensions_ensure_registered()
+    }()
+
+    /// cmark-gfm's inline parser adds and removes extension characters in a global table
+    /// (`SPECIAL_CHARS`) at the start and end of every `cmark_parser_finish`
+    /// (github/cmark-gfm#176). Two documents finishing at once could make one miss
+    /// strikethrough or autolinks, so inline parsing is serialized; block parsing,
+    /// tree rewriting and HTML rendering still run in parallel.
+    private static let inlineParsingLock = NSLock()
+
+    init(markdown: String) {
+        _ = MarkdownDocument.registration
+        guard let parser = cmark_parser_new(MarkdownDocument.options) else {
+            fatalError("cmark_parser_new failed: out of memory")
+        }
+        for name in MarkdownDocument.extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        MarkdownDocument.inlineParsingLock.lock()
+        let root = cmark_parser_finish(parser)
+        MarkdownDocument.inlineParsingLock.unlock()
+        guard let root else { fatalError("cmark_parser_finish failed: out of memory") }
+        self.parser = parser
+        self.root = root
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// Renders the (possibly rewritten) tree as HTML.
+    func renderHTML() -> String {
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        guard let html = cmark_render_html(root, MarkdownDocument.options, extensions) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+
+    /// Every node in document order (parents before children).
+    ///
+    /// Collected up front so that callers may rewrite the tree afterwards:
+    /// cmark's iterator must not outlive changes to the tree it walks.
+    func allNodes() -> [MarkdownNode] {
+        var nodes: [MarkdownNode] = []
+        guard let iterator = cmark_iter_new(root) else { return nodes }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) {
+                nodes.append(MarkdownNode(node))
+            }
+        }
+        return nodes
+    }
+}
+
+/// A borrowed handle on a node of a `MarkdownDocument`'s tree; valid while the document lives.
+struct MarkdownNode: Hashable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    var type: cmark_node_type { cmark_node_get_type(pointer) }
+    var typeName: String { String(cString: cmark_node_get_type_string(pointer)) }
+    var isBlockQuote: Bool { type == CMARK_NODE_BLOCK_QUOTE }
+    var isHeading: Bool { type == CMARK_NODE_HEADING }
+    var isLink: Bool { type == CMARK_NODE_LINK }
+    var isImage: Bool { type == CMARK_NODE_IMAGE }
+    var isText: Bool { type == CMARK_NODE_TEXT }
+    var isParagraph: Bool { type == CMARK_NODE_PARAGRAPH }
+    var isLineBreak: Bool { type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK }
+    var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+
+    var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
+    var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map(MarkdownNode.init) }
+    var next: MarkdownNode? { cmark_node_next(pointer).map(MarkdownNode.init) }
+
+    var children: [MarkdownNode] {
+        var result: [MarkdownNode] = []
+        var child = firstChild
+        while let node = child {
+            result.append(node)
+            child = node.next
+        }
+        return result
+    }
+
+    var literal: String? {
+        get { cmark_node_get_literal(pointer).map { String(cString: $0) } }
+        nonmutating set { _ = cmark_node_set_literal(pointer, newValue) }
+    }
+
+    var url: String {
+        get { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
+        nonmutating set { _ = cmark_node_set_url(pointer, newValue) }
+    }
+
+    /// Start line and column as cmark reports them. Inline nodes such as autolinks
+    /// report line 0, so the nearest ancestor with a real position stands in.
+    var position: (line: Int, column: Int) {
+        var node: MarkdownNode? = self
+        while let current = node {
+            let line = Int(cmark_node_get_start_line(current.pointer))
+            if line > 0 { return (line, max(1, Int(cmark_node_get_start_column(current.pointer)))) }
+            node = current.parent
+        }
+        return (1, 1)
+    }
+
+    /// The plain text of this node and its descendants (text and code spans), as used for slugs and titles.
+    var plainText: String {
+        var text = ""
+        func collect(_ node: MarkdownNode) {
+            switch node.type {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += node.literal ?? ""
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+            default: break
+            }
+            for child in node.children { collect(child) }
+        }
+        collect(self)
+        return text
+    }
+
+    func unlinkAndFree() {
+        cmark_node_unlink(pointer)
+        cmark_node_free(pointer)
+    }
+
+    func unlink() { cmark_node_unlink(pointer) }
+
+    /// Creates a node that the HTML renderer writes as `enter`, its children, then `exit`, verbatim.
+    /// This is how Trellis adds heading anchors and callout asides without enabling raw HTML.
+    static func customBlock(enter: String, exit: String) -> MarkdownNode {
+        guard let node = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { fatalError("cmark_node_new failed: out of memory") }
+        cmark_node_set_on_enter(node, enter)
+        cmark_node_set_on_exit(node, exit)
+        return MarkdownNode(node)
+    }
+
+    func insertBefore(_ sibling: MarkdownNode) { cmark_node_insert_before(pointer, sibling.pointer) }
+    func append(_ child: MarkdownNode) { cmark_node_append_child(pointer, child.pointer) }
+
+    /// Moves this node's children, from `start` on, to the end of `destination`.
+    func moveChildren(to destination: MarkdownNode, from start: MarkdownNode? = nil) {
+        var child = start ?? firstChild
+        while let node = child {
+            child = node.next
+            node.unlink()
+            destination.append(node)
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import CCmarkGFM
+import Foundation
+
+/// What the compiler learns from a module's Markdown body, and the body's HTML per edition.
+public struct ModuleBody: Sendable {
+    public struct Heading: Sendable, Hashable {
+        public var level: Int
+        public var text: String
+        public var slug: String
+        public var line: Int
+        public var column: Int
+        /// The callout the heading sits in, if any (such headings stay out of the table of contents).
+        public var callout: CalloutKind?
+    }
+
+    public struct Link: Sendable, Hashable {
+        public var url: String
+        public var isImage: Bool
+        /// For images, the alternative text (empty when missing).
+        public var text: String
+        public var line: Int
+        public var column: Int
+        public var inTrainerNote: Bool
+    }
+
+    public struct Callout: Sendable, Hashable {
+        /// The kind as written (`SCENARIO`), so unknown kinds can be reported.
+        public var marker: String
+        public var kind: CalloutKind?
+        public var title: String
+        public var line: Int
+        public var column: Int
+    }
+
+    public var headings: [Heading] = []
+    public var links: [Link] = []
+    public var callouts: [Callout] = []
+    public var html: [Edition: String] = [:]
+
+    public var anchors: Set<String> { Set(headings.map(\.slug)) }
+}
+
+/// Turns a module's Markdown body into `ModuleBody`: walks cmark-gfm's syntax tree to find
+/// headings, links and callouts, rewrites the tree (heading anchors, callout asides, module
+/// links to pages), then renders each requested edition.
+enum ModuleBodyCompiler {
+    /// - Parameters:
+    ///   - firstLine: the file line the body starts on, so positions point into the file.
+    ///   - editions: editions to render; empty for checking only.
+    static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>) -> ModuleBody {
+        let document = MarkdownDocument(markdown: markdown)
+        let nodes = document.allNodes()
+        var body = ModuleBody()
+        let lineShift = firstLine - 1
+
+        // Callouts first: every later node needs to know which callout it sits in.
+        var calloutOfNode: [MarkdownNode: CalloutKind] = [:]
+        var callouts: [(node: MarkdownNode, marker: CalloutMarker)] = []
+        var slugger = HeadingSlugger()
+        var headings: [(node: MarkdownNode, slug: String)] = []
+
+        for node in nodes {
+            var enclosing = node.parent.flatMap { calloutOfNode[$0] }
+            if node.isBlockQuote, let marker = CalloutMarker(blockQuote: node) {
+                let position = node.position
+                body.callouts.append(.init(marker: marker.kindText, kind: marker.kind, title: marker.title,
+                                           line: position.line + lineShift, column: position.column))
+                if let kind = marker.kind {
+                    callouts.append((node, marker))
+                    // A trainer note anywhere inside makes everything below it trainer-only.
+                    enclosing = enclosing == .trainerNote ? .trainerNote : kind
+                }
+            }
+            if let enclosing { calloutOfNode[node] = enclosing }
+
+            if node.isHeading {
+                let text = node.plainText
+                let slug = slugger.slug(for: text)
+                let position = node.position
+                body.headings.append(.init(level: node.headingLevel, text: text, slug: slug,
+                                           line: position.line + lineShift, column: position.column,
+                                           callout: enclosing))
+                headings.append((node, slug))
+            } else if node.isLink || node.isImage {
+                let position = node.position
+                body.links.append(.init(url: node.url, isImage: node.isImage, text: node.plainText,
+                                        line: position.line + lineShift, column: position.column,
+                                        inTrainerNote: isInTrainerNote(node, calloutOfNode)))
+            }
+        }
+        guard !editions.isEmpty else { return body }
+
+        for node in nodes where node.isLink || node.isImage {
+            node.url = LinkTarget.siteURL(forSourceURL: node.url)
+        }
+        for (node, slug) in headings {
+            let level = node.headingLevel
+            let replacement = MarkdownNode.customBlock(enter: "<h\(level) id=\"\(HTMLText.escape(slug))\">",
+                                                       exit: "</h\(level)>")
+            node.insertBefore(replacement)
+            node.moveChildren(to: replacement)
+            node.unlinkAndFree()
+        }
+        var trainerNotes: [MarkdownNode] = []
+        for (index, callout) in callouts.enumerated() {
+            let aside = callout.marker.replace(callout.node, labelID: "callout-\(index + 1)")
+            if callout.marker.kind == .trainerNote { trainerNotes.append(aside) }
+        }
+
+        if editions.contains(.trainer) {
+            body.html[.trainer] = document.renderHTML()
+        }
+        if editions.contains(.trainee) {
+            for note in trainerNotes where note.parent != nil && !isNested(note, in: trainerNotes) {
+                note.unlinkAndFree()
+            }
+            body.html[.trainee] = document.renderHTML()
+        }
+        return body
+    }
+
+    private static func isInTrainerNote(_ node: MarkdownNode, _ calloutOfNode: [MarkdownNode: CalloutKind]) -> Bool {
+        var current: MarkdownNode? = node
+        while let candidate = current {
+            if calloutOfNode[candidate] == .trainerNote { return true }
+            current = candidate.parent
+        }
+        return false
+    }
+
+    /// A trainer note inside another one is freed with its parent.
+    private static func isNested(_ note: MarkdownNode, in notes: [MarkdownNode]) -> Bool {
+        var current = note.parent
+        while let ancestor = current {
+            if notes.contains(ancestor) { return true }
+            current = ancestor.parent
+        }
+        return false
+    }
+}
+
+/// The `[!KIND] Optional title` marker at the start of a blockquote, found in cmark's tree.
+///
+/// cmark splits `[!SCENARIO]` into several text nodes (`[` and `!` open links and images),
+/// so the marker is read across the first line's text nodes rather than from one literal.
+struct CalloutMarker {
+    var kindText: String
+    var kind: CalloutKind?
+    var title: String
+    private var markerNodes: [MarkdownNode]
+    private var titleNodes: [MarkdownNode]
+    private var paragraph: MarkdownNode
+
+    init?(blockQuote: MarkdownNode) {
+        guard let paragraph = blockQuote.firstChild, paragraph.isParagraph else { return nil }
+        var accumulated = ""
+        var markerNodes: [MarkdownNode] = []
+        var remainder: String?
+        var child = paragraph.firstChild
+        while let node = child, node.isText {
+            accumulated += node.literal ?? ""
+            markerNodes.append(node)
+            child = node.next
+            if let close = accumulated.firstIndex(of: "]") {
+                remainder = String(accumulated[accumulated.index(after: close)...])
+                accumulated = String(accumulated[...close])
+                break
+            }
+            guard accumulated.isEmpty || accumulated.hasPrefix("[") else { return nil }
+        }
+        guard let remainder, accumulated.hasPrefix("[!"), accumulated.count > 3 else { return nil }
+        let kindText = String(accumulated.dropFirst(2).dropLast()).uppercased()
+        guard kindText.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+
+        self.kindText = kindText
+        self.kind = CalloutKind(rawValue: kindText)
+        self.paragraph = paragraph
+        // The last marker node may carry the start of the title: keep that part as the title.
+        let titleStart = remainder.drop { $0 == " " || $0 == "\t" }
+        var titleNodes: [MarkdownNode] = []
+        if !titleStart.isEmpty, let last = markerNodes.popLast() {
+            last.literal = String(titleStart)
+            titleNodes.append(last)
+        }
+        while let node = child, !node.isLineBreak {
+            titleNodes.append(node)
+            child = node.next
+        }
+        self.markerNodes = markerNodes
+        self.titleNodes = titleNodes
+        self.title = titleNodes.map(\.plainText).joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Replaces the blockquote with an `<aside>` labelled by the callout's kind and title;
+    /// returns the new node.
+    func replace(_ blockQuote: MarkdownNode, labelID: String) -> MarkdownNode {
+        guard let kind else { return blockQuote }
+        let aside = MarkdownNode.customBlock(
+            enter: "<aside class=\"callout \(kind.cssClass)\" aria-labelledby=\"\(labelID)\">",
+            exit: "</aside>")
+        var labelOpen = "<p class=\"callout-label\" id=\"\(labelID)\"><span class=\"callout-kind\">\(kind.label)</span>"
+        var labelClose = "</p>"
+        if !titleNodes.isEmpty {
+            labelOpen += "<span class=\"callout-sep\">: </span><span class=\"callout-title\">"
+            labelClose = "</span>" + labelClose
+        }
+        let label = MarkdownNode.customBlock(enter: labelOpen, exit: labelClose)
+        aside.append(label)
+        for node in markerNodes { node.unlinkAndFree() }
+        for node in titleNodes {
+            node.unlink()
+            label.append(node)
+        }
+        // Drop the line break that ended the marker line, and the paragraph if nothing is left.
+        if let first = paragraph.firstChild, first.isLineBreak { first.unlinkAndFree() }
+        if paragraph.firstChild == nil { paragraph.unlinkAndFree() }
+        blockQuote.insertBefore(aside)
+        blockQuote.moveChildren(to: aside)
+        blockQuote.unlinkAndFree()
+        return aside
+    }
+}

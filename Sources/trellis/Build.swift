@@ -1,0 +1,50 @@
+import ArgumentParser
+import TrellisCore
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile the curriculum into a static site.",
+        discussion: """
+        Checks the curriculum first and writes nothing if it has errors. Each edition is \
+        written to <output>/<edition>/ and replaces the previous one only when complete.
+        The trainee edition contains no trainer notes; the trainer edition adds them and a \
+        facilitator overview.
+
+        Examples:
+          trellis build
+          trellis build --edition trainee --output /srv/www/training
+        """
+    )
+
+    @OptionGroup var options: CurriculumOptions
+
+    @Option(name: .long, help: "Where to write the site; each edition goes in a subfolder.")
+    var output: String = "_site"
+
+    @Option(name: .long, help: "Build only this edition: trainee or trainer (default: both).")
+    var edition: Edition?
+
+    @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum).")
+    var theme: String?
+
+    func run() throws {
+        let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
+                                    outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
+                                    today: try options.todayDate())
+        do {
+            let report = try compiler.build()
+            Terminal.report(report.warnings)
+            print(report.summary(output: output))
+        } catch let list as DiagnosticList {
+            Terminal.report(list.diagnostics)
+            let errors = list.diagnostics.errors.count
+            Terminal.error("Build stopped: \(errors) error\(errors == 1 ? "" : "s"); nothing was written.")
+            throw ExitCode(1)
+        } catch let failure as AtomicDirectory.WriteError {
+            Terminal.error("error: \(failure) — the previous site was left as it was.")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Edition: ExpressibleByArgument {}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create new curriculum content from a template.",
+        subcommands: [NewModule.self]
+    )
+}
+
+struct NewModule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "module",
+        abstract: "Write a module skeleton with every field and callout kind, and add it to a track.",
+        discussion: """
+        Example:
+          trellis new module family-meetings --title "Family meetings" --track core-elements
+        """
+    )
+
+    @OptionGroup var options: CurriculumOptions
+
+    @Argument(help: "The module id: lowercase letters, digits and hyphens; also its file name.")
+    var id: String
+
+    @Option(name: .long, help: "The module's title.")
+    var title: String
+
+    @Option(name: .long, help: "The track to append it to (default: the last track).")
+    var track: String?
+
+    func validate() throws {
+        guard Identifier.isValid(id) else {
+            throw ValidationError("'\(id)' is not a valid module id: use lowercase letters, digits and single hyphens, e.g. family-meetings")
+        }
+    }
+
+    func run() throws {
+        do {
+            let result = try ModuleScaffold(directory: options.curriculum, id: id, title: title, trackID: track,
+                                            today: try options.todayDate()).write()
+            print("Created \(result.modulePath) and added it to track `\(result.trackID)` in \(result.manifestPath).")
+            print("Next: edit the file, then run `trellis check`.")
+        } catch let failure as ModuleScaffold.Failure {
+            Terminal.error("error: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}

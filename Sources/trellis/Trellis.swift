@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+
+@main
+struct Trellis: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trellis",
+        abstract: "Compile, check and preview a training curriculum for peer specialists.",
+        discussion: """
+        Trainers write modules as Markdown in Curriculum/modules/; `trellis build` turns them \
+        into a static site (a trainee and a trainer edition) that opens from disk or any web server.
+
+        Examples:
+          trellis check                       # report every problem as path:line:column
+          trellis build                       # write _site/trainee and _site/trainer
+          trellis new module family-meetings --title "Family meetings" --track core-elements
+
+        Exit codes: 0 success; 1 the curriculum has errors, or the output could not be written; \
+        2 the command line is wrong.
+        """,
+        version: TrellisVersion.current,
+        subcommands: [Build.self, Check.self, New.self]
+    )
+
+    /// ArgumentParser exits with 64 on usage errors; Trellis documents 2, as most Unix tools do.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code.rawValue == ExitCode.validationFailure.rawValue {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options shared by the commands that read a curriculum.
+struct CurriculumOptions: ParsableArguments {
+    @Option(name: .long, help: "The curriculum folder (with curriculum.yml, competencies.yml, modules/).")
+    var curriculum: String = "Curriculum"
+
+    @Option(name: .long, help: ArgumentHelp("Treat this date (YYYY-MM-DD) as today when checking review dates.", visibility: .hidden))
+    var today: String?
+
+    func todayDate() throws -> CalendarDate {
+        if let today {
+            guard let date = CalendarDate(today) else { throw ValidationError("--today must be a date written YYYY-MM-DD") }
+            return date
+        }
+        let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// The theme lives beside the curriculum (`Site/` next to `Curriculum/`).
+    var defaultTheme: String {
+        URL(fileURLWithPath: curriculum).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("Site").path
+    }
+}
+
+enum Terminal {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics.sortedByLocation() { error(diagnostic.description) }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import TrellisCore
+
+/// Golden files pin the exact HTML of each Markdown feature, per edition.
+/// Regenerate after an intended change with `TRELLIS_UPDATE_GOLDEN=1 swift test`, then review the diff.
+@Suite struct MarkdownRenderingTests {
+    static let inputs = ["callouts", "tables", "tasklists", "footnotes", "extensions", "links", "hostile", "trainer-notes"]
+
+    @Test(arguments: inputs)
+    func matchesGoldenFile(name: String) throws {
+        let markdown = try String(contentsOfFile: "\(Fixtures.markdown)/\(name).md", encoding: .utf8)
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: Set(Edition.allCases))
+        for edition in Edition.allCases {
+            let goldenPath = "\(Fixtures.golden)/\(name).\(edition.rawValue).html"
+            let rendered = body.html[edition] ?? ""
+            if ProcessInfo.processInfo.environment["TRELLIS_UPDATE_GOLDEN"] == "1" {
+                try Data(rendered.utf8).write(to: URL(fileURLWithPath: goldenPath))
+            }
+            let expected = try String(contentsOfFile: goldenPath, encoding: .utf8)
+            #expect(rendered == expected, "\(name) (\(edition.rawValue)) differs from \(goldenPath)")
+        }
+    }
+
+    @Test func everyCalloutKindBecomesALabelledAside() {
+        let markdown = CalloutKind.allCases.map { "> [!\($0.rawValue)]\n> Text for \($0.rawValue).\n" }.joined(separator: "\n")
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: [.trainer])
+        let html = body.html[.trainer] ?? ""
+        for (index, kind) in CalloutKind.allCases.enumerated() {
+            #expect(html.contains("<aside class=\"callout \(kind.cssClass)\" aria-labelledby=\"callout-\(index + 1)\">"))
+            #expect(html.contains("<span class=\"callout-kind\">\(kind.label)</span>"))
+            #expect(!html.contains("[!\(kind.rawValue)]"), "the marker must not show as text")
+        }
+        #expect(body.callouts.map(\.kind) == CalloutKind.allCases.map { Optional($0) })
+    }
+
+    @Test func trainerNotesAreAbsentFromTheTraineeEdition() throws {
+        let markdown = try String(contentsOfFile: "\(Fixtures.markdown)/trainer-notes.md", encoding: .utf8)
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: Set(Edition.allCases))
+        let trainee = try #require(body.html[.trainee])
+        let trainer = try #require(body.html[.trainer])
+        for secret in ["SECRET-ONE", "SECRET-NESTED", "SECRET-HEADING", "SECRET-INSIDE-SCENARIO"] {
+            #expect(!trainee.contains(secret))
+            #expect(trainer.contains(secret))
+        }
+        #expect(trainee.contains("Visible scenario."))
+        #expect(!trainee.contains("Trainer note"))
+    }
+
+    @Test func hostileHTMLNeverSurvives() throws {
+        let markdown = try String(contentsOfFile: "\(Fixtures.markdown)/hostile.md", encoding: .utf8)
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: Set(Edition.allCases))
+        for html in body.html.values {
+            let lowered = html.lowercased()
+            for forbidden in ["<script", "<iframe", "<style", "onerror", "onclick", "javascript:", "vbscript:", "<img src=\"x\""] {
+                #expect(!lowered.contains(forbidden), "found \(forbidden)")
+            }
+        }
+    }
+
+    @Test func moduleLinksAreRewrittenToPages() {
+        let body = ModuleBodyCompiler.compile(markdown: "[a](engage.md#opening) [b](./plan.md) [c](../modules/explore.md) [d](https://x.org/y.md)",
+                                              editions: [.trainee])
+        let html = body.html[.trainee] ?? ""
+        #expect(html.contains("href=\"engage.html#opening\""))
+        #expect(html.contains("href=\"plan.html\""))
+        #expect(html.contains("href=\"explore.html\""))
+        #expect(html.contains("href=\"https://x.org/y.md\""))
+    }
+
+    @Test func positionsPointIntoTheFile() {
+        let body = ModuleBodyCompiler.compile(markdown: "Intro\n\n## Next\n\nSee www.example.org and [x](y.md).\n", firstLine: 10, editions: [])
+        #expect(body.headings.first?.line == 12)
+        // The autolink reports line 0 in cmark; the enclosing paragraph's line stands in.
+        #expect(body.links.map(\.line) == [14, 14])
+        #expect(body.html.isEmpty, "checking only renders nothing")
+    }
+
+    @Test func headingsInCalloutsAreMarked() {
+        let body = ModuleBodyCompiler.compile(markdown: "## Top\n\n> [!SCENARIO]\n> ### Inside\n", editions: [])
+        #expect(body.headings.map(\.callout) == [nil, .scenario])
+    }
+}
+
+@Suite struct HeadingSluggerTests {
+    @Test(arguments: [
+        ("Opening the conversation", "opening-the-conversation"),
+        ("What's next?", "whats-next"),
+        ("Engage & explore", "engage--explore"),
+        ("Plan: day-to-day logistics", "plan-day-to-day-logistics"),
+        ("Día 1 — Überblick", "día-1--überblick"),
+        ("snake_case stays", "snake_case-stays"),
+        ("`code` in headings", "code-in-headings"),
+    ])
+    func slugsMatchGitHub(text: String, slug: String) {
+        #expect(HeadingSlugger.slugify(text) == slug)
+    }
+
+    @Test func repeatsGetNumberedSuffixes() {
+        var slugger = HeadingSlugger()
+        #expect(["Intro", "Intro", "Intro"].map { slugger.slug(for: $0) } == ["intro", "intro-1", "intro-2"])
+        var other = HeadingSlugger()
+        #expect(["Intro-1", "Intro", "Intro"].map { other.slug(for: $0) } == ["intro-1", "intro", "intro-2"])
+    }
+}
+
+@Suite struct LinkTargetTests {
+    @Test func resolvesLinksWrittenInModules() {
+        #expect(LinkTarget.resolve("engage.md#opening") == .module(id: "engage", fragment: "opening"))
+        #expect(LinkTarget.resolve("./engage.md") == .module(id: "engage", fragment: nil))
+        #expect(LinkTarget.resolve("../modules/plan.md") == .module(id: "plan", fragment: nil))
+        #expect(LinkTarget.resolve("#local") == .sameModule(fragment: "local"))
+        #expect(LinkTarget.resolve("../assets/My%20Map.png") == .asset(path: "assets/My Map.png"))
+        #expect(LinkTarget.resolve("../curriculum.yml") == .unpublished(path: "curriculum.yml"))
+        #expect(LinkTarget.resolve("../../secret.txt") == .outsideCurriculum)
+        #expect(LinkTarget.resolve("/etc/passwd") == .outsideCurriculum)
+        #expect(LinkTarget.resolve("https://example.org/a.md") == .external)
+        #expect(LinkTarget.resolve("mailto:someone@example.org") == .external)
+        #expect(LinkTarget.resolve("//cdn.example.org/x.js") == .external)
+    }
+}
