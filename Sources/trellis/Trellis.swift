@@ -12,8 +12,9 @@ struct Trellis: ParsableCommand {
         into a static site (a trainee and a trainer edition) that opens from disk or any web server.
 
         Examples:
-          trellis check                       # report every problem as path:line:column
-          trellis build                       # write _site/trainee and _site/trainer
+          trellis check
+          trellis build
+          trellis build --edition trainee --output /srv/www/training
           trellis new module family-meetings --title "Family meetings" --track core-elements
 
         Exit codes: 0 success; 1 the curriculum has errors, or the output could not be written; \
