@@ -8,6 +8,8 @@ public struct Curriculum: Sendable {
     public var modules: [Module]
     /// Files under `assets/`, relative to the curriculum folder (`assets/map.png`), sorted.
     public var assets: [String]
+    /// Credential renewal rules from `credentials.yml` (optional file).
+    public var credentials: [CredentialRule] = []
 
     public func module(_ id: String) -> Module? { moduleIndex[id].map { modules[$0] } }
 

@@ -49,7 +49,12 @@ public struct CurriculumLoader: Sendable {
         }
         let assetsDirectory = join(directory, "assets")
         let assets = listFilesRecursively(assetsDirectory).map { "assets/" + $0 }
-        let curriculum = Curriculum(directory: directory, manifest: manifest, framework: framework, modules: modules, assets: assets)
+        var curriculum = Curriculum(directory: directory, manifest: manifest, framework: framework, modules: modules, assets: assets)
+        let credentialsPath = join(directory, "credentials.yml")
+        if FileManager.default.fileExists(atPath: credentialsPath),
+           let text = readFile(credentialsPath, what: "credential renewal rules", diagnostics: &diagnostics) {
+            curriculum.credentials = CredentialRulesParser.parse(text, path: credentialsPath, diagnostics: &diagnostics)
+        }
         return (curriculum, diagnostics)
     }
 

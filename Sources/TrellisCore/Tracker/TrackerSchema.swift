@@ -1,0 +1,108 @@
+import GRDB
+
+/// The database schema, as migrations from day one: a database made by an older Trellis is
+/// brought up to date when opened, never rebuilt.
+enum TrackerSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: trainees and append-only evidence") { db in
+            try db.execute(sql: """
+                CREATE TABLE trainee (
+                  no INTEGER PRIMARY KEY,
+                  id TEXT NOT NULL UNIQUE,
+                  name TEXT NOT NULL,
+                  email TEXT,
+                  cohort TEXT,
+                  site TEXT,
+                  supervisor TEXT,
+                  start_day INTEGER NOT NULL,
+                  status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'completed', 'withdrawn')),
+                  credential TEXT,
+                  created_at TEXT NOT NULL,
+                  created_by TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  updated_by TEXT NOT NULL
+                );
+                -- Every edit of a trainee's details: which field, from what, to what, when, by whom.
+                CREATE TABLE trainee_history (
+                  no INTEGER PRIMARY KEY,
+                  trainee_no INTEGER NOT NULL REFERENCES trainee(no),
+                  field TEXT NOT NULL,
+                  old_value TEXT,
+                  new_value TEXT,
+                  changed_at TEXT NOT NULL,
+                  changed_by TEXT NOT NULL
+                );
+                -- Modules and competencies that evidence refers to, interned as small integers.
+                CREATE TABLE subject (
+                  no INTEGER PRIMARY KEY,
+                  kind TEXT NOT NULL CHECK (kind IN ('module', 'competency')),
+                  id TEXT NOT NULL,
+                  UNIQUE (kind, id)
+                );
+                CREATE TABLE level (
+                  no INTEGER PRIMARY KEY,
+                  id TEXT NOT NULL UNIQUE
+                );
+                CREATE TABLE evidence (
+                  no INTEGER PRIMARY KEY,
+                  id TEXT NOT NULL UNIQUE,
+                  trainee_no INTEGER NOT NULL REFERENCES trainee(no),
+                  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 7),
+                  subject_no INTEGER REFERENCES subject(no),
+                  occurred_day INTEGER NOT NULL,
+                  score REAL,
+                  level_no INTEGER REFERENCES level(no),
+                  observer TEXT,
+                  minutes INTEGER,
+                  next_step TEXT,
+                  hours REAL,
+                  topic TEXT,
+                  provider TEXT,
+                  category TEXT,
+                  course TEXT,
+                  voids_no INTEGER UNIQUE REFERENCES evidence(no),
+                  reason TEXT,
+                  note TEXT,
+                  recorded_at TEXT NOT NULL,
+                  recorded_by TEXT NOT NULL,
+                  import_key TEXT UNIQUE,
+                  CHECK ((kind = 7) = (voids_no IS NOT NULL))
+                );
+                CREATE INDEX evidence_by_trainee ON evidence (trainee_no, occurred_day);
+                CREATE TABLE evidence_competency (
+                  evidence_no INTEGER NOT NULL REFERENCES evidence(no),
+                  subject_no INTEGER NOT NULL REFERENCES subject(no),
+                  PRIMARY KEY (evidence_no, subject_no)
+                ) WITHOUT ROWID;
+
+                -- Evidence is append-only: corrections are void records, never edits.
+                CREATE TRIGGER evidence_is_append_only_update BEFORE UPDATE ON evidence
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+                CREATE TRIGGER evidence_is_append_only_delete BEFORE DELETE ON evidence
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+                CREATE TRIGGER evidence_competency_is_append_only_update BEFORE UPDATE ON evidence_competency
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                CREATE TRIGGER evidence_competency_is_append_only_delete BEFORE DELETE ON evidence_competency
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                CREATE TRIGGER a_void_is_never_voided BEFORE INSERT ON evidence
+                WHEN NEW.voids_no IS NOT NULL AND (SELECT kind FROM evidence WHERE no = NEW.voids_no) = 7
+                BEGIN SELECT RAISE(ABORT, 'a void cannot be voided'); END;
+
+                -- For people reading the database directly.
+                CREATE VIEW evidence_readable AS
+                SELECT e.id, t.id AS trainee,
+                       CASE e.kind WHEN 0 THEN 'module-completed' WHEN 1 THEN 'knowledge-check'
+                         WHEN 2 THEN 'observed-practice' WHEN 3 THEN 'coaching-session' WHEN 4 THEN 'supervisor-signoff'
+                         WHEN 5 THEN 'reflection' WHEN 6 THEN 'continuing-education' ELSE 'void' END AS kind,
+                       s.kind || ':' || s.id AS about, date(e.occurred_day * 86400, 'unixepoch') AS occurred_on,
+                       e.score, l.id AS level, e.observer, e.minutes, e.hours, e.topic, e.provider, e.category,
+                       v.id AS voids, e.reason, e.note, e.recorded_at, e.recorded_by
+                FROM evidence e JOIN trainee t ON t.no = e.trainee_no
+                LEFT JOIN subject s ON s.no = e.subject_no LEFT JOIN level l ON l.no = e.level_no
+                LEFT JOIN evidence v ON v.no = e.voids_no;
+                """)
+        }
+        return migrator
+    }
+}
