@@ -43,6 +43,8 @@ public struct CompetencyFramework: Sendable {
         /// Months without continuing education or coaching on a competency before its level lapses; 0 = never.
         public var lapseAfterMonths: Int
         public var rules: [LevelRule]
+        /// The level every competency must reach (and hold) for the program to be complete.
+        public var completionLevel: String?
     }
 
     public var title: String

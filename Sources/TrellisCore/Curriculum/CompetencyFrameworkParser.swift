@@ -96,7 +96,12 @@ enum CompetencyFrameworkParser {
 
     private static func parseProgression(_ node: Node, framework: CompetencyFramework, reader: inout YAMLReader) -> CompetencyFramework.Progression? {
         guard let mapping = reader.mapping(node, what: "`progression`") else { return nil }
-        reader.reportUnknownKeys(in: mapping, known: ["lapse_after_months", "levels"], what: "`progression`")
+        reader.reportUnknownKeys(in: mapping, known: ["lapse_after_months", "completion_level", "levels"], what: "`progression`")
+        let completion = reader.string(mapping, "completion_level", required: false, what: "`progression`")
+        if let completion, framework.levelIndex(completion) == nil {
+            reader.error(mapping["completion_level"], "`completion_level` names unknown level `\(completion)`",
+                         remedy: "use a level id from `scale`: \(framework.scale.map(\.id).joined(separator: ", "))")
+        }
         let lapse = reader.integer(mapping, "lapse_after_months", required: false, what: "`progression`", range: 0...600) ?? 0
         var rules: [CompetencyFramework.LevelRule] = []
         let known = ["modules", "knowledge_check_min_score", "observed_practice", "supervisor_signoff", "coaching_sessions"]
@@ -134,6 +139,10 @@ enum CompetencyFrameworkParser {
             rules.append(rule)
         }
         rules.sort { (framework.levelIndex($0.levelID) ?? .max) < (framework.levelIndex($1.levelID) ?? .max) }
-        return .init(lapseAfterMonths: lapse, rules: rules)
+        for level in framework.scale where !rules.contains(where: { $0.levelID == level.id }) {
+            reader.warning(mapping["levels"], "level `\(level.id)` has no progression rule, so no trainee can reach it",
+                           remedy: "add a rule for `\(level.id)` under `progression.levels`")
+        }
+        return .init(lapseAfterMonths: lapse, rules: rules, completionLevel: completion)
     }
 }

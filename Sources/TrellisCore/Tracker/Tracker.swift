@@ -55,7 +55,7 @@ public struct Tracker: Sendable {
             var history: [(String, String?, String?)] = []
             for (field, value) in changes {
                 let old = TraineeRows.value(of: field, in: trainee)
-                try TraineeRows.set(field, to: value, in: &trainee)
+                try trainee.set(field, to: value)
                 if let credential = trainee.credential, field == "credential" { try checkCredential(credential) }
                 history.append((field, old, TraineeRows.value(of: field, in: trainee)))
             }

@@ -19,6 +19,13 @@ public struct TrackerError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
+    /// `file:line: message — remedy`, as editors and the curriculum checker print locations.
+    public func located(in file: String) -> String {
+        var copy = self
+        copy.line = nil
+        return line.map { "\(file):\($0): \(copy)" } ?? "\(file): \(copy)"
+    }
+
     public static func field(_ name: String, _ value: String, _ problem: String, remedy: String? = nil) -> TrackerError {
         TrackerError("\(name) `\(value)` \(problem)", remedy: remedy)
     }

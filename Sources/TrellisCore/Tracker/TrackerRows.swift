@@ -53,39 +53,6 @@ enum TraineeRows {
         default: nil
         }
     }
-
-    /// Sets a field from text, checking it; nil or empty clears an optional field.
-    static func set(_ field: String, to value: String?, in trainee: inout Trainee) throws {
-        let text = value?.trimmingWhitespace
-        let cleared = text?.isEmpty ?? true ? nil : text
-        switch field {
-        case "name":
-            guard let cleared else { throw TrackerError.field("name", "", "is empty", remedy: "give the trainee's name") }
-            trainee.name = cleared
-        case "email":
-            if let cleared, !cleared.contains("@") {
-                throw TrackerError.field("email", cleared, "is not an email address", remedy: "write it as name@example.org, or leave it empty")
-            }
-            trainee.email = cleared
-        case "cohort": trainee.cohort = cleared
-        case "site": trainee.site = cleared
-        case "supervisor": trainee.supervisor = cleared
-        case "start_date":
-            guard let cleared, let date = CalendarDate(cleared) else {
-                throw TrackerError.field("start_date", text ?? "", "is not a date", remedy: "write it as YYYY-MM-DD")
-            }
-            trainee.startDate = date
-        case "status":
-            guard let cleared, let status = Trainee.Status(rawValue: cleared) else {
-                throw TrackerError.field("status", text ?? "", "is not a status",
-                                         remedy: "use one of \(Trainee.Status.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            trainee.status = status
-        case "credential": trainee.credential = cleared
-        default:
-            throw TrackerError.field("field", field, "cannot be edited", remedy: "editable fields: \(Trainee.editableFields.joined(separator: ", "))")
-        }
-    }
 }
 
 /// Reading full evidence records (for transcripts, explanations and exports).
@@ -124,3 +91,4 @@ enum EvidenceRows {
         }
     }
 }
+

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+
+struct TrackerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracker",
+        abstract: "Create, back up and verify the tracker database.",
+        subcommands: [TrackerInit.self, TrackerBackup.self, TrackerVerify.self]
+    )
+}
+
+struct TrackerInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the tracker database (readable by you only).",
+        discussion: """
+        The default location is outside any repository: $TRELLIS_DB, else \
+        ~/.local/share/trellis/tracker.sqlite. Trellis refuses to create it inside a git work \
+        tree unless git ignores the path, so trainee data is never committed by accident.
+
+        Examples:
+          trellis tracker init
+          trellis tracker init --db /secure/program/tracker.sqlite
+        """
+    )
+
+    @Option(name: .long, help: "Where to create the database.")
+    var db: String?
+
+    func run() throws {
+        let path = db ?? TrackerDatabase.defaultPath()
+        _ = try TrackerFailure.wrap { try TrackerDatabase.create(at: path) }
+        print("Created the tracker database at \(path) (readable by you only).")
+        if db == nil, ProcessInfo.processInfo.environment[TrackerDatabase.environmentVariable] == nil {
+            print("Commands use it by default; set $\(TrackerDatabase.environmentVariable) or pass --db to use another.")
+        }
+    }
+}
+
+struct TrackerBackup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database with SQLite's online backup (safe while others write).",
+        discussion: "Example:\n  trellis tracker backup /secure/backups/tracker-2026-11-23.sqlite"
+    )
+
+    @OptionGroup var options: TrackerOptions
+    @Argument(help: "The new backup file.") var path: String
+
+    func run() throws {
+        let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: options.databasePath) }
+        try TrackerFailure.wrap { try database.backup(to: path) }
+        print("Backed up \(database.path) to \(path) (readable by you only).")
+    }
+}
+
+struct TrackerVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the database's integrity and find evidence the curriculum no longer knows.",
+        discussion: "Exit status 1 when a problem is found.\n\nExample:\n  trellis tracker verify"
+    )
+
+    @OptionGroup var options: TrackerOptions
+
+    func run() throws {
+        let tracker = try options.tracker()
+        let findings = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).verify() }
+        for finding in findings { print(finding) }
+        if findings.isEmpty {
+            print("The database is intact and all evidence refers to modules, competencies and levels in \(options.curriculum).")
+        } else {
+            throw ExitCode(1)
+        }
+    }
+}
