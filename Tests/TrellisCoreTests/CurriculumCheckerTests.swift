@@ -150,9 +150,9 @@ import Testing
             .replacingOccurrences(of: "      - id: goal-setting", with: "      - id: listening-well")
         try framework.write(toFile: path, atomically: true, encoding: .utf8)
         let found = diagnostics(for: curriculum).map { $0.description.replacingOccurrences(of: curriculum + "/", with: "") }
-        #expect(found.contains { $0.hasPrefix("competencies.yml:20:26: error: `observed_practice` names unknown level `expert`") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("competencies.yml:39:18: error: SAMHSA category 13 does not exist") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("competencies.yml:36:13: error: duplicate competency id `listening-well`") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("competencies.yml:21:26: error: `observed_practice` names unknown level `expert`") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("competencies.yml:42:18: error: SAMHSA category 13 does not exist") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("competencies.yml:39:13: error: duplicate competency id `listening-well`") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("modules/planning.md:6:16: error: unknown competency `goal-setting`") }, "\(found)")
     }
 

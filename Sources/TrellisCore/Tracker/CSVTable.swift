@@ -53,6 +53,8 @@ public struct CSVTable: Sendable {
                         } else {
                             inQuotes = false
                         }
+                    } else if byte == cr, index + 1 < bytes.count, bytes[index + 1] == lf {
+                        // A CRLF line break inside a quoted cell is kept as a plain line break.
                     } else {
                         if byte == lf { line += 1 }
                         field.append(byte)

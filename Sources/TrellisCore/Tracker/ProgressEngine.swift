@@ -245,7 +245,8 @@ public struct ProgressEngine: Sendable {
         if rule.coachingSessions > 0 {
             let sessions = evidence.coaching.sorted { $0.day < $1.day }
             let needed = rule.coachingSessions
-            let text = sessions.count >= needed ? "\(needed) coaching sessions on it" : "\(needed) coaching sessions on it (\(needed - sessions.count) more)"
+            let noun = needed == 1 ? "coaching session" : "coaching sessions"
+            let text = sessions.count >= needed ? "\(needed) \(noun) on it" : "\(needed) \(noun) on it (\(needed - sessions.count) more)"
             add(text, sessions.count >= needed ? (sessions[needed - 1].day, sessions.prefix(needed).map(\.reference)) : nil)
         }
         return result

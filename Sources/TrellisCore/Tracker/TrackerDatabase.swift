@@ -86,6 +86,11 @@ public final class TrackerDatabase: Sendable {
         }
     }
 
+    /// Caps the database's size, as a full disk would (for tests of what a full disk leaves behind).
+    func limitPageCount(_ pages: Int) throws {
+        try queue.inDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+    }
+
     func read<T>(_ work: (Database) throws -> T) throws -> T {
         try queue.read(work)
     }

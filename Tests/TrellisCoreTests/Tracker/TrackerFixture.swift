@@ -1,0 +1,71 @@
+import Foundation
+@testable import TrellisCore
+
+/// A fresh tracker database on the fixture curriculum, with two trainees.
+struct TrackerFixture {
+    let scratch: ScratchDirectory
+    let tracker: Tracker
+    var databasePath: String { tracker.database.path }
+
+    init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) throws {
+        scratch = try ScratchDirectory()
+        let (curriculum, diagnostics) = CurriculumLoader(directory: Fixtures.valid).load()
+        precondition(!diagnostics.hasErrors, "fixture curriculum must be valid: \(diagnostics)")
+        let database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
+        tracker = Tracker(database: database, curriculum: curriculum, today: today, actor: "tester")
+        if addTrainees {
+            try tracker.addTrainee(Trainee(id: "dana", name: "Dana Rivera", email: "dana@example.org", cohort: "fall", site: "North",
+                                           supervisor: "Sam Lee", startDate: CalendarDate("2025-01-01")!, credential: "yearly-10"))
+            try tracker.addTrainee(Trainee(id: "lee", name: "Lee Kim", cohort: "fall", site: "South", startDate: CalendarDate("2025-01-01")!))
+        }
+    }
+
+    @discardableResult
+    func record(_ trainee: String = "dana", _ kind: String, _ about: String? = nil, date: String, score: String? = nil,
+                level: String? = nil, observer: String? = nil, minutes: String? = nil, competencies: String? = nil,
+                hours: String? = nil, topic: String? = nil, category: String? = nil, course: String? = nil) throws -> EvidenceRecord {
+        try tracker.record(EvidenceInput(trainee: trainee, kind: kind, about: about, date: date, score: score, level: level,
+                                         observer: observer, minutes: minutes, competencies: competencies, hours: hours,
+                                         topic: topic, category: category, course: course))
+    }
+
+    /// Everything `listening-well` needs for Competent, on the given dates.
+    func recordCompetentListening(on date: String = "2025-06-01") throws {
+        try record("dana", "module-completed", "welcome", date: date)
+        try record("dana", "module-completed", "listening", date: date)
+        try record("dana", "knowledge-check", "listening", date: date, score: "80")
+        try record("dana", "observed-practice", "competency:listening-well", date: date, level: "competent", observer: "Ana")
+        try record("dana", "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam Lee")
+        try record("dana", "coaching-session", date: date, observer: "Ana", minutes: "30", competencies: "listening-well")
+    }
+
+    func progress(_ trainee: String = "dana", _ competency: String) throws -> ProgressEngine.CompetencyProgress {
+        try tracker.transcript(trainee).entries.first { $0.competency.id == competency }!.progress
+    }
+
+    func count(_ sql: String) throws -> Int {
+        try tracker.database.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+}
+
+/// Runs the built `trellis` executable (from this package's build folder).
+func runTrellis(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String, signal: Bool) {
+    let candidates = [".build/debug/trellis", ".build/x86_64-unknown-linux-gnu/debug/trellis", ".build/aarch64-unknown-linux-gnu/debug/trellis"]
+    guard let binary = candidates.map({ Fixtures.packageRoot + "/" + $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw TrackerError("the trellis executable is not built", remedy: "run `swift build` before `swift test`")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self),
+            process.terminationReason == .uncaughtSignal)
+}

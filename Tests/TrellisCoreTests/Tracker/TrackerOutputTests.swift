@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import TrellisCore
+
+@Suite(.serialized) struct TrackerOutputTests {
+    /// A small program with known evidence, for golden output.
+    private func program() throws -> TrackerFixture {
+        let fixture = try TrackerFixture(today: CalendarDate("2026-11-23")!)
+        try fixture.recordCompetentListening(on: "2025-06-01")
+        try fixture.record("dana", "module-completed", "planning", date: "2026-02-01")
+        try fixture.record("dana", "continuing-education", date: "2026-03-01", hours: "4", topic: "Ethics refresher", category: "ethics")
+        try fixture.record("lee", "module-completed", "welcome", date: "2026-10-01")
+        try fixture.record("lee", "coaching-session", date: "2026-11-01", observer: "Ana", minutes: "40", competencies: "listening-well")
+        return fixture
+    }
+
+    private func golden(_ name: String, _ actual: String) throws {
+        let path = "\(Fixtures.golden)/\(name)"
+        if ProcessInfo.processInfo.environment["TRELLIS_UPDATE_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        #expect(actual == (try String(contentsOfFile: path, encoding: .utf8)), "differs from \(path)")
+    }
+
+    @Test func progressAndReportMatchGoldenOutput() throws {
+        let fixture = try program()
+        let environment = ["TRELLIS_DB": fixture.databasePath]
+        let common = ["--curriculum", Fixtures.valid, "--today", "2026-11-23"]
+        let progress = try runTrellis(["progress", "dana"] + common, environment: environment)
+        #expect(progress.status == 0, "\(progress.error)")
+        try golden("progress.txt", progress.output)
+        let report = try runTrellis(["report", "--within", "60d"] + common, environment: environment)
+        #expect(report.status == 0, "\(report.error)")
+        try golden("report.txt", report.output)
+        let csv = try runTrellis(["report", "--format", "csv"] + common, environment: environment)
+        try golden("report.csv", csv.output)
+    }
+
+    @Test func reportCountsLevelsAndAlerts() throws {
+        let fixture = try program()
+        let report = ProgramReport(snapshot: try fixture.tracker.snapshot(), credentials: fixture.tracker.curriculum.credentials, withinDays: 400)
+        let dana = try #require(report.trainees.first { $0.id == "dana" })
+        #expect(dana.modulesCompleted == 3 && dana.competenciesAtTarget == 1 && dana.percentComplete == 80)
+        #expect(dana.credentialHours == 4 && dana.credentialDeadline == CalendarDate("2026-12-31"))
+        let listening = try #require(report.competencies.first { $0.id == "listening-well" })
+        #expect(listening.levels == ["aware": 1, "competent": 1] && listening.none == 0 && listening.percentAtTarget == 50)
+        // Continuing education on 2026-03-01 renewed every competency: listening-well lapses on 2027-03-01, inside 400 days.
+        #expect(report.alerts.map(\.kind) == [.credentialShort, .lapsing])
+        #expect(report.alerts.first?.detail == "6 of 10 hours still needed")
+        #expect(report.cohorts.map(\.cohort) == ["fall"])
+        #expect(report.educationHoursByYear.map(\.hours) == [4])
+    }
+
+    @Test func snapshotAgreesWithTranscripts() throws {
+        let fixture = try program()
+        let snapshot = try fixture.tracker.snapshot()
+        for row in snapshot.rows {
+            let transcript = try fixture.tracker.transcript(row.trainee.id)
+            #expect(row.progress.map(\.level) == transcript.entries.map(\.progress.level))
+            #expect(row.progress.map(\.lapsesOn) == transcript.entries.map(\.progress.lapsesOn))
+        }
+    }
+
+    @Test func coachingReportFlagsTraineesWithoutRecentCoaching() throws {
+        let fixture = try program()
+        let report = try fixture.tracker.coachingReport(from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-11-23")!, gapWeeks: 4)
+        #expect(report.sessions.map(\.traineeID) == ["lee"])
+        #expect(report.minutesByCoach == ["Ana": 40])
+        #expect(report.gaps.map(\.traineeID) == ["dana"], "dana's last coaching was in 2025")
+        #expect(report.gaps.first?.lastCoaching == CalendarDate("2025-06-01"))
+    }
+
+    @Test func certificateOnlyForCompletedTrainees() throws {
+        let fixture = try TrackerFixture(today: CalendarDate("2025-12-01")!)
+        #expect(throws: TrackerError.self) { try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum) }
+        try fixture.recordCompetentListening(on: "2025-06-01")
+        do {
+            _ = try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum)
+            Issue.record("goal-setting is not competent yet")
+        } catch let error as TrackerError {
+            #expect(error.message.contains("modules not completed: planning"))
+            #expect(error.message.contains("1 competency is below Competent: goal-setting"))
+        }
+        try fixture.record("dana", "module-completed", "planning", date: "2025-07-01")
+        try fixture.record("dana", "knowledge-check", "planning", date: "2025-07-01", score: "90")
+        try fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2025-07-02", level: "competent", observer: "Ana")
+        try fixture.record("dana", "supervisor-signoff", "competency:goal-setting", date: "2025-07-03", observer: "Kai Moana")
+        try fixture.record("dana", "coaching-session", date: "2025-07-04", observer: "Ana", minutes: "30", competencies: "goal-setting")
+        let certificate = try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum)
+        #expect(certificate.signatories == ["Kai Moana", "Sam Lee"])
+        #expect(certificate.completedOn == CalendarDate("2025-07-04"))
+        let html = certificate.html()
+        #expect(html.contains("Dana Rivera completed <strong>Fixture Training</strong> with Test Program on 2025-07-04"))
+        #expect(html.contains("<th scope=\"row\">Sets goals with parents</th><td>Planning</td><td>Competent</td><td>2025-07-04</td>"))
+    }
+
+    @Test func xapiStatementsFollowTheSpecification() throws {
+        let fixture = try TrackerFixture()
+        let completed = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try fixture.record("lee", "knowledge-check", "welcome", date: "2026-01-06", score: "85")
+        _ = try fixture.tracker.void(completed.id, reason: "wrong date")
+        let export = XAPIExport(base: "https://training.example.org/xapi/", curriculum: fixture.tracker.curriculum)
+        let trainees = Dictionary(uniqueKeysWithValues: try fixture.tracker.trainees().map { ($0.id, $0) })
+        let statements = export.statements(records: try fixture.tracker.allEvidence(), trainees: trainees)
+        #expect(statements.count == 3)
+        let first = statements[0]
+        #expect(first["id"] as? String == completed.id)
+        #expect((first["actor"] as? [String: Any])?["mbox"] as? String == "mailto:dana@example.org")
+        #expect(((first["verb"] as? [String: Any])?["id"] as? String) == "http://adlnet.gov/expapi/verbs/completed")
+        #expect(((first["object"] as? [String: Any])?["id"] as? String) == "https://training.example.org/xapi/modules/welcome")
+        let scored = statements[1]
+        #expect(((scored["actor"] as? [String: Any])?["account"] as? [String: String]) == ["homePage": "https://training.example.org/xapi", "name": "lee"])
+        let score = (scored["result"] as? [String: Any])?["score"] as? [String: Double]
+        #expect(score?["scaled"] == 0.85 && score?["raw"] == 85)
+        #expect((scored["result"] as? [String: Any])?["success"] as? Bool == true)
+        let void = statements[2]
+        #expect(((void["verb"] as? [String: Any])?["id"] as? String) == "http://adlnet.gov/expapi/verbs/voided")
+        #expect((void["object"] as? [String: String]) == ["objectType": "StatementRef", "id": completed.id])
+        #expect(try JSONSerialization.jsonObject(with: try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)) is [Any])
+    }
+
+    @Test func dashboardIsPrivateAndStaysOutOfThePublicSite() throws {
+        let fixture = try program()
+        let snapshot = try fixture.tracker.snapshot()
+        let report = ProgramReport(snapshot: snapshot, credentials: [], withinDays: 30)
+        let folder = fixture.scratch.path + "/dashboard"
+        try Dashboard.write(report: report, snapshot: snapshot, to: folder, siteOutput: fixture.scratch.path + "/_site")
+        let page = folder + "/index.html"
+        #expect((try FileManager.default.attributesOfItem(atPath: page)[.posixPermissions] as? Int) == 0o600)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("Dana Rivera") && html.contains("<td class=\"cell l1\" title=\"listening-well: Competent\">2</td>"))
+        #expect(throws: TrackerError.self) {
+            try Dashboard.write(report: report, snapshot: snapshot, to: fixture.scratch.path + "/_site/trainee/private", siteOutput: fixture.scratch.path + "/_site")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import TrellisCore
+
+/// Real processes: concurrent writers and a crash in the middle of an import.
+@Suite(.serialized) struct TrackerProcessTests {
+    @Test func concurrentProcessesBothSucceed() throws {
+        let fixture = try TrackerFixture()
+        let environment = ["TRELLIS_DB": fixture.databasePath, "TRELLIS_USER": "proc"]
+        let group = DispatchGroup()
+        let results = LockedResults()
+        for writer in 0..<4 {
+            DispatchQueue.global().async(group: group) {
+                for index in 0..<5 {
+                    let result = try? runTrellis(["record", writer % 2 == 0 ? "dana" : "lee", "reflection", "--note", "writer \(writer) note \(index)",
+                                                  "--date", "2026-01-05", "--curriculum", Fixtures.valid], environment: environment)
+                    results.append(result?.status ?? -1)
+                }
+            }
+        }
+        group.wait()
+        #expect(results.values.count == 20)
+        #expect(results.values.allSatisfy { $0 == 0 }, "every concurrent write must succeed: \(results.values)")
+        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 20)
+    }
+
+    @Test func killedImportLeavesNothingPartial() throws {
+        let fixture = try TrackerFixture()
+        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
+        var csv = "trainee,kind,about,date,note\n"
+        for index in 0..<2000 { csv += "dana,reflection,,2026-01-05,note \(index)\n" }
+        try fixture.scratch.write("e.csv", csv)
+        let result = try runTrellis(["import", fixture.scratch.path + "/e.csv", "--curriculum", Fixtures.valid],
+                                    environment: ["TRELLIS_DB": fixture.databasePath, "TRELLIS_FAILPOINT_KILL_IMPORT_AFTER_ROWS": "1000"])
+        #expect(result.signal, "the import must have been killed part-way")
+        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
+        let integrity = try fixture.tracker.database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+        // And the same import then completes.
+        let again = try runTrellis(["import", fixture.scratch.path + "/e.csv", "--curriculum", Fixtures.valid], environment: ["TRELLIS_DB": fixture.databasePath])
+        #expect(again.status == 0)
+        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 2001)
+    }
+
+    @Test func commandLineErrorsAndExitCodes() throws {
+        let fixture = try TrackerFixture()
+        let environment = ["TRELLIS_DB": fixture.databasePath]
+        let bad = try runTrellis(["record", "dana", "observed-practice", "welcome", "--level", "expert", "--observer", "A", "--curriculum", Fixtures.valid], environment: environment)
+        #expect(bad.status == 1)
+        #expect(bad.error.contains("level `expert` is not on the proficiency scale — use one of aware, competent"))
+        let usage = try runTrellis(["report", "--format", "pdf", "--curriculum", Fixtures.valid], environment: environment)
+        #expect(usage.status == 2)
+        let missing = try runTrellis(["progress", "dana", "--curriculum", Fixtures.valid], environment: ["TRELLIS_DB": fixture.scratch.path + "/none.sqlite"])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("no tracker database at"))
+    }
+}
+
+private final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Int32] = []
+    func append(_ value: Int32) { lock.lock(); storage.append(value); lock.unlock() }
+    var values: [Int32] { lock.lock(); defer { lock.unlock() }; return storage }
+}
