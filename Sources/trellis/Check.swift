@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrellisCore
 
 struct Check: ParsableCommand {
@@ -6,6 +7,8 @@ struct Check: ParsableCommand {
         abstract: "Check the curriculum and report every problem.",
         discussion: """
         Prints each problem as `path:line:column: error|warning: message — what to do`.
+        When a tracker database exists (--db, $TRELLIS_DB or the default location), also warns
+        about evidence that refers to modules or competencies the curriculum no longer has.
         Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors.
 
         Example:
@@ -15,9 +18,21 @@ struct Check: ParsableCommand {
 
     @OptionGroup var options: CurriculumOptions
 
+    @Option(name: .long, help: "A tracker database to check for evidence the curriculum would orphan (default: $TRELLIS_DB or the default location, when it exists).")
+    var db: String?
+
     func run() throws {
         let (curriculum, loadDiagnostics) = CurriculumLoader(directory: options.curriculum).load()
-        let diagnostics = loadDiagnostics + CurriculumChecker(today: try options.todayDate()).check(curriculum)
+        var diagnostics = loadDiagnostics + CurriculumChecker(today: try options.todayDate()).check(curriculum)
+        let databasePath = db ?? TrackerDatabase.defaultPath()
+        if FileManager.default.fileExists(atPath: databasePath), !curriculum.framework.competencies.isEmpty {
+            do {
+                let tracker = Tracker(database: try TrackerDatabase.open(at: databasePath), curriculum: curriculum, actor: "check")
+                diagnostics += try TrackerVerifier(tracker: tracker).orphanDiagnostics()
+            } catch {
+                Terminal.error("warning: could not read the tracker database at \(databasePath): \(error)")
+            }
+        }
         Terminal.report(diagnostics)
         let errors = diagnostics.errors.count, warnings = diagnostics.warnings.count
         print("Checked \(curriculum.modules.count) modules and \(curriculum.framework.competencies.count) competencies: "

@@ -160,10 +160,15 @@ struct YAMLReader {
 
 extension StringProtocol {
     var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
+        // Fast path for the common case (imports trim every CSV field): nothing to trim.
+        let scalars = self.unicodeScalars
+        if let first = scalars.first?.value, let last = scalars.last?.value, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return String(self)
+        }
+        var trimmed = Substring(self)
+        while let first = trimmed.first, first.isWhitespace { trimmed.removeFirst() }
+        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
+        return String(trimmed)
     }
 }
 

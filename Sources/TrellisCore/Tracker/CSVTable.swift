@@ -16,84 +16,76 @@ public struct CSVTable: Sendable {
         var records: [Record] = []
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
+            let count = bytes.count
             var index = 0
-            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+            if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+            let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
             var line = 1
             var fields: [String] = []
-            var field: [UInt8] = []
-            var recordLine = 1
-            var inQuotes = false
-            var fieldWasQuoted = false
-            var recordHasContent = false
-            let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
 
-            func string(_ bytes: [UInt8], line: Int) throws -> String {
-                guard let text = String(validating: bytes, as: UTF8.self) else {
+            func text(_ start: Int, _ end: Int, line: Int) throws -> String {
+                if start == end { return "" }
+                guard let value = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else {
                     throw TrackerError("the file is not valid UTF-8 text", remedy: "save it as UTF-8 (CSV UTF-8 in spreadsheet programs)", line: line)
                 }
-                return text
+                return value
             }
-            func endRecord() throws {
-                fields.append(try string(field, line: line))
-                if recordHasContent || fields.count > 1 || !fields[0].isEmpty {
-                    records.append(Record(line: recordLine, fields: fields))
-                }
-                fields = []
-                field = []
-                fieldWasQuoted = false
-                recordHasContent = false
-            }
-            while index < bytes.count {
-                let byte = bytes[index]
-                if inQuotes {
-                    if byte == quote {
-                        if index + 1 < bytes.count, bytes[index + 1] == quote {
-                            field.append(quote)
+
+            while index < count {
+                let recordLine = line
+                fields.removeAll(keepingCapacity: true)
+                var endOfRecord = false
+                while !endOfRecord {
+                    if index < count, bytes[index] == quote {
+                        // Quoted field: "" is a quote; line breaks are kept (CRLF becomes LF).
+                        var value: [UInt8] = []
+                        index += 1
+                        var closed = false
+                        while index < count {
+                            let byte = bytes[index]
+                            if byte == quote {
+                                if index + 1 < count, bytes[index + 1] == quote { value.append(quote); index += 2; continue }
+                                index += 1
+                                closed = true
+                                break
+                            }
+                            if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1; continue }
+                            if byte == lf { line += 1 }
+                            value.append(byte)
                             index += 1
-                        } else {
-                            inQuotes = false
                         }
-                    } else if byte == cr, index + 1 < bytes.count, bytes[index + 1] == lf {
-                        // A CRLF line break inside a quoted cell is kept as a plain line break.
-                    } else {
-                        if byte == lf { line += 1 }
-                        field.append(byte)
-                    }
-                } else {
-                    switch byte {
-                    case quote:
-                        if field.isEmpty && !fieldWasQuoted {
-                            inQuotes = true
-                            fieldWasQuoted = true
-                            recordHasContent = true
-                        } else {
-                            throw TrackerError("a quote appears inside an unquoted field", remedy: "put the whole field in quotes and double any quote inside it (\"\"like this\"\")", line: line)
+                        guard closed else { throw TrackerError("a quoted field is never closed", remedy: "add the closing quote", line: recordLine) }
+                        guard let decoded = String(validating: value, as: UTF8.self) else {
+                            throw TrackerError("the file is not valid UTF-8 text", remedy: "save it as UTF-8 (CSV UTF-8 in spreadsheet programs)", line: line)
                         }
-                    case comma:
-                        fields.append(try string(field, line: line))
-                        field = []
-                        fieldWasQuoted = false
-                        recordHasContent = true
-                    case cr:
-                        break
-                    case lf:
-                        try endRecord()
-                        line += 1
-                        recordLine = line
-                    default:
-                        if fieldWasQuoted {
+                        fields.append(decoded)
+                        if index < count, bytes[index] != comma, bytes[index] != lf, bytes[index] != cr {
                             throw TrackerError("text follows a closing quote", remedy: "put the whole field in quotes", line: line)
                         }
-                        field.append(byte)
-                        recordHasContent = true
+                    } else {
+                        let start = index
+                        while index < count, bytes[index] != comma, bytes[index] != lf, bytes[index] != cr {
+                            if bytes[index] == quote {
+                                throw TrackerError("a quote appears inside an unquoted field", remedy: "put the whole field in quotes and double any quote inside it (\"\"like this\"\")", line: line)
+                            }
+                            index += 1
+                        }
+                        fields.append(try text(start, index, line: line))
                     }
+                    // After a field: a comma continues the record; a line break or the end finishes it.
+                    if index < count, bytes[index] == comma {
+                        index += 1
+                        continue
+                    }
+                    if index < count, bytes[index] == cr { index += 1 }
+                    if index < count, bytes[index] == lf { index += 1 }
+                    line += 1
+                    endOfRecord = true
                 }
-                index += 1
+                if fields.count > 1 || !fields[0].isEmpty {
+                    records.append(Record(line: recordLine, fields: fields))
+                }
             }
-            if inQuotes {
-                throw TrackerError("a quoted field is never closed", remedy: "add the closing quote", line: recordLine)
-            }
-            if recordHasContent || !field.isEmpty || !fields.isEmpty { try endRecord() }
         }
         guard let first = records.first else {
             throw TrackerError("the file is empty", remedy: "the first line must be the header row", line: 1)

@@ -44,8 +44,8 @@ public struct EvidenceInput: Sendable, Hashable {
 
 /// Checks evidence against the curriculum and the trainees on record, and reports every
 /// problem with the field and value at fault.
-struct EvidenceValidator {
-    struct TraineeFacts {
+struct EvidenceValidator: Sendable {
+    struct TraineeFacts: Sendable {
         var no: Int64
         var startDate: CalendarDate
     }
@@ -65,7 +65,7 @@ struct EvidenceValidator {
     }
 
     /// A checked record, ready to store (ids and who/when are added by the writer).
-    struct Checked {
+    struct Checked: Sendable {
         var traineeNo: Int64
         var record: EvidenceRecord
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The tracker's operations, checked against the current curriculum.
 ///
@@ -145,7 +146,7 @@ public struct Tracker: Sendable {
             case .valid(let checked):
                 let writer = try EvidenceWriter(db)
                 var record = checked.record
-                record.id = UUID().uuidString.lowercased()
+                record.id = RecordIDGenerator().next()
                 record.recordedAt = Timestamp.now()
                 record.recordedBy = actor
                 _ = try writer.insert(record, traineeNo: checked.traineeNo, importKey: nil)
@@ -171,9 +172,9 @@ public struct Tracker: Sendable {
             if let existing: String = target[4] {
                 throw TrackerError.field("evidence", evidenceID, "is already voided (by \(existing))", remedy: "nothing to do; record corrected evidence if needed")
             }
-            let record = EvidenceRecord(id: UUID().uuidString.lowercased(), traineeID: target[3], kind: .void, subject: nil,
+            let record = EvidenceRecord(id: RecordIDGenerator().next(), traineeID: target[3], kind: .void, subject: nil,
                                         date: today, voids: evidenceID, reason: reason, recordedAt: Timestamp.now(), recordedBy: actor)
-            try EvidenceWriter(db).insert(record, traineeNo: target[2], importKey: nil, voidsNo: target[0])
+            try EvidenceWriter(db).insert(record, traineeNo: target[2], importKey: nil, voids: (target[0], EvidenceKind(rawValue: target[1])!))
             return record
         }
     }
@@ -188,6 +189,9 @@ public struct Tracker: Sendable {
 }
 
 /// Inserts evidence rows, interning module, competency and level ids as small integers.
+///
+/// Values are bound straight to SQLite's prepared statement: an import of a million rows
+/// spends its time in SQLite, not in boxing arguments.
 final class EvidenceWriter {
     private let db: Database
     private var subjectNos: [EvidenceSubject: Int64] = [:]
@@ -203,8 +207,8 @@ final class EvidenceWriter {
         for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row[1]] = row[0] }
         insertStatement = try db.makeStatement(sql: """
             INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes, next_step,
-              hours, topic, provider, category, course, voids_no, reason, note, recorded_at, recorded_by, import_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by, import_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (import_key) DO NOTHING
             """)
         competencyStatement = try db.makeStatement(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (?, ?)")
@@ -228,15 +232,48 @@ final class EvidenceWriter {
 
     /// Returns false when a row with the same import key is already stored.
     @discardableResult
-    func insert(_ record: EvidenceRecord, traineeNo: Int64, importKey: String?, voidsNo: Int64? = nil) throws -> Bool {
+    func insert(_ record: EvidenceRecord, traineeNo: Int64, importKey: Int64?, voids: (no: Int64, kind: EvidenceKind)? = nil) throws -> Bool {
+        let statement = insertStatement.sqliteStatement
         let subjectNumber = try record.subject.map(subjectNo)
         let levelNumber = try record.level.map(levelNo)
-        try insertStatement.execute(arguments: [
-            record.id, traineeNo, record.kind.rawValue, subjectNumber, record.date.dayNumber, record.score, levelNumber,
-            record.observer, record.minutes, record.nextStep, record.hours, record.topic, record.provider,
-            record.category, record.course, voidsNo, record.reason, record.note, record.recordedAt, record.recordedBy, importKey,
-        ])
-        guard db.changesCount > 0 else { return false }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func bind(_ index: Int32, _ value: String?) {
+            if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
+        }
+        func bind(_ index: Int32, _ value: Int64?) {
+            if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        }
+        func bind(_ index: Int32, _ value: Double?) {
+            if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        }
+        bind(1, record.id)
+        bind(2, traineeNo)
+        bind(3, Int64(record.kind.rawValue))
+        bind(4, subjectNumber)
+        bind(5, Int64(record.date.dayNumber))
+        bind(6, record.score)
+        bind(7, levelNumber)
+        bind(8, record.observer)
+        bind(9, record.minutes.map(Int64.init))
+        bind(10, record.nextStep)
+        bind(11, record.hours)
+        bind(12, record.topic)
+        bind(13, record.provider)
+        bind(14, record.category)
+        bind(15, record.course)
+        bind(16, voids?.no)
+        bind(17, voids.map { Int64($0.kind.rawValue) })
+        bind(18, record.reason)
+        bind(19, record.note)
+        bind(20, record.recordedAt)
+        bind(21, record.recordedBy)
+        bind(22, importKey)
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        guard sqlite3_changes(db.sqliteConnection) > 0 else { return false }
         if !record.competencies.isEmpty {
             let evidenceNo = db.lastInsertedRowID
             for competency in Set(record.competencies).sorted() {

@@ -61,14 +61,24 @@ enum TrackerSchema {
                   provider TEXT,
                   category TEXT,
                   course TEXT,
-                  voids_no INTEGER UNIQUE REFERENCES evidence(no),
+                  -- A void names the record it cancels and that record's kind, so the foreign key
+                  -- below and the CHECK guarantee that a void is never itself voided, without a
+                  -- per-row trigger (which would slow a million-row import several times over).
+                  voids_no INTEGER,
+                  voids_kind INTEGER CHECK (voids_kind IS NULL OR voids_kind != 7),
                   reason TEXT,
                   note TEXT,
                   recorded_at TEXT NOT NULL,
                   recorded_by TEXT NOT NULL,
-                  import_key TEXT UNIQUE,
-                  CHECK ((kind = 7) = (voids_no IS NOT NULL))
+                  -- The row key of an imported CSV row (a 64-bit fingerprint): imports are idempotent.
+                  import_key INTEGER UNIQUE,
+                  CHECK ((kind = 7) = (voids_no IS NOT NULL)),
+                  CHECK ((voids_no IS NULL) = (voids_kind IS NULL)),
+                  FOREIGN KEY (voids_no, voids_kind) REFERENCES evidence (no, kind)
                 );
+                CREATE UNIQUE INDEX evidence_no_kind ON evidence (no, kind);
+                -- A record is voided at most once.
+                CREATE UNIQUE INDEX evidence_voided_once ON evidence (voids_no) WHERE voids_no IS NOT NULL;
                 CREATE INDEX evidence_by_trainee ON evidence (trainee_no, occurred_day);
                 CREATE TABLE evidence_competency (
                   evidence_no INTEGER NOT NULL REFERENCES evidence(no),
@@ -85,9 +95,6 @@ enum TrackerSchema {
                 BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
                 CREATE TRIGGER evidence_competency_is_append_only_delete BEFORE DELETE ON evidence_competency
                 BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-                CREATE TRIGGER a_void_is_never_voided BEFORE INSERT ON evidence
-                WHEN NEW.voids_no IS NOT NULL AND (SELECT kind FROM evidence WHERE no = NEW.voids_no) = 7
-                BEGIN SELECT RAISE(ABORT, 'a void cannot be voided'); END;
 
                 -- For people reading the database directly.
                 CREATE VIEW evidence_readable AS

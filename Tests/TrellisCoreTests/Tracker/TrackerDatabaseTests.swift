@@ -36,6 +36,22 @@ import Testing
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE evidence SET occurred_day = 0") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM evidence") } }
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
+
+        // The database itself refuses to void a void, whatever kind the void claims to cancel.
+        let record = try fixture.tracker.evidence(of: "dana")[0]
+        let void = try fixture.tracker.void(record.id, reason: "test")
+        let voidNo = try queue.read { try Int64.fetchOne($0, sql: "SELECT no FROM evidence WHERE id = ?", arguments: [void.id])! }
+        for claimedKind in [7, 0] {
+            #expect(throws: DatabaseError.self) {
+                try queue.write { db in
+                    try db.execute(sql: "PRAGMA foreign_keys = ON")
+                    try db.execute(sql: """
+                        INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, recorded_at, recorded_by)
+                        VALUES ('x\(claimedKind)', 1, 7, 20000, ?, ?, 'now', 'me')
+                        """, arguments: [voidNo, claimedKind])
+                }
+            }
+        }
     }
 
     @Test func badInputNamesTheFieldAndValue() throws {
