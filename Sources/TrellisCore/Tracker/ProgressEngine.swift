@@ -101,6 +101,10 @@ public struct ProgressEngine: Sendable {
     /// Derives every competency's progress for one trainee.
     /// - Parameter detail: also explain each level and list what is missing (for transcripts).
     public func derive(_ facts: [Fact], today: CalendarDate, detail: Bool) -> [CompetencyProgress] {
+        derive(facts[...], today: today, detail: detail)
+    }
+
+    public func derive(_ facts: ArraySlice<Fact>, today: CalendarDate, detail: Bool) -> [CompetencyProgress] {
         var completed = Array(repeating: (day: Int, reference: Int)?.none, count: moduleIDs.count)
         var gathered = Array(repeating: Gathered(), count: competencyIDs.count)
         var renewsAll: (day: Int, reference: Int)?
@@ -162,12 +166,19 @@ public struct ProgressEngine: Sendable {
                 allMetSoFar = false
                 if !detail { break } else { continue }
             }
-            let requirements = self.requirements(rule, competency: competency, evidence: evidence, completed: completed, detail: detail)
-            let met = requirements.allSatisfy(\.met)
-            if detail { checks.append(LevelCheck(level: level.id, met: met && allMetSoFar, requirements: requirements)) }
+            let met: Bool
+            if detail {
+                let requirements = self.requirements(rule, competency: competency, evidence: evidence, completed: completed, detail: true)
+                met = requirements.allSatisfy(\.met)
+                checks.append(LevelCheck(level: level.id, met: met && allMetSoFar, requirements: requirements))
+                if met { for requirement in requirements { if let day = requirement.metOn?.dayNumber { runningDay = max(runningDay, day) } } }
+            } else {
+                let result = quickCheck(rule, competency: competency, evidence: evidence, completed: completed)
+                met = result.met
+                if met, let day = result.day { runningDay = max(runningDay, day) }
+            }
             if met && allMetSoFar {
                 earnedRank = rank
-                for requirement in requirements { if let day = requirement.metOn?.dayNumber { runningDay = max(runningDay, day) } }
                 earnedDay = runningDay == .min ? nil : runningDay
             } else {
                 allMetSoFar = false
@@ -206,6 +217,50 @@ public struct ProgressEngine: Sendable {
             earnedLevel: earnedRank >= 0 ? scale[earnedRank].id : nil, earnedOn: earnedDay.map(CalendarDate.init(dayNumber:)),
             lapsed: lapsed, lapsesOn: lapsesOn, nextLevel: nextLevel, missing: missing.uniqued(),
             checks: checks, levelRank: levelRank)
+    }
+
+    /// The same rules as `requirements`, without building explanations: reports evaluate
+    /// hundreds of thousands of competency levels and must not allocate for each.
+    private func quickCheck(_ rule: CompetencyFramework.LevelRule, competency: Int, evidence: Gathered,
+                            completed: [(day: Int, reference: Int)?]) -> (met: Bool, day: Int?) {
+        var day = Int.min
+        let modules = modulesOfCompetency[competency]
+        switch rule.modules {
+        case .none: break
+        case .all:
+            for module in modules {
+                guard let done = completed[module] else { return (false, nil) }
+                day = max(day, done.day)
+            }
+        case .any:
+            var first = Int.max
+            for module in modules { if let done = completed[module] { first = min(first, done.day) } }
+            if first == .max { return (false, nil) }
+            day = max(day, first)
+        }
+        if let minimum = rule.knowledgeCheckMinScore {
+            var first = Int.max
+            for score in evidence.scores where score.score >= Double(minimum) { first = min(first, score.day) }
+            if first == .max { return (false, nil) }
+            day = max(day, first)
+        }
+        if let required = rule.observedPractice, let rank = framework.levelIndex(required) {
+            var first = Int.max
+            for observation in evidence.observed where observation.rank >= rank { first = min(first, observation.day) }
+            if first == .max { return (false, nil) }
+            day = max(day, first)
+        }
+        if rule.supervisorSignoff {
+            var first = Int.max
+            for signoff in evidence.signoffs { first = min(first, signoff.day) }
+            if first == .max { return (false, nil) }
+            day = max(day, first)
+        }
+        if rule.coachingSessions > 0 {
+            guard evidence.coaching.count >= rule.coachingSessions else { return (false, nil) }
+            day = max(day, evidence.coaching.map(\.day).sorted()[rule.coachingSessions - 1])
+        }
+        return (true, day == .min ? nil : day)
     }
 
     private func requirements(_ rule: CompetencyFramework.LevelRule, competency: Int, evidence: Gathered,
