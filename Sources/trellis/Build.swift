@@ -10,9 +10,16 @@ struct Build: ParsableCommand {
         The trainee edition contains no trainer notes; the trainer edition adds them and a \
         facilitator overview.
 
+        --pdf also prints each module and the whole curriculum to <output>/<edition>/pdf/ \
+        with headless Chromium (apt-get install chromium). --zip also writes \
+        <output>/<edition>.zip, the whole edition in one file for a USB stick or shared drive.
+        Search uses Debian's Lunr (apt-get install libjs-lunr); without it the site is built \
+        with search turned off.
+
         Examples:
           trellis build
           trellis build --edition trainee --output /srv/www/training
+          trellis build --pdf --zip
         """
     )
 
@@ -27,18 +34,29 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum).")
     var theme: String?
 
+    @Flag(name: .long, help: "Also write a PDF handout per module and a whole-curriculum manual to <output>/<edition>/pdf/ (needs Chromium).")
+    var pdf = false
+
+    @Flag(name: .long, help: "Also write <output>/<edition>.zip: the whole edition in one file.")
+    var zip = false
+
     func run() throws {
         let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                     outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
-                                    today: try options.todayDate())
+                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip)
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)
+            for notice in report.notices { Terminal.error(notice) }
             print(report.summary(output: output))
+            for file in report.extraFiles { print("Wrote \(file)") }
         } catch let list as DiagnosticList {
             Terminal.report(list.diagnostics)
             let errors = list.diagnostics.errors.count
             Terminal.error("Build stopped: \(errors) error\(errors == 1 ? "" : "s"); nothing was written.")
+            throw ExitCode(1)
+        } catch let failure as PDFRenderer.RenderError {
+            Terminal.error("error: \(failure) — the previous site was left as it was.")
             throw ExitCode(1)
         } catch let failure as AtomicDirectory.WriteError {
             Terminal.error("error: \(failure) — the previous site was left as it was.")

@@ -11,6 +11,19 @@ public struct SiteFile: Sendable, Hashable {
     public var content: Content
 }
 
+/// What a build adds beyond the pages themselves.
+public struct SiteOptions: Sendable {
+    /// Lunr, when installed: without it the site is built with search turned off.
+    public var searchLibrary: SearchLibrary?
+    /// Pages link to `pdf/<module-id>.pdf` and `pdf/manual.pdf`, which `--pdf` writes.
+    public var linksPDFHandouts: Bool
+
+    public init(searchLibrary: SearchLibrary? = nil, linksPDFHandouts: Bool = false) {
+        self.searchLibrary = searchLibrary
+        self.linksPDFHandouts = linksPDFHandouts
+    }
+}
+
 /// Renders the pages of one edition of the site from a checked curriculum.
 ///
 /// Every page's size is proportional to its own content: navigation is the module's own
@@ -19,21 +32,29 @@ public struct SiteBuilder: Sendable {
     public var curriculum: Curriculum
     public var theme: Theme
     public var edition: Edition
+    public var options: SiteOptions
 
-    public init(curriculum: Curriculum, theme: Theme, edition: Edition) {
+    public init(curriculum: Curriculum, theme: Theme, edition: Edition, options: SiteOptions = SiteOptions()) {
         self.curriculum = curriculum
         self.theme = theme
         self.edition = edition
+        self.options = options
     }
 
     public func files() -> [SiteFile] {
         let ordered = curriculum.modulesInTrackOrder
-        let context = SharedContext(curriculum: curriculum, edition: edition, ordered: ordered)
+        let context = SharedContext(curriculum: curriculum, edition: edition, ordered: ordered, options: options)
         let builder = self
         var files: [SiteFile] = []
         files.append(SiteFile(path: "index.html", content: .text(homePage(context))))
         files.append(SiteFile(path: "competency-map.html", content: .text(competencyMapPage(context))))
         files.append(SiteFile(path: "404.html", content: .text(notFoundPage(context))))
+        files.append(SiteFile(path: "search.html", content: .text(searchPage(context))))
+        files.append(SiteFile(path: Self.manualPath, content: .text(manualPage(context))))
+        if let library = options.searchLibrary {
+            files.append(SiteFile(path: "static/lunr.min.js", content: .text(library.script)))
+            files.append(SiteFile(path: "search-index.js", content: .text(SearchIndex(modules: ordered, edition: edition).script())))
+        }
         if edition == .trainer {
             files.append(SiteFile(path: "facilitator.html", content: .text(facilitatorPage(context))))
         }
@@ -44,7 +65,7 @@ public struct SiteBuilder: Sendable {
         files += curriculum.framework.competencies.concurrentMap { competency in
             SiteFile(path: "competencies/\(competency.id).html", content: .text(builder.competencyPage(competency, context)))
         }
-        for path in theme.staticFiles {
+        for path in theme.staticFiles where !(options.searchLibrary != nil && path == "lunr.min.js") {
             files.append(SiteFile(path: "static/" + path, content: .copy(from: join(join(theme.directory, "static"), path))))
         }
         for asset in curriculum.assets {
@@ -108,7 +129,7 @@ public struct SiteBuilder: Sendable {
                 .map { ["id": $0.id, "title": $0.title, "url": "../competencies/\($0.id).html"] },
             "toc": toc,
             "hasToc": toc.count > 1,
-            "body": module.body.html[edition] ?? "",
+            "body": ReaderHTML.finish(module.body.html[edition] ?? ""),
             "trackTitle": track?.title ?? "",
             "number": position + 1,
             "materials": module.materials,
@@ -208,6 +229,43 @@ public struct SiteBuilder: Sendable {
         return theme.render("facilitator", page)
     }
 
+    func searchPage(_ shared: SharedContext) -> String {
+        var page = shared.page(title: "Search", root: "", current: "search")
+        page["description"] = "Search every module's objectives, sections and text."
+        return theme.render("search", page)
+    }
+
+    /// Every module in teaching order on one page: the whole-curriculum handout.
+    func manualPage(_ shared: SharedContext) -> String {
+        let moduleIDs = Set(shared.ordered.map(\.id))
+        let modules: [[String: Any]] = shared.ordered.enumerated().map { position, module in
+            var fields: [String: Any] = [
+                "id": module.id,
+                "anchor": ManualBody.anchor(forModule: module.id),
+                "title": module.title,
+                "summary": module.summary,
+                "number": position + 1,
+                "trackTitle": curriculum.track(containing: module.id)?.title ?? "",
+                "duration": Duration.text(minutes: module.duration),
+                "objectives": module.objectives,
+                "competencies": module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", "),
+                "materials": module.materials,
+                "hasMaterials": !module.materials.isEmpty && edition == .trainer,
+                "body": ManualBody.rewrite(ReaderHTML.finish(module.body.html[edition] ?? ""), moduleID: module.id, moduleIDs: moduleIDs),
+            ]
+            if let version = module.version { fields["version"] = version }
+            return fields
+        }
+        var page = shared.page(title: "The whole curriculum", root: "", current: "manual")
+        page["description"] = "Every module of \(curriculum.manifest.title) on one page, for printing."
+        page["modules"] = modules
+        page["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
+        return theme.render("manual", page)
+    }
+
+    /// Where the one-page curriculum goes; `trellis build --pdf` prints it to `pdf/manual.pdf`.
+    public static let manualPath = "manual.html"
+
     func notFoundPage(_ shared: SharedContext) -> String {
         var page = shared.page(title: "Page not found", root: "", current: "")
         page["description"] = "This page does not exist."
@@ -226,12 +284,14 @@ struct SharedContext: Sendable {
     let edition: Edition
     let ordered: [Module]
     let modulesByCompetency: [String: [Module]]
+    let options: SiteOptions
 
-    init(curriculum: Curriculum, edition: Edition, ordered: [Module]) {
+    init(curriculum: Curriculum, edition: Edition, ordered: [Module], options: SiteOptions) {
         self.curriculum = curriculum
         self.edition = edition
         self.ordered = ordered
         self.modulesByCompetency = curriculum.modulesByCompetency
+        self.options = options
     }
 
     func page(title: String, root: String, current: String) -> [String: Any] {
@@ -243,6 +303,8 @@ struct SharedContext: Sendable {
             "editionTitle": edition.title,
             "isTrainer": edition == .trainer,
             "current": [current: true],
+            "searchAvailable": options.searchLibrary != nil,
+            "hasPDFs": options.linksPDFHandouts,
         ]
     }
 }

@@ -8,14 +8,28 @@ public struct SiteCompiler: Sendable {
     public var outputDirectory: String
     public var editions: [Edition]
     public var today: CalendarDate
+    /// Where to read Lunr from; when it is missing the site is built without search.
+    public var searchLibraryPath: String
+    /// Also print each module and the whole curriculum to `<edition>/pdf/` (needs Chromium).
+    public var makesPDFs: Bool
+    /// Also write `<output>/<edition>.zip`.
+    public var makesZips: Bool
+    /// Where Chromium is looked for (`PATH`, `TRELLIS_CHROMIUM`) when `makesPDFs` is set.
+    public var environment: [String: String]
 
     public init(curriculumDirectory: String, themeDirectory: String, outputDirectory: String,
-                editions: [Edition], today: CalendarDate) {
+                editions: [Edition], today: CalendarDate, searchLibraryPath: String = SearchLibrary.debianPath,
+                makesPDFs: Bool = false, makesZips: Bool = false,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.curriculumDirectory = curriculumDirectory
         self.themeDirectory = themeDirectory
         self.outputDirectory = outputDirectory
         self.editions = editions.sorted()
         self.today = today
+        self.searchLibraryPath = searchLibraryPath
+        self.makesPDFs = makesPDFs
+        self.makesZips = makesZips
+        self.environment = environment
     }
 
     public struct Report: Sendable {
@@ -23,6 +37,10 @@ public struct SiteCompiler: Sendable {
         public var pagesPerEdition: [Edition: Int]
         public var warnings: [Diagnostic]
         public var seconds: Double
+        /// Lines to show besides diagnostics, e.g. that search is disabled.
+        public var notices: [String] = []
+        /// The PDF folders and zips written besides the pages, as paths under the output folder.
+        public var extraFiles: [String] = []
 
         /// `Built 15 modules into _site (trainee: 52 pages, trainer: 53 pages) in 0.09 s`
         public func summary(output: String) -> String {
@@ -33,7 +51,8 @@ public struct SiteCompiler: Sendable {
     }
 
     /// Builds the site; throws `DiagnosticList` when the curriculum or theme has errors
-    /// (nothing is written), or `AtomicDirectory.WriteError` when the output cannot be written.
+    /// (nothing is written), `AtomicDirectory.WriteError` when the output cannot be written, or
+    /// `PDFRenderer.RenderError` when `--pdf` cannot print (the previous site is kept).
     public func build() throws -> Report {
         let start = Date()
         try checkOutputLocation()
@@ -41,17 +60,51 @@ public struct SiteCompiler: Sendable {
         let diagnostics = loadDiagnostics + CurriculumChecker(today: today).check(curriculum)
         if diagnostics.hasErrors { throw DiagnosticList(diagnostics) }
         let theme = try Theme.load(from: themeDirectory).get()
+        // Before writing anything, so a missing Chromium leaves the previous site as it was.
+        let pdfRenderer = makesPDFs ? try PDFRenderer.locate(environment: environment) : nil
+        let searchLibrary = SearchLibrary.load(from: searchLibraryPath)
+        let options = SiteOptions(searchLibrary: searchLibrary, linksPDFHandouts: makesPDFs)
 
         var pages: [Edition: Int] = [:]
+        var extraFiles: [String] = []
         for edition in editions {
-            let files = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition).files()
-            try AtomicDirectory.replace(join(outputDirectory, edition.rawValue)) { folder in
-                try SiteFileWriter.write(files, into: folder)
+            let files = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition, options: options).files()
+            let destination = join(outputDirectory, edition.rawValue)
+            let zip = join(outputDirectory, edition.rawValue + ".zip")
+            var unpublishedZip: String?
+            do {
+                try AtomicDirectory.replace(destination) { folder in
+                    try SiteFileWriter.write(files, into: folder)
+                    if let pdfRenderer {
+                        try pdfRenderer.render(Self.pdfJobs(in: folder, modules: curriculum.modulesInTrackOrder))
+                    }
+                    if makesZips {
+                        let temporary = SiteArchive.temporaryPath(for: zip)
+                        try SiteArchive.write(folder: folder, rootName: edition.rawValue, to: temporary)
+                        unpublishedZip = temporary
+                    }
+                }
+                if let unpublishedZip { try SiteArchive.publish(unpublishedZip, as: zip) }
+            } catch {
+                if let unpublishedZip { try? FileManager.default.removeItem(atPath: unpublishedZip) }
+                throw error
             }
             pages[edition] = files.filter { $0.path.hasSuffix(".html") }.count
+            if makesPDFs { extraFiles.append(join(destination, "pdf/")) }
+            if makesZips { extraFiles.append(zip) }
         }
         return Report(modules: curriculum.modules.count, pagesPerEdition: pages,
-                      warnings: diagnostics.warnings.sortedByLocation(), seconds: Date().timeIntervalSince(start))
+                      warnings: diagnostics.warnings.sortedByLocation(), seconds: Date().timeIntervalSince(start),
+                      notices: searchLibrary == nil ? [SearchLibrary.unavailableWarning(path: searchLibraryPath)] : [],
+                      extraFiles: extraFiles)
+    }
+
+    /// One handout per module (`pdf/<module-id>.pdf`) and the whole curriculum (`pdf/manual.pdf`).
+    static func pdfJobs(in folder: String, modules: [Module]) -> [PDFRenderer.Job] {
+        let pdfFolder = join(folder, "pdf")
+        // The manual first: it is the longest, so starting it first finishes the batch soonest.
+        return [PDFRenderer.Job(page: join(folder, SiteBuilder.manualPath), pdf: join(pdfFolder, "manual.pdf"))]
+            + modules.map { PDFRenderer.Job(page: join(folder, "modules/\($0.id).html"), pdf: join(pdfFolder, "\($0.id).pdf")) }
     }
 
     /// The output folder is replaced wholesale, so it must never be (or contain) the sources.

@@ -4,7 +4,8 @@ import Mustache
 /// The site's look, kept outside Swift so a trainer can restyle it: Mustache templates in
 /// `Site/templates/` and static files (CSS, JavaScript, icons) in `Site/static/`.
 public struct Theme: Sendable {
-    public static let requiredTemplates = ["layout", "home", "module", "competency", "competency-map", "facilitator", "not-found"]
+    public static let requiredTemplates = ["layout", "home", "module", "competency", "competency-map", "facilitator", "not-found",
+                                           "search", "manual"]
 
     public var directory: String
     var library: MustacheLibrary
