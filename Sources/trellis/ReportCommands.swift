@@ -10,13 +10,9 @@ enum ReportOutput {
                               rows: report.trainees.map {
             [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, "\($0.modulesCompleted)/\($0.modulesTotal)",
              "\($0.competenciesAtTarget)/\($0.competenciesTotal)", "\($0.percentComplete)%", $0.lastCoaching?.description ?? "",
-             $0.credentialHours.map(hours) ?? "", $0.credentialDeadline?.description ?? ""]
+             $0.credentialHours.map(HoursText.format) ?? "", $0.credentialDeadline?.description ?? ""]
         })
         print(format == .csv ? table.csv() : table.render(), terminator: "")
-    }
-
-    static func hours(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
 
@@ -77,7 +73,7 @@ struct Report: ParsableCommand {
             }
             print("\nContinuing-education hours per year")
             print(TextTable(header: ["year", "hours", "trainees"], rows: report.educationHoursByYear.map {
-                [String($0.year), ReportOutput.hours($0.hours), String($0.trainees)]
+                [String($0.year), HoursText.format($0.hours), String($0.trainees)]
             }).render(), terminator: "")
         }
     }
@@ -141,8 +137,8 @@ struct Due: ParsableCommand {
         if format == .json { return try printJSON(ledgers) }
         let table = TextTable(header: ["trainee", "credential", "deadline", "days_left", "hours", "required", "short_by_category"], rows: ledgers.map { ledger in
             [ledger.traineeID, ledger.credentialID, ledger.deadline.description, String(ledger.deadline.dayNumber - tracker.today.dayNumber),
-             ReportOutput.hours(ledger.countedHours), ReportOutput.hours(ledger.requiredHours),
-             ledger.categories.filter { $0.short > 0 }.map { "\($0.category) \(ReportOutput.hours($0.short))" }.joined(separator: "; ")]
+             HoursText.format(ledger.countedHours), HoursText.format(ledger.requiredHours),
+             ledger.categories.filter { $0.short > 0 }.map { "\($0.category) \(HoursText.format($0.short))" }.joined(separator: "; ")]
         })
         if format == .csv { return print(table.csv(), terminator: "") }
         print("Short of hours with a deadline within \(within.days) days: \(ledgers.count)")

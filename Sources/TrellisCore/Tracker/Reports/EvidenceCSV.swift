@@ -6,7 +6,7 @@ public enum EvidenceCSV {
                                  "voided_by", "recorded_at", "recorded_by"]
 
     public static func render(_ records: [EvidenceRecord]) -> String {
-        func number(_ value: Double?) -> String { value.map(CredentialLedgerText.hours) ?? "" }
+        func number(_ value: Double?) -> String { value.map(HoursText.format) ?? "" }
         let rows = records.map { record in
             [record.id, record.traineeID, record.kind.name, record.subject?.description ?? "", record.date.description,
              number(record.score), record.level ?? "", record.observer ?? "", record.minutes.map(String.init) ?? "",

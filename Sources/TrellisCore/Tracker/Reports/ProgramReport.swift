@@ -139,16 +139,22 @@ public struct ProgramReport: Sendable, Codable {
     }
 }
 
-enum CredentialLedgerText {
-    static func hours(_ value: Double) -> String {
+/// Hours as people write them: `3`, `1.5`.
+
+public enum HoursText {
+    public static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
+}
 
+enum CredentialLedgerText {
     static func shortfall(_ ledger: CredentialLedger) -> String {
         var parts: [String] = []
-        if ledger.shortHours > 0 { parts.append("\(hours(ledger.shortHours)) of \(hours(ledger.requiredHours)) hours still needed") }
+        if ledger.shortHours > 0 {
+            parts.append("\(HoursText.format(ledger.shortHours)) of \(HoursText.format(ledger.requiredHours)) hours still needed")
+        }
         for category in ledger.categories where category.short > 0 {
-            parts.append("\(hours(category.short)) \(category.category) hours still needed")
+            parts.append("\(HoursText.format(category.short)) \(category.category) hours still needed")
         }
         return parts.joined(separator: "; ")
     }

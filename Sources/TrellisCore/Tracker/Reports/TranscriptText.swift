@@ -50,7 +50,7 @@ public enum TranscriptText {
                         let record = transcript.record(reference)
                         out += "        evidence \(record.id) \(record.kind.name) \(record.subject?.description ?? "") \(record.date)"
                         if let level = record.level { out += " level \(level)" }
-                        if let score = record.score { out += " score \(CredentialLedgerText.hours(score))" }
+                        if let score = record.score { out += " score \(HoursText.format(score))" }
                         if let observer = record.observer { out += " by \(observer)" }
                         out += "\n"
                     }

@@ -73,7 +73,7 @@ public struct XAPIExport: Sendable {
             }
         }
         if let minutes = record.minutes { result["duration"] = "PT\(minutes)M" }
-        if let hours = record.hours { result["duration"] = "PT\(CredentialLedgerText.hours(hours))H" }
+        if let hours = record.hours { result["duration"] = "PT\(HoursText.format(hours))H" }
         if record.kind == .moduleCompleted || record.kind == .continuingEducation { result["completion"] = true }
         if let level = record.level { extensions["\(base)/extensions/proficiency-level"] = level }
         if let note = record.note ?? record.nextStep { result["response"] = note }
