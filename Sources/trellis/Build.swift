@@ -6,7 +6,10 @@ struct Build: ParsableCommand {
         abstract: "Compile the curriculum into a static site.",
         discussion: """
         Checks the curriculum first and writes nothing if it has errors. Each edition is \
-        written to <output>/<edition>/ and replaces the previous one only when complete.
+        written to <output>/<edition>/. A rebuild rewrites only the files whose sources \
+        changed (each file is replaced whole), using a cache in .trellis-cache/ beside the \
+        curriculum; the result is the same as a clean build. --clean ignores the cache and \
+        writes each edition into a new folder that replaces the previous one when complete.
         The trainee edition contains no trainer notes; the trainer edition adds them and a \
         facilitator overview.
 
@@ -20,6 +23,7 @@ struct Build: ParsableCommand {
           trellis build
           trellis build --edition trainee --output /srv/www/training
           trellis build --pdf --zip
+          trellis build --clean
         """
     )
 
@@ -40,10 +44,15 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Also write <output>/<edition>.zip: the whole edition in one file.")
     var zip = false
 
+    @Flag(name: .long, help: "Ignore the build cache and write every file again (into a new folder swapped in when complete).")
+    var clean = false
+
     func run() throws {
         let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                     outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
-                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip)
+                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip,
+                                    cacheDirectory: SiteCache.defaultDirectory(curriculumDirectory: options.curriculum, outputDirectory: output),
+                                    clean: clean)
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)
@@ -59,7 +68,8 @@ struct Build: ParsableCommand {
             Terminal.error("error: \(failure) — the previous site was left as it was.")
             throw ExitCode(1)
         } catch let failure as AtomicDirectory.WriteError {
-            Terminal.error("error: \(failure) — the previous site was left as it was.")
+            Terminal.error("error: \(failure) — no file was left half-written; fix the problem and build again"
+                           + " (`trellis build --clean` replaces each edition only when it is complete).")
             throw ExitCode(1)
         }
     }

@@ -21,7 +21,7 @@ struct Trellis: ParsableCommand {
         2 the command line is wrong.
         """,
         version: TrellisVersion.current,
-        subcommands: [Build.self, Check.self, New.self,
+        subcommands: [Build.self, Check.self, New.self, Serve.self,
                       TrackerCommand.self, TraineeCommand.self, Record.self, VoidEvidence.self, Import.self,
                       Progress.self, Report.self, Coaching.self, Due.self, CertificateCommand.self, Export.self]
     )

@@ -13,16 +13,28 @@ public struct CurriculumChecker: Sendable {
     }
 
     public func check(_ curriculum: Curriculum) -> [Diagnostic] {
+        let wide = checkCurriculumWide(curriculum)
+        return wide.before + curriculum.modules.flatMap { checkModule($0, in: curriculum) } + wide.after
+    }
+
+    /// What `check` reports about one module: its references and its body. The incremental
+    /// build keeps each module's result while neither the module nor what it refers to changes.
+    func checkModule(_ module: Module, in curriculum: Curriculum) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        checkModuleIDs(curriculum, &diagnostics)
-        checkFramework(curriculum, &diagnostics)
-        checkTracks(curriculum, &diagnostics)
-        for module in curriculum.modules {
-            checkReferences(of: module, in: curriculum, &diagnostics)
-            checkBody(of: module, in: curriculum, &diagnostics)
-        }
-        checkPrerequisiteCycles(curriculum, &diagnostics)
+        checkReferences(of: module, in: curriculum, &diagnostics)
+        checkBody(of: module, in: curriculum, &diagnostics)
         return diagnostics
+    }
+
+    /// What `check` reports about the curriculum as a whole (ids, framework, tracks; then
+    /// prerequisite cycles), in the order `check` reports it around the modules' own results.
+    func checkCurriculumWide(_ curriculum: Curriculum) -> (before: [Diagnostic], after: [Diagnostic]) {
+        var before: [Diagnostic] = [], after: [Diagnostic] = []
+        checkModuleIDs(curriculum, &before)
+        checkFramework(curriculum, &before)
+        checkTracks(curriculum, &before)
+        checkPrerequisiteCycles(curriculum, &after)
+        return (before, after)
     }
 
     private func checkModuleIDs(_ curriculum: Curriculum, _ diagnostics: inout [Diagnostic]) {

@@ -17,45 +17,84 @@ public struct CurriculumLoader: Sendable {
 
     public func load() -> (Curriculum, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let manifestPath = join(directory, "curriculum.yml")
-        let frameworkPath = join(directory, "competencies.yml")
-
-        let manifest = readFile(manifestPath, what: "the curriculum's tracks", diagnostics: &diagnostics)
-            .map { CurriculumLoader.parseManifest($0, path: manifestPath, diagnostics: &diagnostics) }
-            ?? CurriculumManifest(title: "Untitled curriculum", tracks: [], schedule: [], path: manifestPath)
-        let framework = readFile(frameworkPath, what: "the competency framework", diagnostics: &diagnostics)
-            .map { CompetencyFrameworkParser.parse($0, path: frameworkPath, diagnostics: &diagnostics) }
-            ?? CompetencyFramework(title: "Competencies", scale: [], domains: [], samhsaCategories: [:], progression: nil, path: frameworkPath)
-
-        let modulesDirectory = join(directory, "modules")
-        let files = listFiles(modulesDirectory).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }
-        if files.isEmpty {
-            diagnostics.append(.error(at: SourceLocation(path: modulesDirectory, line: 1, column: 1),
-                                      "no modules found in \(modulesDirectory)",
-                                      remedy: "add modules as `modules/<id>.md`, e.g. with `trellis new module <id> --title \"…\"`"))
-        }
-        let editions = self.editions
-        let loaded = files.concurrentMap { file -> (Module?, [Diagnostic]) in
-            let path = join(modulesDirectory, file)
-            var fileDiagnostics: [Diagnostic] = []
-            guard let text = readFile(path, what: "a module", diagnostics: &fileDiagnostics) else { return (nil, fileDiagnostics) }
-            let module = ModuleParser.parse(text, path: path, fileName: file, editions: editions, diagnostics: &fileDiagnostics)
-            return (module, fileDiagnostics)
+        let manifest = parseManifest(FileManager.default.contents(atPath: manifestPath), diagnostics: &diagnostics)
+        let framework = parseFramework(FileManager.default.contents(atPath: frameworkPath), diagnostics: &diagnostics)
+        let files = moduleFileNames()
+        if files.isEmpty { diagnostics.append(noModulesDiagnostic) }
+        let loader = self
+        let loaded = files.concurrentMap { file in
+            loader.parseModule(FileManager.default.contents(atPath: join(loader.modulesDirectory, file)), fileName: file)
         }
         var modules: [Module] = []
         for (module, moduleDiagnostics) in loaded {
             if let module { modules.append(module) }
             diagnostics += moduleDiagnostics
         }
-        let assetsDirectory = join(directory, "assets")
-        let assets = listFilesRecursively(assetsDirectory).map { "assets/" + $0 }
-        var curriculum = Curriculum(directory: directory, manifest: manifest, framework: framework, modules: modules, assets: assets)
-        let credentialsPath = join(directory, "credentials.yml")
-        if FileManager.default.fileExists(atPath: credentialsPath),
-           let text = readFile(credentialsPath, what: "credential renewal rules", diagnostics: &diagnostics) {
-            curriculum.credentials = CredentialRulesParser.parse(text, path: credentialsPath, diagnostics: &diagnostics)
+        var curriculum = Curriculum(directory: directory, manifest: manifest, framework: framework, modules: modules, assets: assetPaths())
+        if FileManager.default.fileExists(atPath: credentialsPath) {
+            curriculum.credentials = parseCredentials(FileManager.default.contents(atPath: credentialsPath), diagnostics: &diagnostics)
         }
         return (curriculum, diagnostics)
+    }
+
+    // MARK: - One source at a time
+    //
+    // `load()` is these steps in order; the incremental build (`SiteState`) calls them for
+    // the files that changed, with bytes it has already read to hash, and gets the same
+    // modules and diagnostics as a full load.
+
+    var manifestPath: String { join(directory, "curriculum.yml") }
+    var frameworkPath: String { join(directory, "competencies.yml") }
+    var credentialsPath: String { join(directory, "credentials.yml") }
+    var modulesDirectory: String { join(directory, "modules") }
+    var assetsDirectory: String { join(directory, "assets") }
+
+    /// The module files of `modules/`, sorted; drafts starting with `_` and hidden files are skipped.
+    func moduleFileNames() -> [String] {
+        listFiles(modulesDirectory).filter { Self.isModuleFileName($0) }
+    }
+
+    static func isModuleFileName(_ name: String) -> Bool {
+        name.hasSuffix(".md") && !name.hasPrefix(".") && !name.hasPrefix("_")
+    }
+
+    /// Files under `assets/`, relative to the curriculum folder (`assets/map.png`), sorted.
+    func assetPaths() -> [String] {
+        listFilesRecursively(assetsDirectory).map { "assets/" + $0 }
+    }
+
+    var noModulesDiagnostic: Diagnostic {
+        .error(at: SourceLocation(path: modulesDirectory, line: 1, column: 1), "no modules found in \(modulesDirectory)",
+               remedy: "add modules as `modules/<id>.md`, e.g. with `trellis new module <id> --title \"…\"`")
+    }
+
+    /// `curriculum.yml` from its bytes (nil when it could not be read).
+    func parseManifest(_ data: Data?, diagnostics: inout [Diagnostic]) -> CurriculumManifest {
+        decodeText(data, path: manifestPath, what: "the curriculum's tracks", diagnostics: &diagnostics)
+            .map { CurriculumLoader.parseManifest($0, path: manifestPath, diagnostics: &diagnostics) }
+            ?? CurriculumManifest(title: "Untitled curriculum", tracks: [], schedule: [], path: manifestPath)
+    }
+
+    /// `competencies.yml` from its bytes (nil when it could not be read).
+    func parseFramework(_ data: Data?, diagnostics: inout [Diagnostic]) -> CompetencyFramework {
+        decodeText(data, path: frameworkPath, what: "the competency framework", diagnostics: &diagnostics)
+            .map { CompetencyFrameworkParser.parse($0, path: frameworkPath, diagnostics: &diagnostics) }
+            ?? CompetencyFramework(title: "Competencies", scale: [], domains: [], samhsaCategories: [:], progression: nil, path: frameworkPath)
+    }
+
+    /// `credentials.yml` from its bytes; call only when the file exists.
+    func parseCredentials(_ data: Data?, diagnostics: inout [Diagnostic]) -> [CredentialRule] {
+        guard let text = decodeText(data, path: credentialsPath, what: "credential renewal rules", diagnostics: &diagnostics) else { return [] }
+        return CredentialRulesParser.parse(text, path: credentialsPath, diagnostics: &diagnostics)
+    }
+
+    /// One module file from its bytes (nil when it could not be read), with its own diagnostics.
+    func parseModule(_ data: Data?, fileName: String) -> (Module?, [Diagnostic]) {
+        let path = join(modulesDirectory, fileName)
+        var diagnostics: [Diagnostic] = []
+        guard let text = decodeText(data, path: path, what: "a module", diagnostics: &diagnostics) else { return (nil, diagnostics) }
+        let module = ModuleParser.parse(text, path: path, fileName: fileName, editions: editions, diagnostics: &diagnostics)
+        return (module, diagnostics)
     }
 
     static func parseManifest(_ text: String, path: String, diagnostics: inout [Diagnostic]) -> CurriculumManifest {
@@ -202,7 +241,12 @@ func join(_ directory: String, _ name: String) -> String {
 }
 
 func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    decodeText(FileManager.default.contents(atPath: path), path: path, what: what, diagnostics: &diagnostics)
+}
+
+/// A source file's bytes as text, or a diagnostic saying why there is none.
+func decodeText(_ data: Data?, path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
+    guard let data else {
         diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "cannot read \(path)",
                                   remedy: "create the file (it holds \(what)) or pass the right folder with --curriculum"))
         return nil

@@ -50,13 +50,22 @@ public struct SearchIndex: Sendable, Equatable {
 
     /// The file's contents: one document per line, so a changed module shows as a small diff.
     public func script() -> String {
+        Self.script(lines: scriptLines())
+    }
+
+    /// Each document as one line of JSON.
+    func scriptLines() -> [String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let lines = documents.map { document in
+        return documents.map { document in
             // Encoding four strings cannot fail.
             String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
         }
-        return "window.TRELLIS_SEARCH = {\"docs\": [\n" + lines.joined(separator: ",\n") + "\n]};\n"
+    }
+
+    /// The file around the documents' lines, which the incremental build keeps per module.
+    static func script(lines: [String]) -> String {
+        "window.TRELLIS_SEARCH = {\"docs\": [\n" + lines.joined(separator: ",\n") + "\n]};\n"
     }
 }
 

@@ -33,6 +33,14 @@ public struct SiteBuilder: Sendable {
     public var theme: Theme
     public var edition: Edition
     public var options: SiteOptions
+    /// Each module's digest by id: of its source file, which determines everything about the
+    /// module. Set by the incremental build; without it, digests are computed from the modules.
+    var moduleDigests: [String: ContentDigest] = [:]
+    /// Per-module pieces of the whole-curriculum pages, kept between rebuilds by `trellis serve`
+    /// so that editing one module does not redo the other modules' share of `manual.html`.
+    var fragments: RenderedFragments?
+    /// Digests of copied files (theme static files and assets) by source path, when known.
+    var copyDigests: [String: ContentDigest] = [:]
 
     public init(curriculum: Curriculum, theme: Theme, edition: Edition, options: SiteOptions = SiteOptions()) {
         self.curriculum = curriculum
@@ -41,35 +49,89 @@ public struct SiteBuilder: Sendable {
         self.options = options
     }
 
+    /// Every file of the edition, rendered.
     public func files() -> [SiteFile] {
-        let ordered = curriculum.modulesInTrackOrder
-        let context = SharedContext(curriculum: curriculum, edition: edition, ordered: ordered, options: options)
+        let context = makeSharedContext()
         let builder = self
-        var files: [SiteFile] = []
-        files.append(SiteFile(path: "index.html", content: .text(homePage(context))))
-        files.append(SiteFile(path: "competency-map.html", content: .text(competencyMapPage(context))))
-        files.append(SiteFile(path: "404.html", content: .text(notFoundPage(context))))
-        files.append(SiteFile(path: "search.html", content: .text(searchPage(context))))
-        files.append(SiteFile(path: Self.manualPath, content: .text(manualPage(context))))
-        if let library = options.searchLibrary {
-            files.append(SiteFile(path: "static/lunr.min.js", content: .text(library.script)))
-            files.append(SiteFile(path: "search-index.js", content: .text(SearchIndex(modules: ordered, edition: edition).script())))
+        return plan(context, withInputDigests: false).concurrentMap { builder.file(for: $0, context) }
+    }
+
+    /// Every file of the edition, each with the digest of exactly the inputs it is made from,
+    /// but not yet rendered: the incremental build renders only those whose digest changed.
+    func plan(_ context: SharedContext) -> [PlannedFile] {
+        plan(context, withInputDigests: true)
+    }
+
+    /// Just the pages of these modules, planned as `plan` plans them: what a reader editing
+    /// those modules is looking at, so `trellis serve` writes them before anything else.
+    func planModulePages(_ ids: Set<String>, _ context: SharedContext) -> [PlannedFile] {
+        let inputs = PageInputs(builder: self, context: context, computesDigests: true)
+        return context.ordered.indices.filter { ids.contains(context.ordered[$0].id) }.map { position in
+            PlannedFile(path: "modules/\(context.ordered[position].id).html", source: .page(.module(position: position)),
+                        inputs: inputs.digest(of: .module(position: position)))
+        }
+    }
+
+    func makeSharedContext() -> SharedContext {
+        SharedContext(curriculum: curriculum, edition: edition, ordered: curriculum.modulesInTrackOrder, options: options)
+    }
+
+    /// Renders one planned file.
+    func file(for planned: PlannedFile, _ context: SharedContext) -> SiteFile {
+        switch planned.source {
+        case .copy(let source): return SiteFile(path: planned.path, content: .copy(from: source))
+        case .page(let page): return SiteFile(path: planned.path, content: .text(render(page, context)))
+        }
+    }
+
+    func render(_ page: PageKind, _ context: SharedContext) -> String {
+        switch page {
+        case .home: return homePage(context)
+        case .competencyMap: return competencyMapPage(context)
+        case .notFound: return notFoundPage(context)
+        case .search: return searchPage(context)
+        case .manual: return manualPage(context)
+        case .facilitator: return facilitatorPage(context)
+        case .searchLibrary: return options.searchLibrary?.script ?? ""
+        case .searchIndex: return searchIndexScript(context)
+        case .module(let position): return modulePage(context.ordered[position], at: position, context)
+        case .competency(let index): return competencyPage(curriculum.framework.competencies[index], context)
+        }
+    }
+
+    private func plan(_ context: SharedContext, withInputDigests: Bool) -> [PlannedFile] {
+        let inputs = PageInputs(builder: self, context: context, computesDigests: withInputDigests)
+        var files: [PlannedFile] = []
+        func page(_ path: String, _ kind: PageKind) {
+            files.append(PlannedFile(path: path, source: .page(kind), inputs: inputs.digest(of: kind)))
+        }
+        page("index.html", .home)
+        page("competency-map.html", .competencyMap)
+        page("404.html", .notFound)
+        page("search.html", .search)
+        page(Self.manualPath, .manual)
+        if options.searchLibrary != nil {
+            page("static/lunr.min.js", .searchLibrary)
+            page("search-index.js", .searchIndex)
         }
         if edition == .trainer {
-            files.append(SiteFile(path: "facilitator.html", content: .text(facilitatorPage(context))))
+            page("facilitator.html", .facilitator)
         }
-        let indexed = Array(ordered.enumerated()).map { IndexedModule(position: $0.offset, module: $0.element) }
-        files += indexed.concurrentMap { item in
-            SiteFile(path: "modules/\(item.module.id).html", content: .text(builder.modulePage(item.module, at: item.position, context)))
+        let modulePages = Array(context.ordered.indices).concurrentMap { position in
+            PlannedFile(path: "modules/\(context.ordered[position].id).html", source: .page(.module(position: position)),
+                        inputs: inputs.digest(of: .module(position: position)))
         }
-        files += curriculum.framework.competencies.concurrentMap { competency in
-            SiteFile(path: "competencies/\(competency.id).html", content: .text(builder.competencyPage(competency, context)))
+        files += modulePages
+        for (index, competency) in curriculum.framework.competencies.enumerated() {
+            page("competencies/\(competency.id).html", .competency(index: index))
         }
         for path in theme.staticFiles where !(options.searchLibrary != nil && path == "lunr.min.js") {
-            files.append(SiteFile(path: "static/" + path, content: .copy(from: join(join(theme.directory, "static"), path))))
+            let source = join(join(theme.directory, "static"), path)
+            files.append(PlannedFile(path: "static/" + path, source: .copy(from: source), inputs: inputs.digest(ofCopy: source)))
         }
         for asset in curriculum.assets {
-            files.append(SiteFile(path: asset, content: .copy(from: join(curriculum.directory, asset))))
+            let source = join(curriculum.directory, asset)
+            files.append(PlannedFile(path: asset, source: .copy(from: source), inputs: inputs.digest(ofCopy: source)))
         }
         return files
     }
@@ -114,7 +176,7 @@ public struct SiteBuilder: Sendable {
         let toc: [[String: Any]] = module.body.headings
             .filter { $0.level == 2 && $0.callout == nil }
             .map { ["text": $0.text, "slug": $0.slug] }
-        let track = curriculum.track(containing: module.id)
+        let trackTitle = shared.trackTitle(of: module.id)
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = module.summary
         var fields: [String: Any] = [
@@ -129,8 +191,8 @@ public struct SiteBuilder: Sendable {
                 .map { ["id": $0.id, "title": $0.title, "url": "../competencies/\($0.id).html"] },
             "toc": toc,
             "hasToc": toc.count > 1,
-            "body": ReaderHTML.finish(module.body.html[edition] ?? ""),
-            "trackTitle": track?.title ?? "",
+            "body": readerBody(of: module),
+            "trackTitle": trackTitle,
             "number": position + 1,
             "materials": module.materials,
             "hasMaterials": !module.materials.isEmpty && edition == .trainer,
@@ -211,7 +273,7 @@ public struct SiteBuilder: Sendable {
                 "number": position + 1,
                 "title": module.title,
                 "url": "modules/\(module.id).html",
-                "track": curriculum.track(containing: module.id)?.title ?? "",
+                "track": shared.trackTitle(of: module.id),
                 "duration": Duration.text(minutes: module.duration),
                 "elapsed": Duration.text(minutes: elapsed),
                 "materials": module.materials,
@@ -238,6 +300,9 @@ public struct SiteBuilder: Sendable {
     /// Every module in teaching order on one page: the whole-curriculum handout.
     func manualPage(_ shared: SharedContext) -> String {
         let moduleIDs = Set(shared.ordered.map(\.id))
+        // The bodies are most of the work (and of the page): rewrite them on every core.
+        let builder = self
+        let bodies = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
         let modules: [[String: Any]] = shared.ordered.enumerated().map { position, module in
             var fields: [String: Any] = [
                 "id": module.id,
@@ -245,13 +310,13 @@ public struct SiteBuilder: Sendable {
                 "title": module.title,
                 "summary": module.summary,
                 "number": position + 1,
-                "trackTitle": curriculum.track(containing: module.id)?.title ?? "",
+                "trackTitle": shared.trackTitle(of: module.id),
                 "duration": Duration.text(minutes: module.duration),
                 "objectives": module.objectives,
                 "competencies": module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", "),
                 "materials": module.materials,
                 "hasMaterials": !module.materials.isEmpty && edition == .trainer,
-                "body": ManualBody.rewrite(ReaderHTML.finish(module.body.html[edition] ?? ""), moduleID: module.id, moduleIDs: moduleIDs),
+                "body": bodies[position],
             ]
             if let version = module.version { fields["version"] = version }
             return fields
@@ -261,6 +326,39 @@ public struct SiteBuilder: Sendable {
         page["modules"] = modules
         page["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
         return theme.render("manual", page)
+    }
+
+    /// A module's body as it appears in the manual; the same for the same module and module ids.
+    private func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {
+        let make = { ManualBody.rewrite(readerBody(of: module), moduleID: module.id, moduleIDs: moduleIDs) }
+        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
+        return fragments.value(for: .init(kind: .manualBody, module: digest, edition: edition, context: shared.moduleIDsDigest), make: make)
+    }
+
+    /// Computes every module's share of the whole-curriculum files into `fragments`.
+    func prepareFragments(_ shared: SharedContext) {
+        let moduleIDs = Set(shared.ordered.map(\.id))
+        let builder = self
+        _ = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
+        if options.searchLibrary != nil { _ = searchIndexScript(shared) }
+    }
+
+    /// A module's body as readers see it on its page (and, rewritten, in the manual).
+    private func readerBody(of module: Module) -> String {
+        let make = { ReaderHTML.finish(module.body.html[edition] ?? "") }
+        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
+        return fragments.value(for: .init(kind: .readerBody, module: digest, edition: edition, context: .zero), make: make)
+    }
+
+    /// `search-index.js`: one line per section of each module in reading order.
+    func searchIndexScript(_ shared: SharedContext) -> String {
+        let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests
+        let lines = shared.ordered.concurrentMap { module -> String in
+            let make = { SearchIndex(modules: [module], edition: edition).scriptLines().joined(separator: ",\n") }
+            guard let fragments, let digest = moduleDigests[module.id] else { return make() }
+            return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
+        }
+        return SearchIndex.script(lines: lines.filter { !$0.isEmpty })
     }
 
     /// Where the one-page curriculum goes; `trellis build --pdf` prints it to `pdf/manual.pdf`.
@@ -273,11 +371,6 @@ public struct SiteBuilder: Sendable {
     }
 }
 
-private struct IndexedModule: Sendable {
-    var position: Int
-    var module: Module
-}
-
 /// What every page of one edition shares, computed once per build.
 struct SharedContext: Sendable {
     let curriculum: Curriculum
@@ -285,6 +378,10 @@ struct SharedContext: Sendable {
     let ordered: [Module]
     let modulesByCompetency: [String: [Module]]
     let options: SiteOptions
+    /// Digest of the ids of the modules in reading order: the manual's links between modules depend on them.
+    let moduleIDsDigest: ContentDigest
+    /// The title of the (first) track that lists each module.
+    private let trackTitles: [String: String]
 
     init(curriculum: Curriculum, edition: Edition, ordered: [Module], options: SiteOptions) {
         self.curriculum = curriculum
@@ -292,7 +389,18 @@ struct SharedContext: Sendable {
         self.ordered = ordered
         self.modulesByCompetency = curriculum.modulesByCompetency
         self.options = options
+        var digest = DigestBuilder("module ids")
+        digest.add(ordered.map(\.id).sorted())
+        self.moduleIDsDigest = digest.finish()
+        var trackTitles: [String: String] = [:]
+        for track in curriculum.manifest.tracks {
+            for id in track.moduleIDs where trackTitles[id] == nil { trackTitles[id] = track.title }
+        }
+        self.trackTitles = trackTitles
     }
+
+    /// As `Curriculum.track(containing:)?.title`, without searching every track.
+    func trackTitle(of moduleID: String) -> String { trackTitles[moduleID] ?? "" }
 
     func page(title: String, root: String, current: String) -> [String: Any] {
         [

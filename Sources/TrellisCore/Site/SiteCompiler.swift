@@ -16,11 +16,17 @@ public struct SiteCompiler: Sendable {
     public var makesZips: Bool
     /// Where Chromium is looked for (`PATH`, `TRELLIS_CHROMIUM`) when `makesPDFs` is set.
     public var environment: [String: String]
+    /// Where the incremental build keeps what it built (see `SiteCache`); nil to keep nothing,
+    /// so every build is a clean one.
+    public var cacheDirectory: String?
+    /// Ignore the cache: write every file of each edition into a new folder and swap it in.
+    public var clean: Bool
 
     public init(curriculumDirectory: String, themeDirectory: String, outputDirectory: String,
                 editions: [Edition], today: CalendarDate, searchLibraryPath: String = SearchLibrary.debianPath,
                 makesPDFs: Bool = false, makesZips: Bool = false,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                cacheDirectory: String? = nil, clean: Bool = false) {
         self.curriculumDirectory = curriculumDirectory
         self.themeDirectory = themeDirectory
         self.outputDirectory = outputDirectory
@@ -30,6 +36,13 @@ public struct SiteCompiler: Sendable {
         self.makesPDFs = makesPDFs
         self.makesZips = makesZips
         self.environment = environment
+        self.cacheDirectory = cacheDirectory
+        self.clean = clean
+    }
+
+    public var settings: SiteState.Settings {
+        SiteState.Settings(curriculumDirectory: curriculumDirectory, themeDirectory: themeDirectory, outputDirectory: outputDirectory,
+                           editions: editions, searchLibraryPath: searchLibraryPath)
     }
 
     public struct Report: Sendable {
@@ -41,6 +54,9 @@ public struct SiteCompiler: Sendable {
         public var notices: [String] = []
         /// The PDF folders and zips written besides the pages, as paths under the output folder.
         public var extraFiles: [String] = []
+        /// How many files were written (rendered or copied) and removed: all of them in a clean build.
+        public var filesWritten = 0
+        public var filesRemoved = 0
 
         /// `Built 15 modules into _site (trainee: 52 pages, trainer: 53 pages) in 0.09 s`
         public func summary(output: String) -> String {
@@ -53,50 +69,51 @@ public struct SiteCompiler: Sendable {
     /// Builds the site; throws `DiagnosticList` when the curriculum or theme has errors
     /// (nothing is written), `AtomicDirectory.WriteError` when the output cannot be written, or
     /// `PDFRenderer.RenderError` when `--pdf` cannot print (the previous site is kept).
+    ///
+    /// With a cache, only the files whose inputs changed are rewritten, each by writing a
+    /// temporary file and renaming it; the result is byte for byte what a clean build writes.
+    /// A `--pdf` build is always clean: PDFs are printed from the finished pages before they
+    /// are swapped in, and are not deterministic.
     public func build() throws -> Report {
         let start = Date()
         try checkOutputLocation()
-        let (curriculum, loadDiagnostics) = CurriculumLoader(directory: curriculumDirectory, editions: Set(editions)).load()
-        let diagnostics = loadDiagnostics + CurriculumChecker(today: today).check(curriculum)
-        if diagnostics.hasErrors { throw DiagnosticList(diagnostics) }
-        let theme = try Theme.load(from: themeDirectory).get()
-        // Before writing anything, so a missing Chromium leaves the previous site as it was.
-        let pdfRenderer = makesPDFs ? try PDFRenderer.locate(environment: environment) : nil
-        let searchLibrary = SearchLibrary.load(from: searchLibraryPath)
-        let options = SiteOptions(searchLibrary: searchLibrary, linksPDFHandouts: makesPDFs)
-
-        var pages: [Edition: Int] = [:]
+        let isClean = clean || makesPDFs
+        var state = (isClean ? nil : cacheDirectory.flatMap { SiteCache.load(settings, from: $0) }) ?? SiteState(settings: settings)
+        var pdfRenderer: PDFRenderer?
+        let environment = self.environment, makesPDFs = self.makesPDFs
+        let outcome = try state.update(
+            today: today, linksPDFHandouts: makesPDFs, clean: isClean,
+            beforeWriting: {
+                // Before writing anything, so a missing Chromium leaves the previous site as it was.
+                if makesPDFs { pdfRenderer = try PDFRenderer.locate(environment: environment) }
+            },
+            beforePublishing: { _, folder, modules in
+                if let pdfRenderer { try pdfRenderer.render(Self.pdfJobs(in: folder, modules: modules)) }
+            })
+        var notices = outcome.notices
+        if let cacheDirectory {
+            do {
+                try SiteCache.save(&state, to: cacheDirectory)
+            } catch {
+                notices.append("warning: could not save the build cache: \(error) — the next build will write every file again")
+            }
+        }
         var extraFiles: [String] = []
         for edition in editions {
-            let files = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition, options: options).files()
             let destination = join(outputDirectory, edition.rawValue)
-            let zip = join(outputDirectory, edition.rawValue + ".zip")
-            var unpublishedZip: String?
-            do {
-                try AtomicDirectory.replace(destination) { folder in
-                    try SiteFileWriter.write(files, into: folder)
-                    if let pdfRenderer {
-                        try pdfRenderer.render(Self.pdfJobs(in: folder, modules: curriculum.modulesInTrackOrder))
-                    }
-                    if makesZips {
-                        let temporary = SiteArchive.temporaryPath(for: zip)
-                        try SiteArchive.write(folder: folder, rootName: edition.rawValue, to: temporary)
-                        unpublishedZip = temporary
-                    }
-                }
-                if let unpublishedZip { try SiteArchive.publish(unpublishedZip, as: zip) }
-            } catch {
-                if let unpublishedZip { try? FileManager.default.removeItem(atPath: unpublishedZip) }
-                throw error
-            }
-            pages[edition] = files.filter { $0.path.hasSuffix(".html") }.count
             if makesPDFs { extraFiles.append(join(destination, "pdf/")) }
-            if makesZips { extraFiles.append(zip) }
+            if makesZips {
+                let zip = join(outputDirectory, edition.rawValue + ".zip")
+                let temporary = SiteArchive.temporaryPath(for: zip)
+                try SiteArchive.write(folder: destination, rootName: edition.rawValue, to: temporary)
+                try SiteArchive.publish(temporary, as: zip)
+                extraFiles.append(zip)
+            }
         }
-        return Report(modules: curriculum.modules.count, pagesPerEdition: pages,
-                      warnings: diagnostics.warnings.sortedByLocation(), seconds: Date().timeIntervalSince(start),
-                      notices: searchLibrary == nil ? [SearchLibrary.unavailableWarning(path: searchLibraryPath)] : [],
-                      extraFiles: extraFiles)
+        return Report(modules: outcome.modules, pagesPerEdition: outcome.pagesPerEdition,
+                      warnings: outcome.warnings, seconds: Date().timeIntervalSince(start),
+                      notices: notices, extraFiles: extraFiles, filesWritten: outcome.filesWritten,
+                      filesRemoved: outcome.removedFiles.values.reduce(0) { $0 + $1.count })
     }
 
     /// One handout per module (`pdf/<module-id>.pdf`) and the whole curriculum (`pdf/manual.pdf`).

@@ -1,0 +1,205 @@
+import Foundation
+
+/// A SHA-256 digest: what the incremental build compares to decide whether a source file,
+/// or the set of inputs a page was made from, is the same as last time.
+///
+/// SHA-256 rather than a fast non-cryptographic hash because a collision would silently
+/// leave a stale page on a peer specialist's screen; hashing runs only on files whose
+/// size or modification time changed, so its speed rarely matters. Implemented here (FIPS
+/// 180-4) because Foundation on Linux has no hashing API and the project adds dependencies
+/// only for the preview server.
+public struct ContentDigest: Sendable, Hashable, CustomStringConvertible {
+    /// The 32 bytes as four big-endian words, so a digest is a cheap value to compare and hash.
+    var words: (UInt64, UInt64, UInt64, UInt64)
+
+    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    public static let zero = ContentDigest(words: (0, 0, 0, 0))
+
+    public static func == (lhs: ContentDigest, rhs: ContentDigest) -> Bool {
+        lhs.words == rhs.words
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    /// Lowercase hex, e.g. for file names in the cache.
+    public var description: String {
+        [words.0, words.1, words.2, words.3].map { word in
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// The digest of `bytes`.
+    public static func of(_ bytes: [UInt8]) -> ContentDigest {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finish()
+    }
+
+    public static func of(_ data: Data) -> ContentDigest {
+        var hasher = SHA256()
+        data.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer($0)) }
+        return hasher.finish()
+    }
+
+    public static func of(_ text: String) -> ContentDigest {
+        var text = text
+        var hasher = SHA256()
+        text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+        return hasher.finish()
+    }
+}
+
+/// Builds a digest from a sequence of typed values — the inputs a page was made from.
+///
+/// Every value is written with its type tag and length, so different sequences of values
+/// can never produce the same bytes (`["ab", "c"]` and `["a", "bc"]` differ). The bytes are
+/// collected and hashed once at the end: a page's inputs are many short strings, and
+/// hashing each one on its own costs more than the hashing itself.
+struct DigestBuilder {
+    private var bytes: [UInt8] = []
+
+    init(_ kind: String) {
+        bytes.reserveCapacity(256)
+        add(kind)
+    }
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            addTag(1, length: buffer.count)
+            bytes.append(contentsOf: buffer)
+        }
+    }
+
+    mutating func add(_ text: String?) {
+        if let text { add(text) } else { addTag(0, length: 0) }
+    }
+
+    mutating func add(_ number: Int) { addTag(2, length: number) }
+
+    mutating func add(_ flag: Bool) { addTag(3, length: flag ? 1 : 0) }
+
+    mutating func add(_ digest: ContentDigest) {
+        addTag(4, length: 32)
+        var words = (digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian)
+        withUnsafeBytes(of: &words) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ texts: [String]) {
+        add(texts.count)
+        for text in texts { add(text) }
+    }
+
+    private mutating func addTag(_ tag: UInt8, length: Int) {
+        bytes.append(tag)
+        var value = UInt64(bitPattern: Int64(length)).littleEndian
+        withUnsafeBytes(of: &value) { bytes.append(contentsOf: $0) }
+    }
+
+    func finish() -> ContentDigest {
+        ContentDigest.of(bytes)
+    }
+}
+
+/// SHA-256 (FIPS 180-4), streaming.
+struct SHA256 {
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+    private var pending: [UInt8] = []
+    private var length: UInt64 = 0
+
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    init() {}
+
+    mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, bytes.count)
+            pending.append(contentsOf: bytes[0..<take])
+            offset = take
+            if pending.count == 64 {
+                pending.withUnsafeBytes { compress(block: $0) }
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        while bytes.count - offset >= 64 {
+            compress(block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            offset += 64
+        }
+        if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
+    }
+
+    mutating func finish() -> ContentDigest {
+        let bitLength = length &* 8
+        // The padding: 0x80, zeros, then the length in bits — one or two final blocks.
+        var tail = pending
+        tail.append(0x80)
+        let padded = tail.count <= 56 ? 64 : 128
+        tail.append(contentsOf: repeatElement(0, count: padded - 8 - tail.count))
+        var bigEndianLength = bitLength.bigEndian
+        withUnsafeBytes(of: &bigEndianLength) { tail.append(contentsOf: $0) }
+        tail.withUnsafeBytes { buffer in
+            compress(block: UnsafeRawBufferPointer(rebasing: buffer[0..<64]))
+            if padded == 128 { compress(block: UnsafeRawBufferPointer(rebasing: buffer[64..<128])) }
+        }
+        pending.removeAll()
+        let s = state
+        func pair(_ high: UInt32, _ low: UInt32) -> UInt64 { UInt64(high) << 32 | UInt64(low) }
+        return ContentDigest(words: (pair(s.0, s.1), pair(s.2, s.3), pair(s.4, s.5), pair(s.6, s.7)))
+    }
+
+    private mutating func compress(block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for i in 0..<16 {
+                let base = i * 4
+                w[i] = UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16 | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
+            }
+            for i in 16..<64 {
+                let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            SHA256.k.withUnsafeBufferPointer { k in
+                for i in 0..<64 {
+                    let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                    let choice = (e & f) ^ (~e & g)
+                    let temp1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
+                    let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let temp2 = s0 &+ majority
+                    h = g; g = f; f = e; e = d &+ temp1
+                    d = c; c = b; b = a; a = temp1 &+ temp2
+                }
+            }
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
+                     state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
+        }
+    }
+
+    @inline(__always) private func rotate(_ value: UInt32, _ amount: UInt32) -> UInt32 {
+        (value >> amount) | (value << (32 - amount))
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+
+/// Keeps the incremental build's state (`SiteState`) on disk between runs of `trellis build`
+/// (and between `trellis serve` sessions), outside the output folder.
+///
+/// Where: `.trellis-cache/<output folder name>-<digest of its absolute path>/` beside the
+/// curriculum folder — for the usual layout, `.trellis-cache/_site-1a2b3c4d/` at the top of
+/// the repository (ignored by Git). It sits with the sources, not the output, because it
+/// holds the trainer edition's text and must never be published with the trainee site; it
+/// is per output folder because it records what that folder holds.
+///
+/// Two files: `index.bin` (small: each source's `stat` and digest, each output file's input
+/// digest and `stat`, the last check's warnings) is read by every build; `modules.bin` (each
+/// module as parsed, with its HTML) only by a build that has something to redo. Both are
+/// written to a temporary file and renamed, `modules.bin` first; `index.bin` names the
+/// `modules.bin` it goes with. A missing, damaged or mismatched cache means a clean build —
+/// never a wrong one. Deleting the folder is always safe.
+public enum SiteCache {
+    /// A `modules.bin` and the token that `index.bin` expects it to carry.
+    struct ModuleStore: Sendable {
+        var path: String
+        var token: UInt64
+    }
+
+    private static let indexMagic = "TRELLIS-SITE-INDEX"
+    private static let modulesMagic = "TRELLIS-SITE-MODULES"
+    private static let fragmentsMagic = "TRELLIS-SITE-FRAGMENTS"
+    /// Saved: each module's share of `manual.html` and `search-index.js`. Without them, a
+    /// build after a one-module edit would redo every module's share of those files.
+    private static let savedFragmentKinds: Set<RenderedFragments.Key.Kind> = [.manualBody, .searchDocuments]
+    /// Bump when the format, or what a digest covers, changes.
+    private static let formatVersion = 1
+
+    /// The default cache folder for building `curriculumDirectory` into `outputDirectory`.
+    public static func defaultDirectory(curriculumDirectory: String, outputDirectory: String) -> String {
+        let curriculum = URL(fileURLWithPath: curriculumDirectory).standardizedFileURL
+        let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
+        let digest = String(ContentDigest.of(output.path).description.prefix(8))
+        return curriculum.deletingLastPathComponent().appendingPathComponent(".trellis-cache")
+            .appendingPathComponent("\(output.lastPathComponent)-\(digest)").path
+    }
+
+    /// The state saved in `directory` for these settings; nil when there is none that fits.
+    public static func load(_ settings: SiteState.Settings, from directory: String) -> SiteState? {
+        guard let data = FileManager.default.contents(atPath: join(directory, "index.bin")) else { return nil }
+        var reader = CacheReader(data)
+        do {
+            guard try reader.readString() == indexMagic, try reader.readInt() == formatVersion else { return nil }
+            let saved = SiteState.Settings(curriculumDirectory: try reader.readString(), themeDirectory: try reader.readString(),
+                                           outputDirectory: try reader.readString(),
+                                           editions: try reader.readStrings().compactMap(Edition.init(rawValue:)),
+                                           searchLibraryPath: try reader.readString())
+            guard saved == settings else { return nil }
+            var state = SiteState(settings: settings)
+            for (path, record) in try reader.readArray({ reader throws(CacheReader.Damaged) in
+                (try reader.readString(), SiteState.SourceRecord(status: try reader.readStatus(), digest: try reader.readDigest(),
+                                                                 verifiedAt: try reader.readInt64()))
+            }) {
+                state.sources[path] = record
+            }
+            state.searchAvailable = try reader.readBool()
+            if try reader.readBool() {
+                state.check = SiteState.CheckRecord(key: try reader.readDigest(), diagnostics: try reader.readDiagnostics(),
+                                                    modules: try reader.readInt())
+            }
+            for _ in 0..<(try reader.readCount()) {
+                guard let edition = Edition(rawValue: try reader.readString()) else { return nil }
+                let planKey = try reader.readDigest(), pages = try reader.readInt()
+                var files: [String: SiteState.OutputRecord] = [:]
+                for _ in 0..<(try reader.readCount()) {
+                    files[try reader.readString()] = SiteState.OutputRecord(inputs: try reader.readDigest(), status: try reader.readStatus())
+                }
+                state.editions[edition] = SiteState.EditionRecord(planKey: planKey, files: files, pages: pages)
+            }
+            let token = try reader.readUInt64()
+            guard reader.isAtEnd else { return nil }
+            state.modules = nil
+            state.moduleStore = ModuleStore(path: join(directory, "modules.bin"), token: token)
+            state.fragmentStore = join(directory, "fragments.bin")
+            return state
+        } catch {
+            return nil
+        }
+    }
+
+    /// Saves `state` into `directory`.
+    public static func save(_ state: inout SiteState, to directory: String) throws(AtomicDirectory.WriteError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AtomicDirectory.WriteError(path: directory, reason: error.localizedDescription)
+        }
+        let modulesPath = join(directory, "modules.bin")
+        var token = state.moduleStore?.token ?? 0
+        if let modules = state.modules, state.modulesChanged || state.moduleStore == nil
+            || state.moduleStore?.path != modulesPath || FileStatus.of(modulesPath) == nil {
+            token = UInt64.random(in: 1...UInt64.max)
+            var writer = CacheWriter()
+            writer.write(modulesMagic)
+            writer.write(formatVersion)
+            writer.write(token)
+            writer.write(modules.sorted { $0.key < $1.key }) { writer, entry in
+                writer.write(entry.key)
+                writer.write(entry.value.digest)
+                writer.write(entry.value.module != nil)
+                if let module = entry.value.module { writer.write(module) }
+                writer.write(entry.value.diagnostics)
+            }
+            try write(writer.data, to: modulesPath)
+            state.moduleStore = ModuleStore(path: modulesPath, token: token)
+            state.modulesChanged = false
+        }
+
+        if state.fragments.hasChanges || FileStatus.of(join(directory, "fragments.bin")) == nil {
+            var writer = CacheWriter()
+            writer.write(fragmentsMagic)
+            writer.write(formatVersion)
+            writer.write(state.fragments.all(of: savedFragmentKinds)) { writer, entry in
+                writer.write(entry.key.kind.rawValue)
+                writer.write(entry.key.module)
+                writer.write(entry.key.edition.rawValue)
+                writer.write(entry.key.context)
+                writer.write(entry.value)
+            }
+            try write(writer.data, to: join(directory, "fragments.bin"))
+            state.fragments.markSaved()
+        }
+
+        var writer = CacheWriter()
+        writer.write(indexMagic)
+        writer.write(formatVersion)
+        let settings = state.settings
+        writer.write(settings.curriculumDirectory)
+        writer.write(settings.themeDirectory)
+        writer.write(settings.outputDirectory)
+        writer.write(settings.editions.map(\.rawValue))
+        writer.write(settings.searchLibraryPath)
+        writer.write(state.sources.sorted { $0.key < $1.key }) { writer, entry in
+            writer.write(entry.key)
+            writer.write(entry.value.status)
+            writer.write(entry.value.digest)
+            writer.write(entry.value.verifiedAt)
+        }
+        writer.write(state.searchAvailable)
+        writer.write(state.check != nil)
+        if let check = state.check {
+            writer.write(check.key)
+            writer.write(check.diagnostics)
+            writer.write(check.modules)
+        }
+        writer.write(state.editions.sorted { $0.key < $1.key }) { writer, entry in
+            writer.write(entry.key.rawValue)
+            writer.write(entry.value.planKey)
+            writer.write(entry.value.pages)
+            writer.write(entry.value.files.sorted { $0.key < $1.key }) { writer, file in
+                writer.write(file.key)
+                writer.write(file.value.inputs)
+                writer.write(file.value.status)
+            }
+        }
+        writer.write(token)
+        try write(writer.data, to: join(directory, "index.bin"))
+    }
+
+    static func loadModules(from store: ModuleStore) -> [String: SiteState.ParsedModule]? {
+        guard let data = FileManager.default.contents(atPath: store.path) else { return nil }
+        var reader = CacheReader(data)
+        do {
+            guard try reader.readString() == modulesMagic, try reader.readInt() == formatVersion,
+                  try reader.readUInt64() == store.token else { return nil }
+            var modules: [String: SiteState.ParsedModule] = [:]
+            for _ in 0..<(try reader.readCount()) {
+                let name = try reader.readString(), digest = try reader.readDigest()
+                let module = try reader.readBool() ? try reader.readModule() : nil
+                modules[name] = SiteState.ParsedModule(fileName: name, digest: digest, module: module, diagnostics: try reader.readDiagnostics())
+            }
+            return reader.isAtEnd ? modules : nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// The saved fragments; nil when the file is missing or damaged. Each is keyed by the
+    /// digests it was made from, so a fragment that no longer fits is simply never used.
+    static func loadFragments(from path: String) -> [(key: RenderedFragments.Key, value: String)]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var reader = CacheReader(data)
+        do {
+            guard try reader.readString() == fragmentsMagic, try reader.readInt() == formatVersion else { return nil }
+            let entries = try reader.readArray { reader throws(CacheReader.Damaged) -> (key: RenderedFragments.Key, value: String) in
+                guard let kind = RenderedFragments.Key.Kind(rawValue: try reader.readUInt8()) else { throw CacheReader.Damaged() }
+                let module = try reader.readDigest()
+                guard let edition = Edition(rawValue: try reader.readString()) else { throw CacheReader.Damaged() }
+                let key = RenderedFragments.Key(kind: kind, module: module, edition: edition, context: try reader.readDigest())
+                return (key, try reader.readString())
+            }
+            return reader.isAtEnd ? entries : nil
+        } catch {
+            return nil
+        }
+    }
+
+    private static func write(_ data: Data, to path: String) throws(AtomicDirectory.WriteError) {
+        do {
+            try FileTree.writeAtomically(data, to: path)
+        } catch let error as AtomicDirectory.WriteError {
+            throw error
+        } catch {
+            throw AtomicDirectory.WriteError(path: path, reason: error.localizedDescription)
+        }
+    }
+}
