@@ -113,10 +113,15 @@ import ZIPFoundation
         #expect(!String(decoding: site["index.html"]!, as: UTF8.self).contains("site-search"), "no box that cannot work")
     }
 
-    @Test func plainTextDecodesEntitiesAndSeparatesBlocks() {
-        #expect(PlainText.from(html: "<p>Tom &amp; Jerry&#39;s <em>big</em> day</p><p>Next&#x21;</p>") == "Tom & Jerry's big day Next!")
-        #expect(PlainText.from(html: "<li>one</li><li>two</li>") == "one two")
-        #expect(PlainText.decodeEntities("a &unknown; b & c") == "a &unknown; b & c")
+    @Test func sectionsAreThePlainTextOfEachEdition() {
+        let markdown = "Intro with Tom &amp; Jerry.\n\n## First part\n\nOne *two*.\n\n> [!TRAINER-NOTE]\n> SECRET\n\n### Deeper\n\n- a\n- b\n"
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: Set(Edition.allCases))
+        #expect(body.sections[.trainee] == [
+            .init(heading: nil, anchor: nil, text: "Intro with Tom & Jerry."),
+            .init(heading: "First part", anchor: "first-part", text: "One two."),
+            .init(heading: "Deeper", anchor: "deeper", text: "a b"),
+        ])
+        #expect(body.sections[.trainer]?[1].text == "One two. Trainer note SECRET", "callout labels are searchable words")
     }
 
     // MARK: - The whole curriculum on one page
@@ -139,14 +144,20 @@ import ZIPFoundation
         }
     }
 
-    @Test func readerHTMLLabelsChecklistItemsAndWrapsTables() {
-        let checklist = ReaderHTML.finish("<ul>\n<li><input type=\"checkbox\" disabled=\"\" /> Names the <strong>boundary</strong></li>\n</ul>")
-        #expect(checklist.contains("<li><label><input type=\"checkbox\" disabled=\"\" /> Names the <strong>boundary</strong></label></li>"))
-        let loose = ReaderHTML.finish("<li>\n<p><input type=\"checkbox\" checked=\"\" disabled=\"\" /> Done</p>\n</li>")
-        #expect(loose.contains("<p><label><input type=\"checkbox\" checked=\"\" disabled=\"\" /> Done</label></p>"))
-        let table = ReaderHTML.finish("<table>\n<thead>\n<tr>\n<th>Too rigid</th>\n<th align=\"left\">Too <em>loose</em></th>\n</tr>\n</thead>\n</table>")
-        #expect(table.hasPrefix("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table: Too rigid, Too loose\"><table>"))
-        #expect(table.hasSuffix("</table></div>"))
+    @Test func checklistItemsAreLabelledAndTablesWrapped() {
+        let body = ModuleBodyCompiler.compile(markdown: """
+            - [ ] Names the **boundary**
+            - [x] Done
+
+            | Too rigid | Too *loose* |
+            |---|---|
+            | a | b |
+            """, editions: [.trainee])
+        let html = body.html[.trainee] ?? ""
+        #expect(html.contains("<label><input type=\"checkbox\" disabled=\"\" /> \nNames the <strong>boundary</strong>\n</label>"))
+        #expect(html.contains("<label><input type=\"checkbox\" disabled=\"\" checked=\"\" /> \nDone\n</label>"))
+        #expect(html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table: Too rigid, Too loose\">\n<table>"))
+        #expect(!html.contains("<input type=\"checkbox\" disabled=\"\" /> \n<"), "every checkbox sits in its label")
     }
 
     // MARK: - Zip

@@ -215,16 +215,37 @@ enum FrontMatter {
     static func split(_ text: String) -> (yaml: String, body: String, bodyFirstLine: Int)? {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
-        guard text.hasPrefix("---\n") || text == "---" else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let close = lines.indices.dropFirst().first(where: {
-            let line = lines[$0].trimmingWhitespace
-            return line == "---" || line == "..."
-        }) else { return nil }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return (yaml, body, close + 2)
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        // Scan lines as bytes: this runs for every module of the curriculum on every build.
+        let bytes = Array(text.utf8)
+        func line(at start: Int) -> (content: ArraySlice<UInt8>, next: Int) {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            return (bytes[start..<end], end + 1)
+        }
+        func isFence(_ content: ArraySlice<UInt8>) -> Bool {
+            var trimmed = content
+            while let last = trimmed.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { trimmed = trimmed.dropLast() }
+            while let first = trimmed.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { trimmed = trimmed.dropFirst() }
+            return trimmed.elementsEqual("---".utf8) || trimmed.elementsEqual("...".utf8)
+        }
+        let opening = line(at: 0)
+        guard opening.content.elementsEqual("---".utf8) else { return nil }
+        var position = opening.next
+        var lineNumber = 2
+        while position <= bytes.count {
+            let current = line(at: position)
+            if isFence(current.content) {
+                let yaml = String(decoding: bytes[opening.next..<position].dropLast(position > opening.next ? 1 : 0), as: UTF8.self)
+                let body = current.next <= bytes.count ? String(decoding: bytes[current.next...], as: UTF8.self) : ""
+                return (yaml, body, lineNumber + 1)
+            }
+            position = current.next
+            lineNumber += 1
+        }
+        return nil
     }
 }
 

@@ -103,6 +103,8 @@ struct MarkdownNode: Hashable {
     var isText: Bool { type == CMARK_NODE_TEXT }
     var isParagraph: Bool { type == CMARK_NODE_PARAGRAPH }
     var isLineBreak: Bool { type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK }
+    /// Block nodes, extension blocks (tables, cells) included, carry cmark's block type flag.
+    var isBlock: Bool { type.rawValue & 0xc000 == 0x8000 }
     var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
 
     var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
@@ -151,8 +153,11 @@ struct MarkdownNode: Hashable {
             default: break
             }
             for child in node.children { collect(child) }
+            // Words in neighbouring blocks (list items, table cells, paragraphs) stay apart.
+            if node.isBlock, !text.isEmpty, text.last != " " { text += " " }
         }
         collect(self)
+        while text.last == " " { text.removeLast() }
         return text
     }
 
@@ -172,16 +177,41 @@ struct MarkdownNode: Hashable {
         return MarkdownNode(node)
     }
 
+    /// An inline counterpart of `customBlock`: written without line breaks around it.
+    static func customInline(enter: String, exit: String) -> MarkdownNode {
+        guard let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { fatalError("cmark_node_new failed: out of memory") }
+        cmark_node_set_on_enter(node, enter)
+        cmark_node_set_on_exit(node, exit)
+        return MarkdownNode(node)
+    }
+
+    static func text(_ literal: String) -> MarkdownNode {
+        guard let node = cmark_node_new(CMARK_NODE_TEXT) else { fatalError("cmark_node_new failed: out of memory") }
+        cmark_node_set_literal(node, literal)
+        return MarkdownNode(node)
+    }
+
     func insertBefore(_ sibling: MarkdownNode) { cmark_node_insert_before(pointer, sibling.pointer) }
     func append(_ child: MarkdownNode) { cmark_node_append_child(pointer, child.pointer) }
 
     /// Moves this node's children, from `start` on, to the end of `destination`.
+    ///
+    /// cmark's inline nodes do not own their text: a literal points into the content buffer of
+    /// the block that was parsed (a paragraph or heading), which is freed with that block. Moved
+    /// nodes therefore first get their own copy, so this node can be freed afterwards.
     func moveChildren(to destination: MarkdownNode, from start: MarkdownNode? = nil) {
         var child = start ?? firstChild
         while let node = child {
             child = node.next
+            node.ownLiterals()
             node.unlink()
             destination.append(node)
         }
+    }
+
+    /// Replaces borrowed literals in this subtree with copies the nodes own (`cmark_node_set_literal` copies).
+    func ownLiterals() {
+        if let text = literal { literal = text }
+        for child in children { child.ownLiterals() }
     }
 }

@@ -32,10 +32,20 @@ public struct ModuleBody: Sendable {
         public var column: Int
     }
 
+    /// A part of the rendered body between headings, as plain text: what search indexes.
+    public struct Section: Sendable, Hashable {
+        /// Nil for the text before the first heading.
+        public var heading: String?
+        public var anchor: String?
+        public var text: String
+    }
+
     public var headings: [Heading] = []
     public var links: [Link] = []
     public var callouts: [Callout] = []
     public var html: [Edition: String] = [:]
+    /// The body's sections (at `##` and `###` headings outside callouts) per rendered edition.
+    public var sections: [Edition: [Section]] = [:]
 
     public var anchors: Set<String> { Set(headings.map(\.slug)) }
 }
@@ -89,10 +99,14 @@ enum ModuleBodyCompiler {
             }
         }
         guard !editions.isEmpty else { return body }
+        // Found before the tree is rewritten: rewriting frees nodes that `nodes` still lists.
+        let tables = nodes.filter { $0.typeName == "table" }
+        let taskItems = nodes.filter { $0.typeName == "tasklist" }
 
         for node in nodes where node.isLink || node.isImage {
             node.url = LinkTarget.siteURL(forSourceURL: node.url)
         }
+        var headingBlocks: [String: MarkdownNode] = [:]
         for (node, slug) in headings {
             let level = node.headingLevel
             let replacement = MarkdownNode.customBlock(enter: "<h\(level) id=\"\(HTMLText.escape(slug))\">",
@@ -100,23 +114,50 @@ enum ModuleBodyCompiler {
             node.insertBefore(replacement)
             node.moveChildren(to: replacement)
             node.unlinkAndFree()
+            headingBlocks[slug] = replacement
         }
         var trainerNotes: [MarkdownNode] = []
         for (index, callout) in callouts.enumerated() {
             let aside = callout.marker.replace(callout.node, labelID: "callout-\(index + 1)")
             if callout.marker.kind == .trainerNote { trainerNotes.append(aside) }
         }
+        for table in tables { ReaderMarkup.wrapTable(table) }
+        for item in taskItems { ReaderMarkup.labelTaskItem(item) }
+        // Headings that start a searchable section: top-level `##` and `###`.
+        var sectionStarts: [MarkdownNode: (text: String, slug: String)] = [:]
+        for (heading, (_, slug)) in zip(body.headings, headings) where heading.callout == nil && (2...3).contains(heading.level) {
+            sectionStarts[headingBlocks[slug]!] = (heading.text, slug)
+        }
 
         if editions.contains(.trainer) {
             body.html[.trainer] = document.renderHTML()
+            body.sections[.trainer] = sections(of: document, startingAt: sectionStarts)
         }
         if editions.contains(.trainee) {
             for note in trainerNotes where note.parent != nil && !isNested(note, in: trainerNotes) {
                 note.unlinkAndFree()
             }
             body.html[.trainee] = document.renderHTML()
+            body.sections[.trainee] = sections(of: document, startingAt: sectionStarts)
         }
         return body
+    }
+
+    /// Cuts the document's top-level blocks into sections at the given headings, as plain text.
+    private static func sections(of document: MarkdownDocument, startingAt starts: [MarkdownNode: (text: String, slug: String)]) -> [ModuleBody.Section] {
+        var sections = [ModuleBody.Section(heading: nil, anchor: nil, text: "")]
+        var text = ""
+        for block in MarkdownNode(document.root).children {
+            if let start = starts[block] {
+                sections[sections.count - 1].text = PlainWords.collapse(text)
+                sections.append(ModuleBody.Section(heading: start.text, anchor: start.slug, text: ""))
+                text = ""
+            } else {
+                text += " " + block.plainText
+            }
+        }
+        sections[sections.count - 1].text = PlainWords.collapse(text)
+        return sections
     }
 
     private static func isInTrainerNote(_ node: MarkdownNode, _ calloutOfNode: [MarkdownNode: CalloutKind]) -> Bool {
@@ -136,6 +177,60 @@ enum ModuleBodyCompiler {
             current = ancestor.parent
         }
         return false
+    }
+}
+
+/// Markup added for readers of the site, done on cmark's tree (never by rewriting HTML).
+enum ReaderMarkup {
+    /// Puts a table in a box that scrolls sideways on a phone instead of the whole page; the box
+    /// is a focusable region labelled by the table's column headings, so keyboard users can scroll
+    /// it too (WCAG 2.1.1).
+    static func wrapTable(_ table: MarkdownNode) {
+        let headings = table.firstChild?.children.map { $0.plainText.trimmingWhitespace }.filter { !$0.isEmpty } ?? []
+        let label = headings.isEmpty ? "Table" : "Table: " + headings.joined(separator: ", ")
+        let wrapper = MarkdownNode.customBlock(
+            enter: "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"\(HTMLText.escape(label))\">",
+            exit: "</div>")
+        table.insertBefore(wrapper)
+        table.unlink()
+        wrapper.append(table)
+    }
+
+    /// Gives a checklist item's checkbox its text as a label. cmark-gfm writes a bare
+    /// `<input type="checkbox">`, which a screen reader announces as an unnamed checkbox
+    /// (WCAG 1.3.1, 4.1.2); the observation checklists coaches use are full of them.
+    static func labelTaskItem(_ item: MarkdownNode) {
+        let checked = cmark_gfm_extensions_get_tasklist_item_checked(item.pointer)
+        guard let paragraph = item.firstChild, paragraph.isParagraph else { return }
+        // Render as a plain list item; the checkbox is written inside the label instead.
+        cmark_node_set_syntax_extension(item.pointer, nil)
+        let label = MarkdownNode.customBlock(
+            enter: "<label><input type=\"checkbox\" disabled=\"\"\(checked ? " checked=\"\"" : "") /> ",
+            exit: "</label>")
+        paragraph.insertBefore(label)
+        paragraph.moveChildren(to: label)
+        paragraph.unlinkAndFree()
+    }
+}
+
+/// Whitespace-collapsed text, for search.
+enum PlainWords {
+    /// Works on UTF-8 bytes: ASCII whitespace separates words (multi-byte characters never
+    /// contain ASCII bytes), which is all the rendered text needs and far cheaper than Characters.
+    static func collapse(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                pendingSpace = !output.isEmpty
+            default:
+                if pendingSpace { output.append(0x20); pendingSpace = false }
+                output.append(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -198,18 +293,21 @@ struct CalloutMarker {
         let aside = MarkdownNode.customBlock(
             enter: "<aside class=\"callout \(kind.cssClass)\" aria-labelledby=\"\(labelID)\">",
             exit: "</aside>")
-        var labelOpen = "<p class=\"callout-label\" id=\"\(labelID)\"><span class=\"callout-kind\">\(kind.label)</span>"
-        var labelClose = "</p>"
-        if !titleNodes.isEmpty {
-            labelOpen += "<span class=\"callout-sep\">: </span><span class=\"callout-title\">"
-            labelClose = "</span>" + labelClose
-        }
-        let label = MarkdownNode.customBlock(enter: labelOpen, exit: labelClose)
+        // The label is real text (not markup in a string), so search and plain text include it.
+        let label = MarkdownNode.customBlock(enter: "<p class=\"callout-label\" id=\"\(labelID)\">", exit: "</p>")
         aside.append(label)
+        let kindName = MarkdownNode.customInline(enter: "<span class=\"callout-kind\">", exit: "</span>")
+        kindName.append(.text(kind.label))
+        label.append(kindName)
         for node in markerNodes { node.unlinkAndFree() }
-        for node in titleNodes {
-            node.unlink()
-            label.append(node)
+        if !titleNodes.isEmpty {
+            let title = MarkdownNode.customInline(enter: "<span class=\"callout-sep\">: </span><span class=\"callout-title\">", exit: "</span>")
+            label.append(title)
+            for node in titleNodes {
+                node.ownLiterals()
+                node.unlink()
+                title.append(node)
+            }
         }
         // Drop the line break that ended the marker line, and the paragraph if nothing is left.
         if let first = paragraph.firstChild, first.isLineBreak { first.unlinkAndFree() }

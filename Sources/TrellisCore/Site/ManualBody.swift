@@ -9,57 +9,80 @@ import Foundation
 /// links within the page, headings move one level down under the module's own `h2`, and
 /// `../` is dropped because the manual sits at the edition's root, not in `modules/`.
 enum ManualBody {
-    private static let attributePattern = try! NSRegularExpression(
-        pattern: #"\b(id|aria-labelledby|aria-describedby|href|src)="([^"]*)""#)
-    private static let headingTagPattern = try! NSRegularExpression(pattern: #"<(/?)h([1-6])\b"#)
-    private static let moduleLinkPattern = try! NSRegularExpression(pattern: #"^([a-z0-9-]+)\.html(?:#(.*))?$"#)
-
     static func anchor(forModule id: String) -> String { "module-\(id)" }
 
+    private static let attributes: [(name: [UInt8], kind: Attribute)] = [
+        (Array("id=\"".utf8), .id), (Array("aria-labelledby=\"".utf8), .id), (Array("aria-describedby=\"".utf8), .id),
+        (Array("href=\"".utf8), .href), (Array("src=\"".utf8), .src),
+    ]
+
+    private enum Attribute { case id, href, src }
+
+    /// One pass over the bytes, no regular expressions: the manual rewrites every module of a
+    /// curriculum that may have thousands. Trellis's own HTML is regular — attribute values are
+    /// quoted and escaped, `<` in text is `&lt;` — so attributes and heading tags can be
+    /// recognized directly.
     static func rewrite(_ html: String, moduleID: String, moduleIDs: Set<String>) -> String {
-        let prefixed = replacing(attributePattern, in: html) { match, source in
-            let name = source.substring(with: match.range(at: 1))
-            let value = source.substring(with: match.range(at: 2))
-            return "\(name)=\"\(rewrite(attribute: name, value: value, moduleID: moduleID, moduleIDs: moduleIDs))\""
+        let bytes = Array(html.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 8)
+        var index = 0
+        let lessThan = UInt8(ascii: "<"), slash = UInt8(ascii: "/"), h = UInt8(ascii: "h"), quote = UInt8(ascii: "\"")
+        func matches(_ pattern: [UInt8], at position: Int) -> Bool {
+            guard position + pattern.count <= bytes.count else { return false }
+            for offset in 0..<pattern.count where bytes[position + offset] != pattern[offset] { return false }
+            return true
         }
-        return replacing(headingTagPattern, in: prefixed) { match, source in
-            let level = min(Int(source.substring(with: match.range(at: 2)))! + 1, 6)
-            return "<\(source.substring(with: match.range(at: 1)))h\(level)"
+        scan: while index < bytes.count {
+            let byte = bytes[index]
+            // Heading tags move one level down, under the module's own heading: <h2 → <h3.
+            if byte == lessThan {
+                let start = index + (index + 1 < bytes.count && bytes[index + 1] == slash ? 2 : 1)
+                if start + 1 < bytes.count, bytes[start] == h, (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[start + 1]),
+                   start + 2 >= bytes.count || !(bytes[start + 2] >= UInt8(ascii: "0") && bytes[start + 2] <= UInt8(ascii: "9")) {
+                    output.append(contentsOf: bytes[index..<start + 1])
+                    output.append(min(bytes[start + 1] + 1, UInt8(ascii: "6")))
+                    index = start + 2
+                    continue
+                }
+            }
+            // Attributes start after a space.
+            if byte == UInt8(ascii: " ") {
+                for (name, kind) in attributes where matches(name, at: index + 1) {
+                    let valueStart = index + 1 + name.count
+                    guard let valueEnd = bytes[valueStart...].firstIndex(of: quote) else { break }
+                    output.append(contentsOf: bytes[index...(index + name.count)])
+                    let value = String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
+                    output.append(contentsOf: rewrite(value, kind: kind, moduleID: moduleID, moduleIDs: moduleIDs).utf8)
+                    output.append(quote)
+                    index = valueEnd + 1
+                    continue scan
+                }
+            }
+            output.append(byte)
+            index += 1
         }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func rewrite(attribute: String, value: String, moduleID: String, moduleIDs: Set<String>) -> String {
-        switch attribute {
-        case "id", "aria-labelledby", "aria-describedby":
+    private static func rewrite(_ value: String, kind: Attribute, moduleID: String, moduleIDs: Set<String>) -> String {
+        switch kind {
+        case .id:
             return value.split(separator: " ").map { "\(moduleID)--\($0)" }.joined(separator: " ")
-        case "href" where value.hasPrefix("#"):
+        case .href where value.hasPrefix("#"):
             return "#\(moduleID)--\(value.dropFirst())"
-        case "href":
-            let source = value as NSString
-            if let match = moduleLinkPattern.firstMatch(in: value, range: NSRange(location: 0, length: source.length)) {
-                let target = source.substring(with: match.range(at: 1))
+        case .href:
+            // A link to another module's page (`engage.html` or `engage.html#section`) stays on this page.
+            let parts = value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts[0].hasSuffix(".html"), !parts[0].contains("/") {
+                let target = String(parts[0].dropLast(5))
                 if moduleIDs.contains(target) {
-                    return match.range(at: 2).location == NSNotFound
-                        ? "#" + anchor(forModule: target)
-                        : "#\(target)--\(source.substring(with: match.range(at: 2)))"
+                    return parts.count == 1 ? "#" + anchor(forModule: target) : "#\(target)--\(parts[1])"
                 }
             }
             return value.hasPrefix("../") ? String(value.dropFirst(3)) : value
-        default:
+        case .src:
             return value.hasPrefix("../") ? String(value.dropFirst(3)) : value
         }
-    }
-
-    private static func replacing(_ pattern: NSRegularExpression, in text: String,
-                                  with replacement: (NSTextCheckingResult, NSString) -> String) -> String {
-        let source = text as NSString
-        var output = ""
-        var position = 0
-        for match in pattern.matches(in: text, range: NSRange(location: 0, length: source.length)) {
-            output += source.substring(with: NSRange(location: position, length: match.range.location - position))
-            output += replacement(match, source)
-            position = match.range.location + match.range.length
-        }
-        return output + source.substring(from: position)
     }
 }

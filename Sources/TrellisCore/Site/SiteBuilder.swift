@@ -191,7 +191,7 @@ public struct SiteBuilder: Sendable {
                 .map { ["id": $0.id, "title": $0.title, "url": "../competencies/\($0.id).html"] },
             "toc": toc,
             "hasToc": toc.count > 1,
-            "body": readerBody(of: module),
+            "body": module.body.html[edition] ?? "",
             "trackTitle": trackTitle,
             "number": position + 1,
             "materials": module.materials,
@@ -330,7 +330,8 @@ public struct SiteBuilder: Sendable {
 
     /// A module's body as it appears in the manual; the same for the same module and module ids.
     private func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {
-        let make = { ManualBody.rewrite(readerBody(of: module), moduleID: module.id, moduleIDs: moduleIDs) }
+        let edition = self.edition
+        let make = { ManualBody.rewrite(module.body.html[edition] ?? "", moduleID: module.id, moduleIDs: moduleIDs) }
         guard let fragments, let digest = moduleDigests[module.id] else { return make() }
         return fragments.value(for: .init(kind: .manualBody, module: digest, edition: edition, context: shared.moduleIDsDigest), make: make)
     }
@@ -344,11 +345,6 @@ public struct SiteBuilder: Sendable {
     }
 
     /// A module's body as readers see it on its page (and, rewritten, in the manual).
-    private func readerBody(of module: Module) -> String {
-        let make = { ReaderHTML.finish(module.body.html[edition] ?? "") }
-        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
-        return fragments.value(for: .init(kind: .readerBody, module: digest, edition: edition, context: .zero), make: make)
-    }
 
     /// `search-index.js`: one line per section of each module in reading order.
     func searchIndexScript(_ shared: SharedContext) -> String {

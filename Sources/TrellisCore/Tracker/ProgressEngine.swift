@@ -69,6 +69,8 @@ public struct ProgressEngine: Sendable {
     /// For each competency index, the modules that build it.
     let modulesOfCompetency: [[Int]]
     let rules: [CompetencyFramework.LevelRule?]
+    /// Each rule's required observed-practice level as a rank on the scale, looked up once.
+    let observedRanks: [Int?]
 
     public init(curriculum: Curriculum) {
         framework = curriculum.framework
@@ -87,6 +89,8 @@ public struct ProgressEngine: Sendable {
         modulesOfCompetency = modulesOf
         let progression = framework.progression
         rules = framework.scale.map { level in progression?.rules.first { $0.levelID == level.id } }
+        let framework = self.framework
+        observedRanks = rules.map { rule in rule?.observedPractice.flatMap { framework.levelIndex($0) } }
     }
 
     /// Evidence gathered for one competency of one trainee.
@@ -173,7 +177,7 @@ public struct ProgressEngine: Sendable {
                 checks.append(LevelCheck(level: level.id, met: met && allMetSoFar, requirements: requirements))
                 if met { for requirement in requirements { if let day = requirement.metOn?.dayNumber { runningDay = max(runningDay, day) } } }
             } else {
-                let result = quickCheck(rule, competency: competency, evidence: evidence, completed: completed)
+                let result = quickCheck(rule, observedRank: observedRanks[rank], competency: competency, evidence: evidence, completed: completed)
                 met = result.met
                 if met, let day = result.day { runningDay = max(runningDay, day) }
             }
@@ -221,7 +225,7 @@ public struct ProgressEngine: Sendable {
 
     /// The same rules as `requirements`, without building explanations: reports evaluate
     /// hundreds of thousands of competency levels and must not allocate for each.
-    private func quickCheck(_ rule: CompetencyFramework.LevelRule, competency: Int, evidence: Gathered,
+    private func quickCheck(_ rule: CompetencyFramework.LevelRule, observedRank: Int?, competency: Int, evidence: Gathered,
                             completed: [(day: Int, reference: Int)?]) -> (met: Bool, day: Int?) {
         var day = Int.min
         let modules = modulesOfCompetency[competency]
@@ -244,7 +248,7 @@ public struct ProgressEngine: Sendable {
             if first == .max { return (false, nil) }
             day = max(day, first)
         }
-        if let required = rule.observedPractice, let rank = framework.levelIndex(required) {
+        if let rank = observedRank {
             var first = Int.max
             for observation in evidence.observed where observation.rank >= rank { first = min(first, observation.day) }
             if first == .max { return (false, nil) }
