@@ -213,9 +213,11 @@ Targets: no-change rebuild ≤ 10% of a cold build; save → reload event ≤ 10
 
 The save → reload time runs from the write of the module file to the arrival of the
 Server-Sent Event naming its page: inotify noticing the save (plus 10 ms for the editor to
-finish writing), the incremental rebuild of both editions' pages for that module, and the
-event. `manual.html` and `search-index.js`, which hold every module, are written after that
-event and announced by a second one. The server's own lines for these rebuilds:
+finish writing), scanning and hashing the sources that changed, parsing that module, checking
+the curriculum (cached per module), and writing both editions' pages for that module. The
+other pages that changed, then `manual.html` and `search-index.js` (which hold every module),
+are written after that event and announced by events of their own. The server's own lines for
+these rebuilds (with `TRELLIS_TIMINGS=1`: "write edited" is that first step):
 
 ```
 {chr(10).join(server_lines)}

@@ -7,9 +7,10 @@ struct Build: ParsableCommand {
         discussion: """
         Checks the curriculum first and writes nothing if it has errors. Each edition is \
         written to <output>/<edition>/. A rebuild rewrites only the files whose sources \
-        changed (each file is replaced whole), using a cache in .trellis-cache/ beside the \
-        curriculum; the result is the same as a clean build. --clean ignores the cache and \
-        writes each edition into a new folder that replaces the previous one when complete.
+        changed (each file is replaced whole), using a cache in ~/.cache/trellis/ (or \
+        $XDG_CACHE_HOME/trellis/); the result is the same as a clean build. --clean ignores \
+        the cache and writes each edition into a new folder that replaces the previous one \
+        when complete.
         The trainee edition contains no trainer notes; the trainer edition adds them and a \
         facilitator overview.
 

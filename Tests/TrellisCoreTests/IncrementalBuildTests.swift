@@ -270,6 +270,13 @@ import Testing
         try project.build()
         try project.expectSameAsCleanBuild("damaged module cache")
 
+        // Without the saved fragments, the whole-curriculum files are made from the modules
+        // read back from the cache: they must be the modules as parsed.
+        try FileManager.default.removeItem(atPath: project.cache + "/fragments.bin")
+        try project.replace("Curriculum/modules/listening.md", "## Reflecting feelings", with: "Listen first.\n\n## Reflecting feelings")
+        try project.build()
+        try project.expectSameAsCleanBuild("fragments rebuilt from cached modules")
+
         // A cache made for other settings (one edition) is not used for both.
         var oneEdition = project.compiler(cache: project.cache)
         oneEdition.editions = [.trainee]
@@ -310,10 +317,41 @@ import Testing
         }
     }
 
+    @Test func aModuleReadBackFromTheCacheIsTheModuleParsed() throws {
+        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
+        #expect(curriculum.modules.count == 3)
+        for module in curriculum.modules {
+            var writer = CacheWriter()
+            writer.write(module)
+            var reader = CacheReader(writer.data)
+            let decoded = try reader.readModule()
+            #expect(reader.isAtEnd)
+            #expect(Canonical.text(of: decoded) == Canonical.text(of: module), "\(module.id): a stored property is not cached")
+        }
+    }
+
     @Test func digestsAreSHA256() {
         #expect(ContentDigest.of(Data("abc".utf8)).description == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(ContentDigest.of(Data()).description == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Data(repeating: UInt8(ascii: "x"), count: 1000)
         #expect(ContentDigest.of(long).description == "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f")
+    }
+}
+
+/// Every stored property of a value, recursively, with dictionaries in sorted order: two
+/// values with the same text are equal in every field, including fields added later.
+enum Canonical {
+    static func text(of value: Any) -> String {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .dictionary:
+            return "[" + mirror.children.map { text(of: $0.value) }.sorted().joined(separator: ", ") + "]"
+        case .struct, .class, .tuple, .enum, .optional, .collection, .set:
+            let children = mirror.children.map { ($0.label ?? "") + ": " + text(of: $0.value) }
+            let parts = mirror.displayStyle == .set ? children.sorted() : children
+            return "\(mirror.subjectType)(" + parts.joined(separator: ", ") + ")" + (parts.isEmpty ? "\(value)" : "")
+        default:
+            return "\(value)"
+        }
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 
 /// A compact binary encoding for the build cache.
 ///
+/// Every stored property of `Module` and `ModuleBody` must be written here (and the format
+/// version in `SiteCache` bumped when one is added): `IncrementalBuildTests` checks that a
+/// module read back from the cache equals the module parsed.
+///
 /// Not JSON: a 1,000-module cache holds every module's rendered HTML and diagnostics, and
 /// decoding it must cost a small fraction of a build. Every file starts with a magic word and
 /// a format version; anything unexpected makes the reader throw, and the build then starts
@@ -203,6 +207,14 @@ extension CacheWriter {
             writer.write(entry.key.rawValue)
             writer.write(entry.value)
         }
+        write(body.sections.sorted { $0.key < $1.key }) { writer, entry in
+            writer.write(entry.key.rawValue)
+            writer.write(entry.value) { writer, section in
+                writer.write(section.heading)
+                writer.write(section.anchor)
+                writer.write(section.text)
+            }
+        }
     }
 }
 
@@ -263,6 +275,14 @@ extension CacheReader {
         for (edition, html) in try readArray({ reader throws(Damaged) in (try reader.readString(), try reader.readString()) }) {
             guard let edition = Edition(rawValue: edition) else { throw Damaged() }
             body.html[edition] = html
+        }
+        for (edition, sections) in try readArray({ reader throws(Damaged) in
+            (try reader.readString(), try reader.readArray { reader throws(Damaged) in
+                ModuleBody.Section(heading: try reader.readOptionalString(), anchor: try reader.readOptionalString(), text: try reader.readString())
+            })
+        }) {
+            guard let edition = Edition(rawValue: edition) else { throw Damaged() }
+            body.sections[edition] = sections
         }
         return Module(id: id, title: title, summary: summary, duration: duration, competencies: competencies,
                       prerequisites: prerequisites, objectives: objectives, audience: audience, version: version,

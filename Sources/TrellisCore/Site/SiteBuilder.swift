@@ -344,8 +344,6 @@ public struct SiteBuilder: Sendable {
         if options.searchLibrary != nil { _ = searchIndexScript(shared) }
     }
 
-    /// A module's body as readers see it on its page (and, rewritten, in the manual).
-
     /// `search-index.js`: one line per section of each module in reading order.
     func searchIndexScript(_ shared: SharedContext) -> String {
         let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests

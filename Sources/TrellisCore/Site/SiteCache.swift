@@ -3,18 +3,19 @@ import Foundation
 /// Keeps the incremental build's state (`SiteState`) on disk between runs of `trellis build`
 /// (and between `trellis serve` sessions), outside the output folder.
 ///
-/// Where: `.trellis-cache/<output folder name>-<digest of its absolute path>/` beside the
-/// curriculum folder — for the usual layout, `.trellis-cache/_site-1a2b3c4d/` at the top of
-/// the repository (ignored by Git). It sits with the sources, not the output, because it
-/// holds the trainer edition's text and must never be published with the trainee site; it
-/// is per output folder because it records what that folder holds.
+/// Where: `$XDG_CACHE_HOME/trellis/` (usually `~/.cache/trellis/`), one folder per curriculum
+/// and output folder, named after the output and a digest of both absolute paths. Not beside
+/// the output, which may be a web server's folder (the cache holds module text and, for the
+/// trainer edition, trainer notes); not beside the curriculum, which is in the repository and
+/// would collect a folder for every temporary output a test or CI run builds.
 ///
-/// Two files: `index.bin` (small: each source's `stat` and digest, each output file's input
+/// Three files: `index.bin` (small: each source's `stat` and digest, each output file's input
 /// digest and `stat`, the last check's warnings) is read by every build; `modules.bin` (each
-/// module as parsed, with its HTML) only by a build that has something to redo. Both are
-/// written to a temporary file and renamed, `modules.bin` first; `index.bin` names the
-/// `modules.bin` it goes with. A missing, damaged or mismatched cache means a clean build —
-/// never a wrong one. Deleting the folder is always safe.
+/// module as parsed, with its HTML) and `fragments.bin` (each module's share of the
+/// whole-curriculum files) only by a build that has something to redo. Each is written to a
+/// temporary file and renamed, `index.bin` last; it names the `modules.bin` it goes with. A
+/// missing, damaged or mismatched cache means a clean build — never a wrong one. Deleting the
+/// folder is always safe.
 public enum SiteCache {
     /// A `modules.bin` and the token that `index.bin` expects it to carry.
     struct ModuleStore: Sendable {
@@ -29,15 +30,27 @@ public enum SiteCache {
     /// build after a one-module edit would redo every module's share of those files.
     private static let savedFragmentKinds: Set<RenderedFragments.Key.Kind> = [.manualBody, .searchDocuments]
     /// Bump when the format, or what a digest covers, changes.
-    private static let formatVersion = 1
+    private static let formatVersion = 2
 
-    /// The default cache folder for building `curriculumDirectory` into `outputDirectory`.
-    public static func defaultDirectory(curriculumDirectory: String, outputDirectory: String) -> String {
-        let curriculum = URL(fileURLWithPath: curriculumDirectory).standardizedFileURL
+    /// The default cache folder for building `curriculumDirectory` into `outputDirectory`:
+    /// below `$XDG_CACHE_HOME`, else `~/.cache`, else the temporary folder.
+    public static func defaultDirectory(curriculumDirectory: String, outputDirectory: String,
+                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let curriculum = URL(fileURLWithPath: curriculumDirectory).standardizedFileURL.path
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
-        let digest = String(ContentDigest.of(output.path).description.prefix(8))
-        return curriculum.deletingLastPathComponent().appendingPathComponent(".trellis-cache")
-            .appendingPathComponent("\(output.lastPathComponent)-\(digest)").path
+        var key = DigestBuilder("cache folder")
+        key.add(curriculum)
+        key.add(output.path)
+        let digest = String(key.finish().description.prefix(12))
+        let base: String
+        if let cacheHome = environment["XDG_CACHE_HOME"], cacheHome.hasPrefix("/") {
+            base = cacheHome
+        } else if let home = environment["HOME"], !home.isEmpty {
+            base = join(home, ".cache")
+        } else {
+            base = NSTemporaryDirectory()
+        }
+        return join(join(base, "trellis"), "\(output.lastPathComponent)-\(digest)")
     }
 
     /// The state saved in `directory` for these settings; nil when there is none that fits.
