@@ -281,7 +281,7 @@ enum ModuleContentDigest {
 /// by `endGeneration()`, so a long preview session does not grow without bound.
 final class RenderedFragments: @unchecked Sendable {
     struct Key: Hashable {
-        enum Kind: UInt8, Hashable { case readerBody, manualBody, searchDocuments }
+        enum Kind: UInt8, Hashable { case manualBody, searchDocuments }
         var kind: Kind
         var module: ContentDigest
         var edition: Edition

@@ -30,7 +30,7 @@ public enum SiteCache {
     /// build after a one-module edit would redo every module's share of those files.
     private static let savedFragmentKinds: Set<RenderedFragments.Key.Kind> = [.manualBody, .searchDocuments]
     /// Bump when the format, or what a digest covers, changes.
-    private static let formatVersion = 2
+    private static let formatVersion = 3
 
     /// The default cache folder for building `curriculumDirectory` into `outputDirectory`:
     /// below `$XDG_CACHE_HOME`, else `~/.cache`, else the temporary folder.
