@@ -59,13 +59,15 @@ struct TrackerVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the database's integrity and find evidence the curriculum no longer knows.",
-        discussion: "Exit status 1 when a problem is found.\n\nExample:\n  trellis tracker verify"
+        discussion: "Exit status 1 when a problem is found. --repair recomputes the per-trainee fact digests that reports read (derived from the evidence; never needed in normal use).\n\nExample:\n  trellis tracker verify"
     )
 
     @OptionGroup var options: TrackerOptions
+    @Flag(help: "Recompute the per-trainee fact digests from the evidence first.") var repair = false
 
     func run() throws {
         let tracker = try options.tracker()
+        if repair { try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).repairDigests() } }
         let findings = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).verify() }
         for finding in findings { print(finding) }
         if findings.isEmpty {

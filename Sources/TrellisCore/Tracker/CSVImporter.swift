@@ -28,6 +28,9 @@ public struct CSVImporter: Sendable {
 
     public var tracker: Tracker
     public var skipInvalid: Bool
+    /// Imports of at least this many rows (and at least as many as are stored) rebuild the
+    /// import-key and trainee indexes once instead of updating them row by row.
+    var bulkMinimumRows = 50_000
 
     public init(tracker: Tracker, skipInvalid: Bool = false) {
         self.tracker = tracker
@@ -47,21 +50,34 @@ public struct CSVImporter: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrackerError("cannot read \(path)", remedy: "check the file name")
         }
+        let header = try data.withUnsafeBytes { try CSVTable.header($0.bindMemory(to: UInt8.self)) }
+        let kind = try requested ?? CSVImporter.detectKind(header.names)
+        let problems = CSVImporter.headerProblems(header.names, kind)
+        // A clean evidence file is parsed and checked on all cores, in chunks, without holding
+        // every row's fields at once; anything else goes through the whole-table path.
+        if kind == .evidence, problems.isEmpty {
+            let report = try importEvidence(data, header: header)
+            if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
+            return report
+        }
         let table = try CSVTable.parse(data)
-        let kind = try requested ?? CSVImporter.detectKind(table.header)
+        if !problems.isEmpty { throw ImportFailure(report: Report(kind: kind, rows: table.records.count, inserted: 0, alreadyPresent: 0, problems: problems)) }
+        let report = try importTrainees(table)
+        if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
+        return report
+    }
+
+    static func headerProblems(_ header: [String], _ kind: FileKind) -> [TrackerError] {
         let known = kind == .trainees ? CSVImporter.traineeColumns : CSVImporter.evidenceColumns
         var problems: [TrackerError] = []
-        for column in table.header where !known.contains(column) {
+        for column in header where !known.contains(column) {
             problems.append(TrackerError("unknown column `\(column)`", remedy: "the columns are: \(known.joined(separator: ", "))", line: 1))
         }
         let required = kind == .trainees ? ["id", "name", "start_date"] : ["trainee", "kind"]
-        for column in required where !table.header.contains(column) {
+        for column in required where !header.contains(column) {
             problems.append(TrackerError("the header has no `\(column)` column", remedy: "add it; the columns are: \(known.joined(separator: ", "))", line: 1))
         }
-        if !problems.isEmpty { throw ImportFailure(report: Report(kind: kind, rows: table.records.count, inserted: 0, alreadyPresent: 0, problems: problems)) }
-        let report = kind == .trainees ? try importTrainees(table) : try importEvidence(table)
-        if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
-        return report
+        return problems
     }
 
     private func columns(_ table: CSVTable) -> [String: Int] {
@@ -125,74 +141,223 @@ public struct CSVImporter: Sendable {
         return Report(kind: .trainees, rows: table.records.count, inserted: valid.count, alreadyPresent: alreadyPresent, problems: problems)
     }
 
-    private func importEvidence(_ table: CSVTable) throws -> Report {
-        let column = columns(table)
-        let header = table.header
+    /// A checked evidence row, reduced to what is stored.
+    struct PendingRow {
+        var line: Int32
+        var kind: EvidenceKind
+        var day: Int32
+        /// Index into the subject catalogue (-1: none); level index on the scale (-1: none).
+        var subject: Int32
+        var level: Int16
+        var traineeNo: Int64
+        var key: Int64
+        var score: Double?
+        var minutes: Int?
+        var hours: Double?
+        var observer: String?
+        var nextStep: String?
+        var topic: String?
+        var provider: String?
+        var category: String?
+        var course: String?
+        var note: String?
+        var recordedBy: String?
+        /// Catalogue indexes of the competencies a coaching session worked on.
+        var competencies: [Int32]
+    }
+
+    /// What one chunk of records gave.
+    struct ChunkResult {
+        var rows: [PendingRow] = []
+        var problems: [TrackerError] = []
+        var records = 0
+        var parseError: TrackerError?
+    }
+
+    private func importEvidence(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> Report {
         let failAfter = ProcessInfo.processInfo.environment["TRELLIS_FAILPOINT_KILL_IMPORT_AFTER_ROWS"].flatMap(Int.init)
+        let names = header.names
+        func position(_ name: String) -> Int? { names.firstIndex(of: name) }
+        let columns = (key: position("key"), trainee: position("trainee"), kind: position("kind"), about: position("about"),
+                       date: position("date"), score: position("score"), level: position("level"), observer: position("observer"),
+                       minutes: position("minutes"), competencies: position("competencies"), nextStep: position("next_step"),
+                       hours: position("hours"), topic: position("topic"), provider: position("provider"),
+                       category: position("category"), course: position("course"), note: position("note"),
+                       recordedBy: position("recorded_by"))
+        // Every module and competency, numbered: rows carry these small numbers, not strings.
+        let catalogue = tracker.curriculum.modules.map { EvidenceSubject(.module, $0.id) }
+            + tracker.curriculum.framework.competencies.map { EvidenceSubject(.competency, $0.id) }
+        let catalogueIndex = Dictionary(catalogue.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        let levels = tracker.curriculum.framework.scale.map(\.id)
+        let fastColumns = FastEvidenceRow.Columns(
+            key: columns.key, trainee: columns.trainee, kind: columns.kind, about: columns.about, date: columns.date, score: columns.score,
+            level: columns.level, observer: columns.observer, minutes: columns.minutes, competencies: columns.competencies,
+            nextStep: columns.nextStep, hours: columns.hours, topic: columns.topic, provider: columns.provider, category: columns.category,
+            course: columns.course, note: columns.note, recordedBy: columns.recordedBy)
+
+        var clock = timeval(), cpu = rusage()
+        func phase(_ name: String) {
+            guard ProcessInfo.processInfo.environment["TRELLIS_TIMING"] != nil else { return }
+            var now = timeval(), used = rusage()
+            gettimeofday(&now, nil); getrusage(RUSAGE_SELF.rawValue, &used)
+            if clock.tv_sec != 0 {
+                func seconds(_ a: timeval, _ b: timeval) -> Double { Double(a.tv_sec - b.tv_sec) + Double(a.tv_usec - b.tv_usec) / 1e6 }
+                let cpuSeconds = seconds(used.ru_utime, cpu.ru_utime) + seconds(used.ru_stime, cpu.ru_stime)
+                FileHandle.standardError.write("\(name): \(String(format: "%.2f", seconds(now, clock))) s wall, \(String(format: "%.2f", cpuSeconds)) s CPU\n".data(using: .utf8)!)
+            }
+            clock = now; cpu = used
+        }
+        phase("start")
+        defer { phase("commit") }
         return try tracker.database.write { db in
             let validator = try tracker.validator(db)
-            let skipInvalid = self.skipInvalid
-            // Rows are checked on all cores (checking reads only); results keep file order.
-            let outcomes = table.records.concurrentMap { record -> RowOutcome in
-                if record.fields.count != header.count {
-                    return .invalid([TrackerError("has \(record.fields.count) fields but the header has \(header.count)",
-                                                  remedy: "check for a missing or extra comma; quote fields that contain commas", line: record.line)])
+            let fast = FastEvidenceRow(header: names, columns: fastColumns, validator: validator, catalogue: catalogue, levels: levels)
+            let results: [ChunkResult] = try data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
+                let total = starts.offsets.count
+                let chunkSize = 2048
+                let chunks = (total + chunkSize - 1) / chunkSize
+                let slots = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
+                slots.initialize(repeating: ChunkResult())
+                defer { slots.deinitialize(); slots.deallocate() }
+                nonisolated(unsafe) let output = slots
+                nonisolated(unsafe) let input = bytes
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var result = ChunkResult()
+                    var fields: [String] = []
+                    var ranges: [Range<Int>] = []
+                    result.rows.reserveCapacity(chunkSize)
+                    for record in (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize) {
+                        var index = starts.offsets[record], line = starts.lines[record]
+                        let recordLine = line
+                        if let row = fast.check(input, from: index, line: line, fields: &ranges) {
+                            result.records += 1
+                            result.rows.append(row)
+                            continue
+                        }
+                        do {
+                            try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
+                        } catch {
+                            result.parseError = error as? TrackerError ?? TrackerError("\(error)")
+                            break
+                        }
+                        if fields.count == 1 && fields[0].isEmpty { continue }
+                        result.records += 1
+                        if fields.count != names.count {
+                            result.problems.append(TrackerError("has \(fields.count) fields but the header has \(names.count)",
+                                                                remedy: "check for a missing or extra comma; quote fields that contain commas", line: recordLine))
+                            continue
+                        }
+                        func value(_ column: Int?) -> String? {
+                            guard let column else { return nil }
+                            let text = fields[column]
+                            return text.isEmpty ? nil : text
+                        }
+                        let date = value(columns.date)
+                        if date == nil {
+                            result.problems.append(TrackerError("the date is empty", remedy: "give the day the evidence happened, as YYYY-MM-DD", line: recordLine))
+                            continue
+                        }
+                        let input = EvidenceInput(
+                            trainee: value(columns.trainee) ?? "", kind: value(columns.kind) ?? "", about: value(columns.about), date: date,
+                            score: value(columns.score), level: value(columns.level), observer: value(columns.observer),
+                            minutes: value(columns.minutes), competencies: value(columns.competencies), nextStep: value(columns.nextStep),
+                            hours: value(columns.hours), topic: value(columns.topic), provider: value(columns.provider),
+                            category: value(columns.category), course: value(columns.course), note: value(columns.note))
+                        switch validator.check(input) {
+                        case .invalid(let errors):
+                            for error in errors {
+                                var located = error
+                                located.line = recordLine
+                                result.problems.append(located)
+                            }
+                        case .valid(let checked):
+                            let key = value(columns.key).map { CSVImporter.fingerprint(["key:" + $0.trimmingWhitespace], header: ["key"]) }
+                                ?? CSVImporter.fingerprint(fields, header: names)
+                            let record = checked.record
+                            result.rows.append(PendingRow(
+                                line: Int32(truncatingIfNeeded: recordLine), kind: record.kind, day: Int32(truncatingIfNeeded: record.date.dayNumber),
+                                subject: record.subject.flatMap { catalogueIndex[$0] } ?? -1,
+                                level: record.level.flatMap { levels.firstIndex(of: $0) }.map(Int16.init) ?? -1,
+                                traineeNo: checked.traineeNo, key: key, score: record.score, minutes: record.minutes, hours: record.hours,
+                                observer: record.observer, nextStep: record.nextStep, topic: record.topic, provider: record.provider,
+                                category: record.category, course: record.course, note: record.note,
+                                recordedBy: value(columns.recordedBy)?.trimmingWhitespace,
+                                competencies: record.competencies.compactMap { catalogueIndex[EvidenceSubject(.competency, $0)] }))
+                        }
+                    }
+                    output[chunk] = result
                 }
-                func value(_ name: String) -> String? {
-                    guard let index = column[name] else { return nil }
-                    let text = record.fields[index]
-                    return text.isEmpty ? nil : text
-                }
-                if value("date") == nil {
-                    return .invalid([TrackerError("the date is empty", remedy: "give the day the evidence happened, as YYYY-MM-DD", line: record.line)])
-                }
-                let input = EvidenceInput(
-                    trainee: value("trainee") ?? "", kind: value("kind") ?? "", about: value("about"), date: value("date"),
-                    score: value("score"), level: value("level"), observer: value("observer"), minutes: value("minutes"),
-                    competencies: value("competencies"), nextStep: value("next_step"), hours: value("hours"), topic: value("topic"),
-                    provider: value("provider"), category: value("category"), course: value("course"), note: value("note"))
-                switch validator.check(input) {
-                case .invalid(let errors):
-                    return .invalid(errors.map { error in
-                        var located = error
-                        located.line = record.line
-                        return located
-                    })
-                case .valid(let checked):
-                    let key = value("key").map { CSVImporter.fingerprint(["key:" + $0.trimmingWhitespace], header: ["key"]) }
-                        ?? CSVImporter.fingerprint(record.fields, header: header)
-                    return .valid(checked, key: key, recordedBy: value("recorded_by")?.trimmingWhitespace)
-                }
+                return Array(slots)
             }
-            var problems: [TrackerError] = []
-            var valid: [(checked: EvidenceValidator.Checked, key: Int64, recordedBy: String?)] = []
-            valid.reserveCapacity(outcomes.count)
-            for outcome in outcomes {
-                switch outcome {
-                case .invalid(let errors): problems += errors
-                case .valid(let checked, let key, let recordedBy): valid.append((checked, key, recordedBy))
-                }
-            }
+            phase("parse+check")
+            // A malformed file stops at its first broken record, as a sequential read would.
+            if let broken = results.first(where: { $0.parseError != nil }) { throw broken.parseError! }
+            let rows = results.reduce(0) { $0 + $1.records }
+            let problems = results.flatMap(\.problems)
+            let validCount = results.reduce(0) { $0 + $1.rows.count }
             if !problems.isEmpty && !skipInvalid {
-                return Report(kind: .evidence, rows: table.records.count, inserted: 0, alreadyPresent: 0, problems: problems)
+                return Report(kind: .evidence, rows: rows, inserted: 0, alreadyPresent: 0, problems: problems)
             }
+
             // A large import touches index pages all over the file; a bigger page cache keeps them
             // in memory instead of spilling to the write-ahead log mid-transaction.
-            if valid.count > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
-            let writer = try EvidenceWriter(db)
+            if validCount > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            // When the import is at least as large as what is stored, the two indexes it would
+            // update at random (import keys, trainee and day) are dropped and rebuilt once at the
+            // end, inside this same transaction: a crash or a failed check still leaves them as
+            // they were. Keys already stored are then skipped here instead of by the index.
+            let stored = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(no), 0) FROM evidence") ?? 0
+            let bulk = validCount >= bulkMinimumRows && validCount >= stored
+            var seenKeys = Set<Int64>()
+            if bulk {
+                seenKeys.reserveCapacity(validCount + stored)
+                for key in try Int64.fetchAll(db, sql: "SELECT import_key FROM evidence WHERE import_key IS NOT NULL") { seenKeys.insert(key) }
+                try db.execute(sql: "DROP INDEX evidence_import_key; DROP INDEX evidence_by_trainee")
+            }
+            let writer = try EvidenceWriter(db, checkImportKeys: !bulk)
+            var subjectNos = [Int64](repeating: -1, count: catalogue.count)
+            func subjectNo(_ index: Int32) throws -> Int64 {
+                if subjectNos[Int(index)] < 0 { subjectNos[Int(index)] = try writer.subjectNo(catalogue[Int(index)]) }
+                return subjectNos[Int(index)]
+            }
+            var levelNos = [Int64](repeating: -1, count: levels.count)
+            func levelNo(_ index: Int16) throws -> Int64 {
+                if levelNos[Int(index)] < 0 { levelNos[Int(index)] = try writer.levelNo(levels[Int(index)]) }
+                return levelNos[Int(index)]
+            }
             let ids = RecordIDGenerator()
             let now = Timestamp.now()
-            var inserted = 0, present = 0
-            for (index, item) in valid.enumerated() {
-                var record = item.checked.record
-                record.id = ids.next()
-                record.recordedAt = now
-                record.recordedBy = item.recordedBy ?? tracker.actor
-                if try writer.insert(record, traineeNo: item.checked.traineeNo, importKey: item.key) { inserted += 1 } else { present += 1 }
-                // Test hook: die mid-transaction, to prove a crash leaves nothing partial.
-                if let failAfter, index + 1 == failAfter { kill(getpid(), SIGKILL) }
+            let actor = tracker.actor
+            var inserted = 0, present = 0, written = 0
+            for chunk in results {
+                for row in chunk.rows {
+                    if bulk, !seenKeys.insert(row.key).inserted { present += 1; continue }
+                    let competencyNos = try Set(row.competencies).map(subjectNo).sorted()
+                    let added = try writer.insert(
+                        id: ids.next(), traineeNo: row.traineeNo, kind: row.kind, subjectNo: row.subject >= 0 ? try subjectNo(row.subject) : nil,
+                        day: Int(row.day), score: row.score, levelNo: row.level >= 0 ? try levelNo(row.level) : nil, observer: row.observer,
+                        minutes: row.minutes, nextStep: row.nextStep, hours: row.hours, topic: row.topic, provider: row.provider,
+                        category: row.category, course: row.course, voids: nil, reason: nil, note: row.note, recordedAt: now,
+                        recordedBy: row.recordedBy ?? actor, importKey: row.key, competencyNos: competencyNos)
+                    if added { inserted += 1 } else { present += 1 }
+                    written += 1
+                    // Test hook: die mid-transaction, to prove a crash leaves nothing partial.
+                    if let failAfter, written == failAfter { kill(getpid(), SIGKILL) }
+                }
             }
-            return Report(kind: .evidence, rows: table.records.count, inserted: inserted, alreadyPresent: present, problems: problems)
+            phase("insert")
+            if bulk {
+                try db.execute(sql: """
+                    CREATE UNIQUE INDEX evidence_import_key ON evidence (import_key);
+                    CREATE INDEX evidence_by_trainee ON evidence (trainee_no, occurred_day);
+                    """)
+            }
+            phase("indexes")
+            try writer.finish()
+            phase("digests")
+            return Report(kind: .evidence, rows: rows, inserted: inserted, alreadyPresent: present, problems: problems)
         }
     }
 
@@ -204,18 +369,17 @@ public struct CSVImporter: Sendable {
         for (name, value) in zip(header, fields) where name != "recorded_by" {
             for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
             hash = (hash ^ 0x1F) &* 0x100000001b3
-            for byte in value.trimmingWhitespace.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            var utf8 = value.utf8
+            if let first = utf8.first, let last = utf8.last, first <= 0x20 || first >= 0x80 || last <= 0x20 || last >= 0x80 {
+                utf8 = value.trimmingWhitespace.utf8
+            }
+            for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
             hash = (hash ^ 0x1E) &* 0x100000001b3
         }
         return Int64(bitPattern: hash)
     }
 }
 
-/// The result of checking one evidence row.
-private enum RowOutcome: Sendable {
-    case valid(EvidenceValidator.Checked, key: Int64, recordedBy: String?)
-    case invalid([TrackerError])
-}
 
 /// An import that wrote nothing because some rows were invalid; the report lists them all.
 public struct ImportFailure: Error, Sendable {

@@ -7,7 +7,7 @@ import Foundation
 final class RecordIDGenerator {
     private var lastMillisecond: UInt64 = 0
     private var counter: UInt64 = 0
-    private var random = SystemRandomNumberGenerator()
+    private var random = BufferedRandom()
 
     func next() -> String {
         var millisecond = UInt64(Date().timeIntervalSince1970 * 1000)
@@ -44,5 +44,25 @@ final class RecordIDGenerator {
             put(low & 0xFFFF_FFFF_FFFF, nibbles: 12)
             return 36
         }
+    }
+}
+
+/// The system's random numbers, fetched 256 bytes at a time (`getentropy`'s limit): a million
+/// ids would otherwise make two million system calls.
+struct BufferedRandom: RandomNumberGenerator {
+    private var buffer = [UInt64](repeating: 0, count: 32)
+    private var position = 32
+    private var system = SystemRandomNumberGenerator()
+
+    mutating func next() -> UInt64 {
+        if position == buffer.count {
+            let filled = buffer.withUnsafeMutableBytes { bytes in
+                getentropy(bytes.baseAddress, bytes.count) == 0
+            }
+            if !filled { for index in buffer.indices { buffer[index] = system.next() } }
+            position = 0
+        }
+        defer { position += 1 }
+        return buffer[position]
     }
 }

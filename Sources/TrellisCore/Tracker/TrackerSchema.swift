@@ -110,6 +110,86 @@ enum TrackerSchema {
                 LEFT JOIN evidence v ON v.no = e.voids_no;
                 """)
         }
+        migrator.registerMigration("v2: evidence indexes a bulk import can rebuild, and per-trainee fact digests") { db in
+            // The import key's uniqueness moves from an inline constraint to a named index, which a
+            // large import drops and rebuilds inside its own transaction (sorting a million keys
+            // once is far cheaper than a million random index inserts). The (no, kind) index that
+            // only served the void foreign key is replaced by a trigger that runs for voids alone.
+            try db.execute(sql: """
+                DROP VIEW evidence_readable;
+                CREATE TABLE evidence_v2 (
+                  no INTEGER PRIMARY KEY,
+                  id TEXT NOT NULL UNIQUE,
+                  trainee_no INTEGER NOT NULL REFERENCES trainee(no),
+                  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 7),
+                  subject_no INTEGER REFERENCES subject(no),
+                  occurred_day INTEGER NOT NULL,
+                  score REAL,
+                  level_no INTEGER REFERENCES level(no),
+                  observer TEXT,
+                  minutes INTEGER,
+                  next_step TEXT,
+                  hours REAL,
+                  topic TEXT,
+                  provider TEXT,
+                  category TEXT,
+                  course TEXT,
+                  -- A void names the record it cancels (and, redundantly, that record's kind).
+                  voids_no INTEGER REFERENCES evidence_v2(no),
+                  voids_kind INTEGER CHECK (voids_kind IS NULL OR voids_kind != 7),
+                  reason TEXT,
+                  note TEXT,
+                  recorded_at TEXT NOT NULL,
+                  recorded_by TEXT NOT NULL,
+                  -- The row key of an imported CSV row (a 64-bit fingerprint): imports are idempotent.
+                  import_key INTEGER,
+                  CHECK ((kind = 7) = (voids_no IS NOT NULL)),
+                  CHECK ((voids_no IS NULL) = (voids_kind IS NULL))
+                );
+                INSERT INTO evidence_v2 SELECT no, id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer,
+                  minutes, next_step, hours, topic, provider, category, course, voids_no, voids_kind, reason, note,
+                  recorded_at, recorded_by, import_key FROM evidence ORDER BY no;
+                DROP TABLE evidence;
+                ALTER TABLE evidence_v2 RENAME TO evidence;
+                CREATE UNIQUE INDEX evidence_import_key ON evidence (import_key);
+                CREATE UNIQUE INDEX evidence_voided_once ON evidence (voids_no) WHERE voids_no IS NOT NULL;
+                CREATE INDEX evidence_by_trainee ON evidence (trainee_no, occurred_day);
+
+                -- A void cancels a record that exists and is not itself a void, whatever kind it
+                -- claims; only void rows run this trigger, so imports do not pay for it.
+                CREATE TRIGGER evidence_void_target BEFORE INSERT ON evidence WHEN NEW.voids_no IS NOT NULL
+                BEGIN
+                  SELECT RAISE(ABORT, 'a void must cancel an existing record that is not a void')
+                  WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE no = NEW.voids_no AND kind != 7 AND kind = NEW.voids_kind);
+                END;
+                CREATE TRIGGER evidence_is_append_only_update BEFORE UPDATE ON evidence
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+                CREATE TRIGGER evidence_is_append_only_delete BEFORE DELETE ON evidence
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+
+                CREATE VIEW evidence_readable AS
+                SELECT e.id, t.id AS trainee,
+                       CASE e.kind WHEN 0 THEN 'module-completed' WHEN 1 THEN 'knowledge-check'
+                         WHEN 2 THEN 'observed-practice' WHEN 3 THEN 'coaching-session' WHEN 4 THEN 'supervisor-signoff'
+                         WHEN 5 THEN 'reflection' WHEN 6 THEN 'continuing-education' ELSE 'void' END AS kind,
+                       s.kind || ':' || s.id AS about, date(e.occurred_day * 86400, 'unixepoch') AS occurred_on,
+                       e.score, l.id AS level, e.observer, e.minutes, e.hours, e.topic, e.provider, e.category,
+                       v.id AS voids, e.reason, e.note, e.recorded_at, e.recorded_by
+                FROM evidence e JOIN trainee t ON t.no = e.trainee_no
+                LEFT JOIN subject s ON s.no = e.subject_no LEFT JOIN level l ON l.no = e.level_no
+                LEFT JOIN evidence v ON v.no = e.voids_no;
+
+                -- Derived, rebuildable: each trainee's non-voided evidence reduced to what the
+                -- progression rules read (see FactDigest), so a program-wide report reads ten
+                -- thousand small blobs instead of scanning a million evidence rows. Written in the
+                -- same transaction as the evidence it summarizes.
+                CREATE TABLE trainee_facts (
+                  trainee_no INTEGER PRIMARY KEY REFERENCES trainee(no),
+                  facts BLOB NOT NULL
+                );
+                """)
+            try FactDigest.rebuildAll(db)
+        }
         return migrator
     }
 }

@@ -45,6 +45,11 @@ public struct TrackerVerifier: Sendable {
         }
     }
 
+    /// Recomputes every trainee's fact digest (derived data) from the evidence.
+    public func repairDigests() throws {
+        try tracker.database.write { try FactDigest.rebuildAll($0) }
+    }
+
     public func verify() throws -> [String] {
         let curriculum = tracker.curriculum
         let levels = Set(curriculum.framework.scale.map(\.id))
@@ -55,6 +60,10 @@ public struct TrackerVerifier: Sendable {
             if integrity != ["ok"] { findings += integrity.map { "integrity: \($0)" } }
             for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
                 findings.append("integrity: a row in \(row[0] as String) refers to a missing row in \(row[2] as String)")
+            }
+            let stale = try FactDigest.staleTrainees(db)
+            if !stale.isEmpty {
+                findings.append("stale: the fact digests of \(stale.count) trainee(s) used by reports disagree with their evidence — run `trellis tracker verify --repair`")
             }
             for orphan in try orphans(db) {
                 findings.append("orphaned: \(orphan.records) evidence record(s) for \(orphan.trainees) trainee(s) refer to \(orphan.kind.rawValue) `\(orphan.id)`, which is not in the curriculum — restore or rename it in the curriculum, or void and re-record the evidence")

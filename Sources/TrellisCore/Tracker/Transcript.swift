@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -111,19 +112,15 @@ extension Tracker {
             let levelRows = try GRDB.Row.fetchAll(db, sql: "SELECT no, id FROM level")
             var levelRank = Array(repeating: Int?.none, count: Int(levelRows.map { $0[0] as Int64 }.max() ?? 0) + 1)
             for row in levelRows { levelRank[Int(row[0] as Int64)] = engine.framework.levelIndex(row[1]) }
-            let voided = Set(try Int64.fetchAll(db, sql: "SELECT voids_no FROM evidence WHERE kind = 7"))
-            var coachingCompetencies: [Int64: [Int]] = [:]
-            for row in try GRDB.Row.fetchAll(db, sql: "SELECT evidence_no, subject_no FROM evidence_competency") {
-                if let index = competencyOfSubject[row[1]] { coachingCompetencies[row[0], default: []].append(index) }
-            }
+            var competencyOfSubjectNo = Array(repeating: -1, count: subjects.count)
+            for (no, index) in competencyOfSubject where Int(no) < competencyOfSubjectNo.count { competencyOfSubjectNo[Int(no)] = index }
 
-            // One scan of the evidence table, reading columns straight from SQLite.
-            var facts: [ProgressEngine.Fact] = []
-            var owners: [Int32] = []
-            var lastCoaching = Array(repeating: Int.min, count: trainees.count)
-            let statement = try db.makeStatement(sql: """
-                SELECT no, trainee_no, kind, subject_no, occurred_day, score, level_no FROM evidence WHERE kind != 7
-                """)
+            // Each trainee's facts come from their digest (see FactDigest): small blobs, read
+            // straight from SQLite, instead of a scan of every evidence row. The blobs are copied
+            // into one buffer here and decoded on all cores below.
+            var digestBytes: [UInt8] = []
+            var ranges = Array(repeating: 0..<0, count: trainees.count)
+            let statement = try db.makeStatement(sql: "SELECT trainee_no, facts FROM trainee_facts")
             let raw = statement.sqliteStatement
             defer { sqlite3_reset(raw) }
             while true {
@@ -132,37 +129,14 @@ extension Tracker {
                 guard code == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
-                let no = sqlite3_column_int64(raw, 0)
-                let traineeNo = Int(sqlite3_column_int64(raw, 1))
-                guard traineeNo < position.count, position[traineeNo] >= 0,
-                      let kind = EvidenceKind(rawValue: Int(sqlite3_column_int64(raw, 2))) else { continue }
+                let traineeNo = Int(sqlite3_column_int64(raw, 0))
+                guard traineeNo < position.count, position[traineeNo] >= 0 else { continue }
                 let owner = position[traineeNo]
-                if !voided.isEmpty, voided.contains(no) { continue }
-                var subject = ProgressEngine.Fact.Subject.none
-                if sqlite3_column_type(raw, 3) != SQLITE_NULL {
-                    let subjectNo = Int(sqlite3_column_int64(raw, 3))
-                    guard subjectNo < subjects.count, let known = subjects[subjectNo] else { continue }
-                    subject = known
-                }
-                let day = Int(sqlite3_column_int64(raw, 4))
-                let score: Double? = sqlite3_column_type(raw, 5) == SQLITE_NULL ? nil : sqlite3_column_double(raw, 5)
-                let levelNo = sqlite3_column_type(raw, 6) == SQLITE_NULL ? -1 : Int(sqlite3_column_int64(raw, 6))
-                let level: Int? = levelNo >= 0 && levelNo < levelRank.count ? levelRank[levelNo] : nil
-                facts.append(ProgressEngine.Fact(kind: kind, subject: subject, day: day, score: score, levelRank: level,
-                                                 competencies: kind == .coachingSession ? coachingCompetencies[no] ?? [] : [],
-                                                 reference: Int(no)))
-                owners.append(Int32(owner))
-                if kind == .coachingSession { lastCoaching[owner] = max(lastCoaching[owner], day) }
-            }
-            // Group facts by trainee with a counting sort: one pass, no per-trainee containers.
-            var starts = Array(repeating: 0, count: trainees.count + 1)
-            for owner in owners { starts[Int(owner) + 1] += 1 }
-            for index in 0..<trainees.count { starts[index + 1] += starts[index] }
-            var next = starts
-            var grouped = facts
-            for (index, owner) in owners.enumerated() {
-                grouped[next[Int(owner)]] = facts[index]
-                next[Int(owner)] += 1
+                guard let blob = sqlite3_column_blob(raw, 1) else { continue }
+                let bytes = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(raw, 1)))
+                let first = digestBytes.count
+                digestBytes.append(contentsOf: bytes)
+                ranges[owner] = first..<digestBytes.count
             }
             // Continuing education only matters for trainees tracked against a credential.
             var education = Array(repeating: [EvidenceRecord](), count: trainees.count)
@@ -179,19 +153,69 @@ extension Tracker {
                 return (filter.cohort == nil || trainee.cohort == filter.cohort) && (filter.site == nil || trainee.site == filter.site)
                     && (filter.status == nil || trainee.status == filter.status)
             }
-            let (allTrainees, allFacts, offsets, coaching, ledgers) = (trainees, grouped, starts, lastCoaching, education)
-            let rows = selected.concurrentMap { index -> ProgramSnapshot.Row in
-                let traineeFacts = allFacts[offsets[index]..<offsets[index + 1]]
-                var completed = Set<Int>()
-                for fact in traineeFacts where fact.kind == .moduleCompleted {
-                    if case .module(let module) = fact.subject { completed.insert(module) }
+            let (allTrainees, digests, digestRanges, ledgers) = (trainees, digestBytes, ranges, education)
+            let (subjectOf, rankOfLevel, competencyOf) = (subjects, levelRank, competencyOfSubjectNo)
+            // Trainees in chunks on all cores, each chunk reusing its scratch space: a workspace,
+            // a fact list and a set of modules.
+            let rows = selected.chunkedConcurrentMap(chunkSize: 256, makeState: { (ProgressEngine.Workspace(), [ProgressEngine.Fact](), Set<Int>()) }) { state, index -> ProgramSnapshot.Row in
+                state.1.removeAll(keepingCapacity: true)
+                state.2.removeAll(keepingCapacity: true)
+                var lastCoaching = Int.min
+                var reference = 0
+                digests.withUnsafeBytes { all in
+                    FactDigest.forEach(UnsafeRawBufferPointer(rebasing: all[digestRanges[index]])) { day, subjectNo, levelNo, kindNumber, score, competencyBytes in
+                        reference += 1
+                        guard let kind = EvidenceKind(rawValue: Int(kindNumber)) else { return }
+                        var subject = ProgressEngine.Fact.Subject.none
+                        if subjectNo != 0 {
+                            guard subjectNo > 0, subjectNo < subjectOf.count, let known = subjectOf[subjectNo] else { return }
+                            subject = known
+                        }
+                        let level: Int? = levelNo > 0 && levelNo < rankOfLevel.count ? rankOfLevel[levelNo] : nil
+                        var competencies: [Int] = []
+                        if kind == .coachingSession {
+                            lastCoaching = max(lastCoaching, day)
+                            for offset in stride(from: 0, to: competencyBytes.count, by: 4) {
+                                let no = Int(Int32(littleEndian: competencyBytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                                if no > 0, no < competencyOf.count, competencyOf[no] >= 0 { competencies.append(competencyOf[no]) }
+                            }
+                        }
+                        if kind == .moduleCompleted, case .module(let module) = subject { state.2.insert(module) }
+                        state.1.append(ProgressEngine.Fact(kind: kind, subject: subject, day: day, score: score, levelRank: level,
+                                                           competencies: competencies, reference: reference))
+                    }
                 }
-                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: engine.derive(traineeFacts, today: today, detail: false),
-                                           modulesCompleted: completed.count,
-                                           lastCoaching: coaching[index] == .min ? nil : CalendarDate(dayNumber: coaching[index]),
+                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: engine.derive(state.1[...], today: today, detail: false, workspace: &state.0),
+                                           modulesCompleted: state.2.count,
+                                           lastCoaching: lastCoaching == .min ? nil : CalendarDate(dayNumber: lastCoaching),
                                            continuingEducation: ledgers[index])
             }
             return ProgramSnapshot(engine: engine, rows: rows, today: today)
         }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// Maps on all cores in chunks, keeping the input's order; each chunk has its own `State`
+    /// (scratch space reused from one element to the next).
+    func chunkedConcurrentMap<Result, State>(chunkSize: Int, makeState: () -> State,
+                                             _ transform: (inout State, Element) -> Result) -> [Result] {
+        if count == 0 { return [] }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let slots = UnsafeMutableBufferPointer<Result>.allocate(capacity: count)
+        defer { slots.deallocate() }
+        nonisolated(unsafe) let output = slots
+        nonisolated(unsafe) let make = makeState
+        nonisolated(unsafe) let map = transform
+        let items = self
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var state = make()
+            for index in (chunk * chunkSize)..<Swift.min(items.count, (chunk + 1) * chunkSize) {
+                (output.baseAddress! + index).initialize(to: map(&state, items[index]))
+            }
+        }
+        let result = [Result](slots)
+        _ = slots.deinitialize()
+        return result
     }
 }

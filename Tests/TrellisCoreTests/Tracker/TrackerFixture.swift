@@ -50,8 +50,12 @@ struct TrackerFixture {
 
 /// Runs the built `trellis` executable (from this package's build folder).
 func runTrellis(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String, signal: Bool) {
-    let candidates = [".build/debug/trellis", ".build/x86_64-unknown-linux-gnu/debug/trellis", ".build/aarch64-unknown-linux-gnu/debug/trellis"]
-    guard let binary = candidates.map({ Fixtures.packageRoot + "/" + $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    // The trellis built beside this test bundle first (so `swift test --scratch-path X` tests
+    // X's build, not another one), then the default build folder.
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trellis").path
+    let candidates = [besideTests] + [".build/debug/trellis", ".build/x86_64-unknown-linux-gnu/debug/trellis", ".build/aarch64-unknown-linux-gnu/debug/trellis"]
+        .map { Fixtures.packageRoot + "/" + $0 }
+    guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         throw TrackerError("the trellis executable is not built", remedy: "run `swift build` before `swift test`")
     }
     let process = Process()

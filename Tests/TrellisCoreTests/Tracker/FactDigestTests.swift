@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrellisCore
+
+/// The per-trainee fact digests that reports read must always agree with the evidence.
+@Suite struct FactDigestTests {
+    let header = "trainee,kind,about,date,score,level,observer,minutes,competencies,hours,topic,category\n"
+    let rows = """
+        dana,module-completed,welcome,2026-01-05,,,,,,,,
+        dana,knowledge-check,listening,2026-01-06,80,,,,,,,
+        dana,coaching-session,,2026-01-07,,,Ana,30,listening-well,,,
+        lee,continuing-education,,2026-02-01,,,,,,2,Ethics,ethics
+        lee,module-completed,welcome,2026-02-02,,,,,,,,
+        """
+
+    func stale(_ fixture: TrackerFixture) throws -> [Int64] {
+        try fixture.tracker.database.read { try FactDigest.staleTrainees($0) }
+    }
+
+    @Test func recordVoidAndImportKeepDigestsInStep() throws {
+        let fixture = try TrackerFixture()
+        let first = try fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
+        try fixture.record("lee", "observed-practice", "competency:listening-well", date: "2026-01-03", level: "aware", observer: "Ana")
+        #expect(try stale(fixture) == [])
+        _ = try fixture.tracker.void(first.id, reason: "wrong module")
+        #expect(try stale(fixture) == [])
+        try fixture.scratch.write("e.csv", header + rows)
+        #expect(try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv").inserted == 5)
+        #expect(try stale(fixture) == [])
+        #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
+    }
+
+    @Test func bulkImportRebuildsIndexesAndStaysIdempotent() throws {
+        let fixture = try TrackerFixture()
+        try fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
+        try fixture.scratch.write("e.csv", header + rows + "\n" + rows.split(separator: "\n")[0] + "\n")
+        var importer = CSVImporter(tracker: fixture.tracker)
+        importer.bulkMinimumRows = 1
+        let first = try importer.importFile(fixture.scratch.path + "/e.csv")
+        #expect(first.inserted == 5 && first.alreadyPresent == 1)
+        let again = try importer.importFile(fixture.scratch.path + "/e.csv")
+        #expect(again.inserted == 0 && again.alreadyPresent == 6)
+        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 6)
+        #expect(try fixture.count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('evidence_import_key', 'evidence_by_trainee')") == 2)
+        #expect(try stale(fixture) == [])
+        // The rebuilt key index still refuses a duplicate key.
+        #expect(throws: DatabaseError.self) {
+            try fixture.tracker.database.write { db in
+                try db.execute(sql: """
+                    INSERT INTO evidence (id, trainee_no, kind, occurred_day, recorded_at, recorded_by, import_key)
+                    SELECT 'dup', trainee_no, kind, occurred_day, 'now', 'me', import_key FROM evidence WHERE import_key IS NOT NULL LIMIT 1
+                    """)
+            }
+        }
+    }
+
+    @Test func repairRecomputesADamagedDigest() throws {
+        let fixture = try TrackerFixture()
+        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
+        try fixture.tracker.database.write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
+        #expect(try stale(fixture).count == 1)
+        let verifier = TrackerVerifier(tracker: fixture.tracker)
+        #expect(try verifier.verify().contains { $0.hasPrefix("stale:") })
+        try verifier.repairDigests()
+        #expect(try verifier.verify() == [])
+    }
+
+    @Test func aVersion1DatabaseIsMigratedWithItsEvidence() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path + "/old.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try TrackerSchema.migrator.migrate(queue, upTo: "v1: trainees and append-only evidence")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO trainee (no, id, name, start_day, status, created_at, created_by, updated_at, updated_by)
+                VALUES (1, 'dana', 'Dana', 20000, 'active', 'now', 'me', 'now', 'me');
+                INSERT INTO subject (no, kind, id) VALUES (1, 'module', 'welcome'), (2, 'competency', 'listening-well');
+                INSERT INTO evidence (no, id, trainee_no, kind, subject_no, occurred_day, recorded_at, recorded_by, import_key)
+                VALUES (1, 'a', 1, 0, 1, 20100, 'now', 'me', 42), (2, 'b', 1, 3, NULL, 20101, 'now', 'me', NULL);
+                INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (2, 2);
+                INSERT INTO evidence (no, id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by)
+                VALUES (3, 'c', 1, 7, 20102, 1, 0, 'mistake', 'now', 'me');
+                """)
+        }
+        try queue.close()
+        let database = try TrackerDatabase.open(at: path)
+        try database.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evidence") == 3)
+            #expect(try FactDigest.staleTrainees(db) == [])
+            // Only the coaching session counts: the module completion is voided.
+            let blob = try Data.fetchOne(db, sql: "SELECT facts FROM trainee_facts WHERE trainee_no = 1")
+            #expect(blob?.count == FactDigest.fixedSize + 4)
+        }
+        // Voids are still checked by the database: not a void, not twice, not a missing record.
+        for (voids, kind) in [(3, 7), (2, 0), (99, 0)] as [(Int, Int)] {
+            #expect(throws: DatabaseError.self) {
+                try database.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by)
+                        VALUES ('v\(voids)', 1, 7, 20103, ?, ?, 'x', 'now', 'me')
+                        """, arguments: [voids, kind])
+                }
+            }
+        }
+        #expect(throws: DatabaseError.self) {
+            try database.write { try $0.execute(sql: "INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by) VALUES ('v1', 1, 7, 20103, 1, 0, 'again', 'now', 'me')") }
+        }
+    }
+
+    /// Plain rows take the importer's fast path and the rest the general one; both must store
+    /// the same thing and compute the same row key.
+    @Test func fastAndGeneralImportPathsAgree() throws {
+        let fixture = try TrackerFixture()
+        try fixture.scratch.write("e.csv", header + """
+            dana,continuing-education,,2026-01-05,,,,,,2,Ethics course,ethics
+            lee,continuing-education,,2026-01-05,,,,,,2,Ethics course,Ethics
+            dana,coaching-session,,2026-01-07,,,Ana,30,listening-well;listening-well,,,
+            lee,coaching-session,,2026-01-07,,,Ana,30, listening-well ,,,
+            dana,observed-practice,competency:listening-well,2026-01-08,,aware,"Ana",,,,,
+            lee,observed-practice,competency:listening-well,2026-01-08,,aware,Ana,,,,,
+            """)
+        let first = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
+        #expect(first.inserted == 6)
+        let dana = try fixture.tracker.evidence(of: "dana"), lee = try fixture.tracker.evidence(of: "lee")
+        #expect(dana.map(\.category) == lee.map(\.category))
+        #expect(dana.map(\.competencies) == lee.map(\.competencies))
+        #expect(dana.map(\.observer) == lee.map(\.observer))
+        #expect(dana.map(\.level) == lee.map(\.level))
+        // The same rows written another way (quoted, or padded where the importer trims) are the same rows.
+        try fixture.scratch.write("same.csv", header + """
+            "dana",continuing-education,,2026-01-05,,,,,,2,Ethics course,ethics
+            lee,continuing-education,,2026-01-05,,,,,,2,Ethics course,Ethics
+            dana,coaching-session,,2026-01-07,,,Ana,30,listening-well;listening-well,,,
+            dana,observed-practice,competency:listening-well,2026-01-08,,aware,Ana,,,,,
+            """)
+        let again = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/same.csv")
+        #expect(again.inserted == 0 && again.alreadyPresent == 4)
+        #expect(try stale(fixture) == [])
+    }
+}
