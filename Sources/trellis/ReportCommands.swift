@@ -50,7 +50,10 @@ struct Report: ParsableCommand {
         }
         switch format {
         case .json:
-            try printJSON(report)
+            // The same bytes `printJSON(report)` would print, written without JSONEncoder.
+            var bytes = report.json()
+            bytes.append(0x0A)
+            FileHandle.standardOutput.write(Data(bytes))
         case .csv:
             try ReportOutput.trainees(report, format: .csv)
         case .table:

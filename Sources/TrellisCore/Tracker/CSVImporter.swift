@@ -209,7 +209,9 @@ public struct CSVImporter: Sendable {
         }
         phase("start")
         defer { phase("commit") }
-        return try tracker.database.write { db in
+        // A large file is one large transaction: see `bulkWrite`.
+        let large = data.count >= 8 << 20
+        return try (large ? tracker.database.bulkWrite : tracker.database.write) { db in
             let validator = try tracker.validator(db)
             let fast = FastEvidenceRow(header: names, columns: fastColumns, validator: validator, catalogue: catalogue, levels: levels)
             let results: [ChunkResult] = try data.withUnsafeBytes { raw in
@@ -336,7 +338,7 @@ public struct CSVImporter: Sendable {
                     if bulk, !seenKeys.insert(row.key).inserted { present += 1; continue }
                     let competencyNos = try Set(row.competencies).map(subjectNo).sorted()
                     let added = try writer.insert(
-                        id: ids.next(), traineeNo: row.traineeNo, kind: row.kind, subjectNo: row.subject >= 0 ? try subjectNo(row.subject) : nil,
+                        id: nil, generatedBy: ids, traineeNo: row.traineeNo, kind: row.kind, subjectNo: row.subject >= 0 ? try subjectNo(row.subject) : nil,
                         day: Int(row.day), score: row.score, levelNo: row.level >= 0 ? try levelNo(row.level) : nil, observer: row.observer,
                         minutes: row.minutes, nextStep: row.nextStep, hours: row.hours, topic: row.topic, provider: row.provider,
                         category: row.category, course: row.course, voids: nil, reason: nil, note: row.note, recordedAt: now,

@@ -10,6 +10,14 @@ final class RecordIDGenerator {
     private var random = BufferedRandom()
 
     func next() -> String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            next(into: buffer.baseAddress!)
+            return 36
+        }
+    }
+
+    /// Writes the next id's 36 characters (no String allocated: the import binds them directly).
+    func next(into buffer: UnsafeMutablePointer<UInt8>) {
         var millisecond = UInt64(Date().timeIntervalSince1970 * 1000)
         if millisecond <= lastMillisecond {
             millisecond = lastMillisecond
@@ -22,13 +30,13 @@ final class RecordIDGenerator {
         // 48 bits time | 4 bits version | 12 bits counter (high) | 2 bits variant | 30 bits counter (low) | 32 bits random
         let high = (millisecond << 16) | (0x7 << 12) | ((counter >> 30) & 0xFFF)
         let low = (UInt64(0b10) << 62) | ((counter & 0x3FFF_FFFF) << 32) | (random.next() & 0xFFFF_FFFF)
-        return RecordIDGenerator.format(high, low)
+        RecordIDGenerator.format(high, low, into: buffer)
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
 
-    private static func format(_ high: UInt64, _ low: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 36) { buffer in
+    private static func format(_ high: UInt64, _ low: UInt64, into buffer: UnsafeMutablePointer<UInt8>) {
+        do {
             var position = 0
             func put(_ value: UInt64, nibbles: Int) {
                 for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
@@ -42,7 +50,6 @@ final class RecordIDGenerator {
             put(high & 0xFFFF, nibbles: 4); dash()
             put(low >> 48, nibbles: 4); dash()
             put(low & 0xFFFF_FFFF_FFFF, nibbles: 12)
-            return 36
         }
     }
 }

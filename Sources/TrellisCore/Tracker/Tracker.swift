@@ -205,6 +205,8 @@ final class EvidenceWriter {
     private var competencyStatement: Statement?
     /// Facts added per trainee since the last `finish()`.
     private var digestAdditions: [Int64: [UInt8]] = [:]
+    /// The same, for small dense trainee numbers (the common case): no hashing per row.
+    private var denseAdditions: [[UInt8]] = []
 
     /// - Parameter checkImportKeys: false when the caller has already removed rows whose import
     ///   key is stored (a bulk import that rebuilds the key index afterwards).
@@ -274,12 +276,22 @@ final class EvidenceWriter {
     }
 
     /// The insert itself, on already-interned numbers (the import's path).
-    func insert(id: String, traineeNo: Int64, kind: EvidenceKind, subjectNo: Int64?, day: Int, score: Double?, levelNo: Int64?,
+    /// - Parameter id: the record's id; nil to take the next one from `ids` (bound without making a String).
+    func insert(id: String?, generatedBy ids: RecordIDGenerator? = nil, traineeNo: Int64, kind: EvidenceKind, subjectNo: Int64?, day: Int, score: Double?, levelNo: Int64?,
                 observer: String?, minutes: Int?, nextStep: String?, hours: Double?, topic: String?, provider: String?,
                 category: String?, course: String?, voids: (no: Int64, kind: EvidenceKind)?, reason: String?, note: String?,
                 recordedAt: String, recordedBy: String, importKey: Int64?, competencyNos: [Int64]) throws -> Bool {
         let statement = insertStatement.sqliteStatement
-        bind(1, id)
+        if let id {
+            bind(1, id)
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+                (ids ?? RecordIDGenerator()).next(into: buffer.baseAddress!)
+                _ = buffer.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(statement, 1, $0.baseAddress, 36, EvidenceWriter.transient)
+                }
+            }
+        }
         bind(2, traineeNo)
         bind(3, Int64(kind.rawValue))
         bind(4, subjectNo)
@@ -324,16 +336,24 @@ final class EvidenceWriter {
             }
         }
         if kind != .void {
-            FactDigest.append(FactDigest.Packed(day: Int32(truncatingIfNeeded: day), subjectNo: Int32(truncatingIfNeeded: subjectNo ?? 0),
-                                                levelNo: Int32(truncatingIfNeeded: levelNo ?? 0), kind: UInt8(kind.rawValue), score: score,
-                                                competencySubjectNos: kind == .coachingSession ? competencyNos.map { Int32(truncatingIfNeeded: $0) } : []),
-                              to: &digestAdditions[traineeNo, default: []])
+            let packed = FactDigest.Packed(day: Int32(truncatingIfNeeded: day), subjectNo: Int32(truncatingIfNeeded: subjectNo ?? 0),
+                                           levelNo: Int32(truncatingIfNeeded: levelNo ?? 0), kind: UInt8(kind.rawValue), score: score,
+                                           competencySubjectNos: kind == .coachingSession ? competencyNos.map { Int32(truncatingIfNeeded: $0) } : [])
+            if traineeNo >= 0 && traineeNo < 1 << 22 {
+                let slot = Int(traineeNo)
+                if slot >= denseAdditions.count { denseAdditions.append(contentsOf: repeatElement([], count: max(slot + 1, 2 * denseAdditions.count) - denseAdditions.count)) }
+                FactDigest.append(packed, to: &denseAdditions[slot])
+            } else {
+                FactDigest.append(packed, to: &digestAdditions[traineeNo, default: []])
+            }
         }
         return true
     }
 
     /// Writes the fact digests of everything inserted so far.
     func finish() throws {
+        for (slot, facts) in denseAdditions.enumerated() where !facts.isEmpty { digestAdditions[Int64(slot), default: []].append(contentsOf: facts) }
+        denseAdditions = []
         try FactDigest.append(digestAdditions, db)
         digestAdditions = [:]
     }

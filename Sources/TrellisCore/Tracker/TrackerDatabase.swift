@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The tracker's SQLite database: trainees and their append-only evidence.
 ///
@@ -84,6 +85,25 @@ public final class TrackerDatabase: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw TrackerError("the disk is full; nothing was written", remedy: "free some space and run the command again")
         }
+    }
+
+    /// `write`, for one very large transaction (a bulk import): when no other connection has the
+    /// database open, it switches from the write-ahead log to a rollback journal for the duration,
+    /// so that the new pages are written once, straight into the database file, instead of into
+    /// the log and then again by the checkpoint at commit. Crash safety is the same: a kill
+    /// mid-transaction leaves a hot journal that SQLite rolls back on the next open, and the next
+    /// open switches back to WAL. When another connection is open, it stays in WAL mode.
+    func bulkWrite<T>(_ work: (Database) throws -> T) throws -> T {
+        var switched = false
+        try? queue.writeWithoutTransaction { db in
+            sqlite3_busy_timeout(db.sqliteConnection, 0)
+            defer { sqlite3_busy_timeout(db.sqliteConnection, 15_000) }
+            switched = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"))?.lowercased() == "delete"
+        }
+        defer {
+            if switched { try? queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+        }
+        return try write(work)
     }
 
     /// Caps the database's size, as a full disk would (for tests of what a full disk leaves behind).

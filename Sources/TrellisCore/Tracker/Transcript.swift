@@ -65,12 +65,13 @@ extension ProgressEngine {
     }
 }
 
-/// Every trainee's derived progress at once, for reports: one scan of the evidence table,
-/// then one pass per trainee — never a query per trainee or per cell.
+/// Every trainee's derived progress at once, for reports: one read of the per-trainee fact
+/// digests, then one pass per trainee — never a query per trainee or per cell.
 public struct ProgramSnapshot: Sendable {
     public struct Row: Sendable {
         public var trainee: Trainee
-        public var progress: [ProgressEngine.CompetencyProgress]
+        /// One cell per competency, in framework order (`engine.competencyIDs`).
+        public var progress: [ProgressCell]
         public var modulesCompleted: Int
         public var lastCoaching: CalendarDate?
         /// Continuing-education records (not voided), for credential ledgers.
@@ -85,58 +86,77 @@ public struct ProgramSnapshot: Sendable {
 extension Tracker {
     public func snapshot(_ filter: TraineeFilter = TraineeFilter()) throws -> ProgramSnapshot {
         let engine = ProgressEngine(curriculum: curriculum)
-        let credentialed = try database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainee WHERE credential IS NOT NULL)") ?? false
-        }
         return try database.read { db in
+            let credentialed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainee WHERE credential IS NOT NULL)") ?? false
             // Trainees get dense positions, so per-trainee data lives in arrays, not dictionaries.
             // Row numbers (SQLite rowids) are small and dense: arrays indexed by them replace hash lookups.
             var trainees: [Trainee] = []
-            let traineeRows = try GRDB.Row.fetchAll(db, sql: "SELECT \(TraineeRows.columns), no FROM trainee ORDER BY id")
-            var position = Array(repeating: -1, count: Int(traineeRows.map { $0[9] as Int64 }.max() ?? 0) + 1)
-            for row in traineeRows {
-                position[Int(row[9] as Int64)] = trainees.count
-                trainees.append(TraineeRows.decode(row))
+            var traineeNos: [Int] = []
+            do {
+                let statement = try db.makeStatement(sql: "SELECT \(TraineeRows.columns), no FROM trainee ORDER BY id")
+                let raw = statement.sqliteStatement
+                defer { sqlite3_reset(raw) }
+                func text(_ column: Int32) -> String? {
+                    guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+                    return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column))), as: UTF8.self)
+                }
+                while true {
+                    let code = sqlite3_step(raw)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    trainees.append(Trainee(id: text(0) ?? "", name: text(1) ?? "", email: text(2), cohort: text(3), site: text(4),
+                                            supervisor: text(5), startDate: CalendarDate(dayNumber: Int(sqlite3_column_int64(raw, 6))),
+                                            status: text(7).flatMap(Trainee.Status.init(rawValue:)) ?? .active, credential: text(8)))
+                    traineeNos.append(Int(sqlite3_column_int64(raw, 9)))
+                }
             }
+            var position = Array(repeating: -1, count: (traineeNos.max() ?? 0) + 1)
+            for (index, no) in traineeNos.enumerated() { position[no] = index }
+
             let subjectRows = try GRDB.Row.fetchAll(db, sql: "SELECT no, kind, id FROM subject")
             var subjects = Array(repeating: ProgressEngine.Fact.Subject?.none, count: Int(subjectRows.map { $0[0] as Int64 }.max() ?? 0) + 1)
-            var competencyOfSubject: [Int64: Int] = [:]
+            var competencyOfSubjectNo = Array(repeating: -1, count: subjects.count)
             for row in subjectRows {
                 let no = Int(row[0] as Int64), kind: String = row[1], id: String = row[2]
                 if kind == "module", let index = engine.moduleIndex[id] { subjects[no] = .module(index) }
                 if kind == "competency", let index = engine.competencyIndex[id] {
                     subjects[no] = .competency(index)
-                    competencyOfSubject[Int64(no)] = index
+                    competencyOfSubjectNo[no] = index
                 }
             }
             let levelRows = try GRDB.Row.fetchAll(db, sql: "SELECT no, id FROM level")
             var levelRank = Array(repeating: Int?.none, count: Int(levelRows.map { $0[0] as Int64 }.max() ?? 0) + 1)
             for row in levelRows { levelRank[Int(row[0] as Int64)] = engine.framework.levelIndex(row[1]) }
-            var competencyOfSubjectNo = Array(repeating: -1, count: subjects.count)
-            for (no, index) in competencyOfSubject where Int(no) < competencyOfSubjectNo.count { competencyOfSubjectNo[Int(no)] = index }
+
+            let selected = trainees.indices.filter { index in
+                let trainee = trainees[index]
+                return (filter.cohort == nil || trainee.cohort == filter.cohort) && (filter.site == nil || trainee.site == filter.site)
+                    && (filter.status == nil || trainee.status == filter.status)
+            }
+            var wanted = Array(repeating: false, count: trainees.count)
+            for index in selected { wanted[index] = true }
 
             // Each trainee's facts come from their digest (see FactDigest): small blobs, read
             // straight from SQLite, instead of a scan of every evidence row. The blobs are copied
-            // into one buffer here and decoded on all cores below.
-            var digestBytes: [UInt8] = []
-            var ranges = Array(repeating: 0..<0, count: trainees.count)
-            let statement = try db.makeStatement(sql: "SELECT trainee_no, facts FROM trainee_facts")
-            let raw = statement.sqliteStatement
-            defer { sqlite3_reset(raw) }
-            while true {
-                let code = sqlite3_step(raw)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            // out here and decoded on all cores below.
+            var digests = Array(repeating: [UInt8](), count: trainees.count)
+            do {
+                let statement = try db.makeStatement(sql: "SELECT trainee_no, facts FROM trainee_facts")
+                let raw = statement.sqliteStatement
+                defer { sqlite3_reset(raw) }
+                while true {
+                    let code = sqlite3_step(raw)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    let traineeNo = Int(sqlite3_column_int64(raw, 0))
+                    guard traineeNo >= 0, traineeNo < position.count, position[traineeNo] >= 0, wanted[position[traineeNo]] else { continue }
+                    guard let blob = sqlite3_column_blob(raw, 1) else { continue }
+                    digests[position[traineeNo]] = [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(raw, 1))))
                 }
-                let traineeNo = Int(sqlite3_column_int64(raw, 0))
-                guard traineeNo < position.count, position[traineeNo] >= 0 else { continue }
-                let owner = position[traineeNo]
-                guard let blob = sqlite3_column_blob(raw, 1) else { continue }
-                let bytes = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(raw, 1)))
-                let first = digestBytes.count
-                digestBytes.append(contentsOf: bytes)
-                ranges[owner] = first..<digestBytes.count
             }
             // Continuing education only matters for trainees tracked against a credential.
             var education = Array(repeating: [EvidenceRecord](), count: trainees.count)
@@ -148,46 +168,19 @@ extension Tracker {
                 }
             }
             let today = self.today
-            let selected = trainees.indices.filter { index in
-                let trainee = trainees[index]
-                return (filter.cohort == nil || trainee.cohort == filter.cohort) && (filter.site == nil || trainee.site == filter.site)
-                    && (filter.status == nil || trainee.status == filter.status)
-            }
-            let (allTrainees, digests, digestRanges, ledgers) = (trainees, digestBytes, ranges, education)
+            let competencyCount = engine.competencyIDs.count
+            let (allTrainees, allDigests, ledgers) = (trainees, digests, education)
             let (subjectOf, rankOfLevel, competencyOf) = (subjects, levelRank, competencyOfSubjectNo)
-            // Trainees in chunks on all cores, each chunk reusing its scratch space: a workspace,
-            // a fact list and a set of modules.
-            let rows = selected.chunkedConcurrentMap(chunkSize: 256, makeState: { (ProgressEngine.Workspace(), [ProgressEngine.Fact](), Set<Int>()) }) { state, index -> ProgramSnapshot.Row in
-                state.1.removeAll(keepingCapacity: true)
-                state.2.removeAll(keepingCapacity: true)
-                var lastCoaching = Int.min
-                var reference = 0
-                digests.withUnsafeBytes { all in
-                    FactDigest.forEach(UnsafeRawBufferPointer(rebasing: all[digestRanges[index]])) { day, subjectNo, levelNo, kindNumber, score, competencyBytes in
-                        reference += 1
-                        guard let kind = EvidenceKind(rawValue: Int(kindNumber)) else { return }
-                        var subject = ProgressEngine.Fact.Subject.none
-                        if subjectNo != 0 {
-                            guard subjectNo > 0, subjectNo < subjectOf.count, let known = subjectOf[subjectNo] else { return }
-                            subject = known
-                        }
-                        let level: Int? = levelNo > 0 && levelNo < rankOfLevel.count ? rankOfLevel[levelNo] : nil
-                        var competencies: [Int] = []
-                        if kind == .coachingSession {
-                            lastCoaching = max(lastCoaching, day)
-                            for offset in stride(from: 0, to: competencyBytes.count, by: 4) {
-                                let no = Int(Int32(littleEndian: competencyBytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
-                                if no > 0, no < competencyOf.count, competencyOf[no] >= 0 { competencies.append(competencyOf[no]) }
-                            }
-                        }
-                        if kind == .moduleCompleted, case .module(let module) = subject { state.2.insert(module) }
-                        state.1.append(ProgressEngine.Fact(kind: kind, subject: subject, day: day, score: score, levelRank: level,
-                                                           competencies: competencies, reference: reference))
-                    }
+            // Trainees in chunks on all cores, each chunk reusing its scratch space.
+            let rows = selected.chunkedConcurrentMap(chunkSize: 512, makeState: {
+                CellDeriver(engine: engine, subjectOf: subjectOf, rankOfLevel: rankOfLevel, competencyOf: competencyOf, today: today)
+            }) { deriver, index -> ProgramSnapshot.Row in
+                let cells = [ProgressCell](unsafeUninitializedCapacity: competencyCount) { buffer, count in
+                    allDigests[index].withUnsafeBytes { deriver.derive(digest: $0, into: buffer) }
+                    count = competencyCount
                 }
-                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: engine.derive(state.1[...], today: today, detail: false, workspace: &state.0),
-                                           modulesCompleted: state.2.count,
-                                           lastCoaching: lastCoaching == .min ? nil : CalendarDate(dayNumber: lastCoaching),
+                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: cells, modulesCompleted: deriver.modulesCompleted,
+                                           lastCoaching: deriver.lastCoaching.map(CalendarDate.init(dayNumber:)),
                                            continuingEducation: ledgers[index])
             }
             return ProgramSnapshot(engine: engine, rows: rows, today: today)

@@ -56,7 +56,11 @@ import Testing
         let snapshot = try fixture.tracker.snapshot()
         for row in snapshot.rows {
             let transcript = try fixture.tracker.transcript(row.trainee.id)
-            #expect(row.progress.map(\.level) == transcript.entries.map(\.progress.level))
+            #expect(row.progress.map(\.levelRank) == transcript.entries.map(\.progress.levelRank))
+            #expect(row.progress.map(\.earnedRank) == transcript.entries.map { entry in
+                entry.progress.earnedLevel.flatMap { fixture.tracker.curriculum.framework.levelIndex($0) } ?? -1
+            })
+            #expect(row.progress.map(\.lapsed) == transcript.entries.map(\.progress.lapsed))
             #expect(row.progress.map(\.lapsesOn) == transcript.entries.map(\.progress.lapsesOn))
         }
     }

@@ -33,11 +33,12 @@ public enum Dashboard {
         let lines = Dictionary(report.trainees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for row in snapshot.rows {
             var cells = ""
-            for progress in row.progress {
+            for (index, progress) in row.progress.enumerated() {
+                let competencyID = snapshot.engine.competencyIDs[index]
                 let rank = progress.levelRank
                 let label = rank >= 0 ? levelNames[rank] : "no level"
                 let lapse = progress.lapsed ? " lapsed" : ""
-                cells += "<td class=\"cell \(rank >= 0 ? "l\(rank)" : "l-none")\(lapse)\" title=\"\(e(progress.competencyID)): \(e(label))\(progress.lapsed ? " (lapsed)" : "")\">\(rank >= 0 ? String(rank + 1) : "·")</td>"
+                cells += "<td class=\"cell \(rank >= 0 ? "l\(rank)" : "l-none")\(lapse)\" title=\"\(e(competencyID)): \(e(label))\(progress.lapsed ? " (lapsed)" : "")\">\(rank >= 0 ? String(rank + 1) : "·")</td>"
             }
             body += "<tr><th scope=\"row\">\(e(row.trainee.name)) <small>\(e(row.trainee.id))</small></th><td>\(lines[row.trainee.id]?.percentComplete ?? 0)%</td>\(cells)</tr>\n"
         }

@@ -68,10 +68,12 @@ public struct ProgramReport: Sendable, Codable {
         let targetLevel = framework.progression?.completionLevel ?? framework.scale.last?.id ?? ""
         let targetRank = framework.levelIndex(targetLevel) ?? Int.max
         let horizon = today.adding(days: withinDays)
+        let horizonDay = horizon.dayNumber
         generatedOn = today
         completionLevel = targetLevel
         self.withinDays = withinDays
-        scale = framework.scale.map(\.id)
+        let scaleIDs = framework.scale.map(\.id)
+        scale = scaleIDs
 
         var traineeLines: [TraineeLine] = []
         var alerts: [Alert] = []
@@ -82,15 +84,16 @@ public struct ProgramReport: Sendable, Codable {
         for row in snapshot.rows {
             var atTarget = 0
             for (index, progress) in row.progress.enumerated() {
-                if progress.levelRank >= 0 { levelCounts[index][progress.levelRank] += 1 } else { noneCounts[index] += 1 }
-                if progress.levelRank >= targetRank { atTarget += 1 }
-                if let lapse = progress.lapsesOn, let earned = progress.earnedLevel {
+                let rank = progress.levelRank
+                if rank >= 0 { levelCounts[index][rank] += 1 } else { noneCounts[index] += 1 }
+                if rank >= targetRank { atTarget += 1 }
+                if let lapseDay = progress.lapseDayNumber, progress.earnedRank >= 0 {
                     if progress.lapsed {
-                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsed, subject: progress.competencyID, date: lapse,
-                                            detail: "\(earned) lapsed"))
-                    } else if lapse <= horizon {
-                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsing, subject: progress.competencyID, date: lapse,
-                                            detail: "\(earned) lapses"))
+                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsed, subject: engine.competencyIDs[index],
+                                            date: CalendarDate(dayNumber: lapseDay), detail: scaleIDs[progress.earnedRank] + " lapsed"))
+                    } else if lapseDay <= horizonDay {
+                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsing, subject: engine.competencyIDs[index],
+                                            date: CalendarDate(dayNumber: lapseDay), detail: scaleIDs[progress.earnedRank] + " lapses"))
                     }
                 }
             }
