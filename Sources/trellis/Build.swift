@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrellisCore
 
 struct Build: ParsableCommand {
@@ -60,6 +61,9 @@ struct Build: ParsableCommand {
             for notice in report.notices { Terminal.error(notice) }
             print(report.summary(output: output))
             for file in report.extraFiles { print("Wrote \(file)") }
+            if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1" {
+                Terminal.error("  " + report.timings.map { "\($0.step) \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", "))
+            }
         } catch let list as DiagnosticList {
             Terminal.report(list.diagnostics)
             let errors = list.diagnostics.errors.count

@@ -22,6 +22,26 @@ import Testing
         }
     }
 
+    /// cmark-gfm keeps extension characters in a global table (github/cmark-gfm#176); parsing
+    /// on every core at once must still find every strikethrough and autolink, in documents
+    /// with a `~` (strikethrough attached) and without.
+    @Test func documentsParsedInParallelKeepTheirExtensions() {
+        let struck = (0..<40).map { "Line \($0) has ~~old~~ text and www.example.org/\($0) in it.\n" }.joined(separator: "\n")
+        let plain = (0..<40).map { "Line \($0) links https://example.org/\($0) and www.example.org/\($0).\n" }.joined(separator: "\n")
+        let bodies = Array(0..<128).concurrentMap { index in
+            (index, ModuleBodyCompiler.compile(markdown: index.isMultiple(of: 2) ? struck : plain, editions: [.trainee]).html[.trainee] ?? "")
+        }
+        for (index, html) in bodies {
+            if index.isMultiple(of: 2) {
+                #expect(html.components(separatedBy: "<del>old</del>").count == 41)
+                #expect(html.components(separatedBy: "<a href=\"http://www.example.org/").count == 41)
+            } else {
+                #expect(html.components(separatedBy: "<a href=\"https://example.org/").count == 41)
+                #expect(html.components(separatedBy: "<a href=\"http://www.example.org/").count == 41)
+            }
+        }
+    }
+
     @Test func everyCalloutKindBecomesALabelledAside() {
         let markdown = CalloutKind.allCases.map { "> [!\($0.rawValue)]\n> Text for \($0.rawValue).\n" }.joined(separator: "\n")
         let body = ModuleBodyCompiler.compile(markdown: markdown, editions: [.trainer])

@@ -18,7 +18,10 @@ struct YAMLReader {
     /// Parses `text`; malformed YAML becomes one error at the position libyaml reports.
     mutating func parse(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // `.basic`: every scalar is text until a field reads it as a number, date or list. The
+            // default resolver runs a regular expression per scalar and per key lookup, which was
+            // a fifth of loading a large curriculum.
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             diagnostics.append(YAMLReader.diagnostic(for: error, path: path, lineOffset: lineOffset))
             return nil

@@ -21,37 +21,53 @@ final class MarkdownDocument {
 
     /// cmark-gfm's extension registry is process-wide and its registration is not
     /// thread-safe, so it happens exactly once (Swift runs `static let` initializers once).
+    ///
+    /// cmark-gfm's inline parser also keeps the characters that start an extension's inline
+    /// syntax in a global table, which every `cmark_parser_finish` fills from its parser's
+    /// extensions at the start and clears at the end (github/cmark-gfm#176): a document
+    /// finishing while another is parsed could make that one miss autolinks or
+    /// strikethrough. So:
+    /// - autolink's characters (`:`, `w`) are put in the table once, here, and the extension's
+    ///   list is emptied so no parser adds or removes them again (autolink finds its matches
+    ///   by itself; the list only feeds the table);
+    /// - strikethrough needs its list (`~`) to pair delimiters, so it is attached only to
+    ///   documents that contain a `~`, and those finish one at a time (`strikethroughLock`).
+    ///   Only they touch that entry of the table, and no other document has a `~` to miss.
+    /// Every other document is parsed on any core at once, with no lock.
     private static let registration: Void = {
         cmark_gfm_core_extensions_ensure_registered()
+        guard let autolink = cmark_find_syntax_extension("autolink") else { return }
+        guard let pin = cmark_parser_new(options) else { fatalError("cmark_parser_new failed: out of memory") }
+        cmark_parser_attach_syntax_extension(pin, autolink)
+        cmark_manage_extensions_special_characters(pin, 1)
+        cmark_parser_free(pin)
+        // The old list stays allocated (a few bytes, once); the extension lives as long as the process.
+        cmark_syntax_extension_set_special_inline_chars(autolink, nil)
     }()
 
-    /// cmark-gfm's inline parser adds and removes extension characters in a global table
-    /// (`SPECIAL_CHARS`) at the start and end of every `cmark_parser_finish`
-    /// (github/cmark-gfm#176). Two documents finishing at once could make one miss
-    /// strikethrough or autolinks, so inline parsing is serialized; block parsing,
-    /// tree rewriting and HTML rendering still run in parallel.
-    private static let inlineParsingLock = NSLock()
+    private static let strikethroughLock = NSLock()
 
     init(markdown: String) {
         _ = MarkdownDocument.registration
         guard let parser = cmark_parser_new(MarkdownDocument.options) else {
             fatalError("cmark_parser_new failed: out of memory")
         }
-        for name in MarkdownDocument.extensionNames {
+        var text = markdown
+        let hasTilde = text.utf8.contains(UInt8(ascii: "~"))
+        for name in MarkdownDocument.extensionNames where hasTilde || name != "strikethrough" {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        var text = markdown
         text.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        MarkdownDocument.inlineParsingLock.lock()
-        let root = cmark_parser_finish(parser)
-        MarkdownDocument.inlineParsingLock.unlock()
-        guard let root else { fatalError("cmark_parser_finish failed: out of memory") }
+        if hasTilde { MarkdownDocument.strikethroughLock.lock() }
+        let finished = cmark_parser_finish(parser)
+        if hasTilde { MarkdownDocument.strikethroughLock.unlock() }
+        guard let root = finished else { fatalError("cmark_parser_finish failed: out of memory") }
         self.parser = parser
         self.root = root
     }

@@ -8,7 +8,7 @@ import Foundation
 /// size or modification time changed, so its speed rarely matters. Implemented here (FIPS
 /// 180-4) because Foundation on Linux has no hashing API and the project adds dependencies
 /// only for the preview server.
-public struct ContentDigest: Sendable, Hashable, CustomStringConvertible {
+public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The 32 bytes as four big-endian words, so a digest is a cheap value to compare and hash.
     var words: (UInt64, UInt64, UInt64, UInt64)
 
@@ -18,6 +18,11 @@ public struct ContentDigest: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (lhs: ContentDigest, rhs: ContentDigest) -> Bool {
         lhs.words == rhs.words
+    }
+
+    /// The order of `description`, without making strings.
+    public static func < (lhs: ContentDigest, rhs: ContentDigest) -> Bool {
+        lhs.words < rhs.words
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -335,7 +335,7 @@ final class RenderedFragments: @unchecked Sendable {
     func all(of kinds: Set<Key.Kind>) -> [(key: Key, value: String)] {
         lock.guarding {
             entries.filter { kinds.contains($0.key.kind) }.map { ($0.key, $0.value.value) }
-                .sorted { ($0.key.kind.rawValue, $0.key.edition, $0.key.module.description) < ($1.key.kind.rawValue, $1.key.edition, $1.key.module.description) }
+                .sorted { ($0.key.kind.rawValue, $0.key.edition, $0.key.module) < ($1.key.kind.rawValue, $1.key.edition, $1.key.module) }
         }
     }
 

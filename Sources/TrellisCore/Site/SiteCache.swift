@@ -103,40 +103,30 @@ public enum SiteCache {
         } catch {
             throw AtomicDirectory.WriteError(path: directory, reason: error.localizedDescription)
         }
-        let modulesPath = join(directory, "modules.bin")
+        let modulesPath = join(directory, "modules.bin"), fragmentsPath = join(directory, "fragments.bin")
         var token = state.moduleStore?.token ?? 0
+        var modulesToSave: [String: SiteState.ParsedModule]?
         if let modules = state.modules, state.modulesChanged || state.moduleStore == nil
             || state.moduleStore?.path != modulesPath || FileStatus.of(modulesPath) == nil {
             token = UInt64.random(in: 1...UInt64.max)
-            var writer = CacheWriter()
-            writer.write(modulesMagic)
-            writer.write(formatVersion)
-            writer.write(token)
-            writer.write(modules.sorted { $0.key < $1.key }) { writer, entry in
-                writer.write(entry.key)
-                writer.write(entry.value.digest)
-                writer.write(entry.value.module != nil)
-                if let module = entry.value.module { writer.write(module) }
-                writer.write(entry.value.diagnostics)
-            }
-            try write(writer.data, to: modulesPath)
+            modulesToSave = modules
+        }
+        let fragments = state.fragments
+        let savesFragments = fragments.hasChanges || FileStatus.of(fragmentsPath) == nil
+        // The two large files are encoded at the same time, one per core.
+        let newToken = token, modules = modulesToSave
+        let encoded = [0, 1].concurrentMap { file -> Data? in
+            if file == 0 { return modules.map { encodeModules($0, token: newToken) } }
+            return savesFragments ? encodeFragments(fragments) : nil
+        }
+        if let data = encoded[0] {
+            try write(data, to: modulesPath)
             state.moduleStore = ModuleStore(path: modulesPath, token: token)
             state.modulesChanged = false
         }
-
-        if state.fragments.hasChanges || FileStatus.of(join(directory, "fragments.bin")) == nil {
-            var writer = CacheWriter()
-            writer.write(fragmentsMagic)
-            writer.write(formatVersion)
-            writer.write(state.fragments.all(of: savedFragmentKinds)) { writer, entry in
-                writer.write(entry.key.kind.rawValue)
-                writer.write(entry.key.module)
-                writer.write(entry.key.edition.rawValue)
-                writer.write(entry.key.context)
-                writer.write(entry.value)
-            }
-            try write(writer.data, to: join(directory, "fragments.bin"))
-            state.fragments.markSaved()
+        if let data = encoded[1] {
+            try write(data, to: fragmentsPath)
+            fragments.markSaved()
         }
 
         var writer = CacheWriter()
@@ -173,6 +163,35 @@ public enum SiteCache {
         }
         writer.write(token)
         try write(writer.data, to: join(directory, "index.bin"))
+    }
+
+    private static func encodeModules(_ modules: [String: SiteState.ParsedModule], token: UInt64) -> Data {
+        var writer = CacheWriter()
+        writer.write(modulesMagic)
+        writer.write(formatVersion)
+        writer.write(token)
+        writer.write(modules.sorted { $0.key < $1.key }) { writer, entry in
+            writer.write(entry.key)
+            writer.write(entry.value.digest)
+            writer.write(entry.value.module != nil)
+            if let module = entry.value.module { writer.write(module) }
+            writer.write(entry.value.diagnostics)
+        }
+        return writer.data
+    }
+
+    private static func encodeFragments(_ fragments: RenderedFragments) -> Data {
+        var writer = CacheWriter()
+        writer.write(fragmentsMagic)
+        writer.write(formatVersion)
+        writer.write(fragments.all(of: savedFragmentKinds)) { writer, entry in
+            writer.write(entry.key.kind.rawValue)
+            writer.write(entry.key.module)
+            writer.write(entry.key.edition.rawValue)
+            writer.write(entry.key.context)
+            writer.write(entry.value)
+        }
+        return writer.data
     }
 
     static func loadModules(from store: ModuleStore) -> [String: SiteState.ParsedModule]? {

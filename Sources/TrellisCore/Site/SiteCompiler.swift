@@ -57,6 +57,8 @@ public struct SiteCompiler: Sendable {
         /// How many files were written (rendered or copied) and removed: all of them in a clean build.
         public var filesWritten = 0
         public var filesRemoved = 0
+        /// Seconds spent in each step of the build, in order (shown with `TRELLIS_TIMINGS=1`).
+        public var timings: [(step: String, seconds: Double)] = []
 
         /// `Built 15 modules into _site (trainee: 52 pages, trainer: 53 pages) in 0.09 s`
         public func summary(output: String) -> String {
@@ -91,12 +93,15 @@ public struct SiteCompiler: Sendable {
                 if let pdfRenderer { try pdfRenderer.render(Self.pdfJobs(in: folder, modules: modules)) }
             })
         var notices = outcome.notices
+        var timings = outcome.timings
+        var clock = Stopwatch()
         if let cacheDirectory {
             do {
                 try SiteCache.save(&state, to: cacheDirectory)
             } catch {
                 notices.append("warning: could not save the build cache: \(error) — the next build will write every file again")
             }
+            clock.lap("save cache")
         }
         var extraFiles: [String] = []
         for edition in editions {
@@ -110,10 +115,12 @@ public struct SiteCompiler: Sendable {
                 extraFiles.append(zip)
             }
         }
+        if makesZips { clock.lap("zip") }
+        timings += clock.laps
         return Report(modules: outcome.modules, pagesPerEdition: outcome.pagesPerEdition,
                       warnings: outcome.warnings, seconds: Date().timeIntervalSince(start),
                       notices: notices, extraFiles: extraFiles, filesWritten: outcome.filesWritten,
-                      filesRemoved: outcome.removedFiles.values.reduce(0) { $0 + $1.count })
+                      filesRemoved: outcome.removedFiles.values.reduce(0) { $0 + $1.count }, timings: timings)
     }
 
     /// One handout per module (`pdf/<module-id>.pdf`) and the whole curriculum (`pdf/manual.pdf`).
@@ -138,20 +145,33 @@ public struct SiteCompiler: Sendable {
 /// Writes a site's files into a folder, in parallel.
 enum SiteFileWriter {
     static func write(_ files: [SiteFile], into folder: String) throws {
-        let directories = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }.sorted()
+        try write(files.map(\.path), into: folder) { files[$0].content }
+    }
+
+    /// Writes the file at each of `paths`, each rendered by `content(index)` just before it is
+    /// written: rendering and writing overlap, and only the pages in flight are in memory,
+    /// not the whole site.
+    static func write(_ paths: [String], into folder: String, content: @Sendable (Int) -> SiteFile.Content) throws {
+        let directories = Set(paths.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }.sorted()
         for directory in directories {
-            try FileManager.default.createDirectory(atPath: join(folder, directory), withIntermediateDirectories: true)
-        }
-        let failures = files.concurrentMap { file -> String? in
-            let destination = join(folder, file.path)
             do {
-                switch file.content {
+                try FileManager.default.createDirectory(atPath: join(folder, directory), withIntermediateDirectories: true)
+            } catch {
+                throw AtomicDirectory.WriteError(path: join(folder, directory), reason: error.localizedDescription)
+            }
+        }
+        let failures = Array(paths.indices).concurrentMap { index -> String? in
+            let destination = join(folder, paths[index])
+            do {
+                switch content(index) {
                 case .text(let text):
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: destination))
+                    try FileTree.write(text.utf8, to: destination)
                 case .copy(let source):
                     try FileManager.default.copyItem(atPath: source, toPath: destination)
                 }
                 return nil
+            } catch let error as AtomicDirectory.WriteError {
+                return "\(destination): \(error.reason)"
             } catch {
                 return "\(destination): \(error.localizedDescription)"
             }

@@ -699,10 +699,9 @@ public struct SiteState: Sendable {
         // Every module's share of the whole-curriculum files first, on all cores: rendered
         // inside the pages' own parallel loop, each of those pages would run on one core.
         builder.prepareFragments(context)
-        let files = planned.concurrentMap { builder.file(for: $0, context) }
         var statuses: [String: FileStatus] = [:]
         try AtomicDirectory.replace(destination) { folder in
-            try SiteFileWriter.write(files, into: folder)
+            try SiteFileWriter.write(planned.map(\.path), into: folder) { builder.file(for: planned[$0], context).content }
             statuses = FileTree.walk(folder).files
             try beforePublishing?(edition, folder, context.ordered)
         }
@@ -768,7 +767,7 @@ public struct SiteState: Sendable {
             let path = join(destination, file.path)
             do {
                 switch builder.file(for: file, context).content {
-                case .text(let text): try FileTree.writeAtomically(Data(text.utf8), to: path)
+                case .text(let text): try FileTree.writeAtomically(text.utf8, to: path)
                 case .copy(let source): try FileTree.copyAtomically(from: source, to: path)
                 }
                 guard let status = FileStatus.of(path, followingLinks: false) else {

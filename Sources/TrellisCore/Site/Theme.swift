@@ -28,9 +28,11 @@ public struct Theme: Sendable {
             guard let text = readFile(path, what: "the site template `\(name)`", diagnostics: &diagnostics) else { continue }
             texts[name] = text
             do {
-                try library.register(MustacheTemplate(string: text), named: name)
+                try library.register(MustacheTemplate(string: PageEscaping.pragma + text), named: name)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error(at: SourceLocation(path: path, line: error.context.lineNumber, column: error.context.columnNumber),
+                // The pragma is a line of its own before the file's first line.
+                let line = max(1, error.context.lineNumber - 1)
+                diagnostics.append(.error(at: SourceLocation(path: path, line: line, column: error.context.columnNumber),
                                           "template error: \(error.error)", remedy: "check that every {{#section}} has a matching {{/section}}"))
             } catch {
                 diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "template error: \(error)",
@@ -72,6 +74,49 @@ public struct Theme: Sendable {
 
     func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+/// HTML escaping for `{{variable}}` in the site's templates: the same five characters as
+/// swift-mustache's own (`<`, `>`, `&`, `"`, `'`), but over UTF-8 bytes, returning the text
+/// itself when there is nothing to escape. swift-mustache escapes Character by Character
+/// through a dictionary, which was a tenth of building a large site.
+///
+/// swift-mustache's default escaping cannot be replaced, only chosen per template with a
+/// `CONTENT_TYPE` pragma, so `Theme.load` puts one on a line of its own before each
+/// template's text (a standalone tag: it adds nothing to the output). Trainers' template
+/// files stay as they are.
+struct PageEscaping: MustacheContentType {
+    static let name = "TRELLIS_HTML"
+    static let pragma: String = {
+        MustacheContentTypes.register(PageEscaping(), named: name)
+        return "{{% CONTENT_TYPE: \(name) }}\n"
+    }()
+
+    func escapeText(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let first = bytes.firstIndex(where: { Self.needsEscape($0) }) else { return nil }
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(bytes.count + 16)
+            escaped.append(contentsOf: bytes[..<first])
+            for byte in bytes[first...] {
+                switch byte {
+                case UInt8(ascii: "<"): escaped.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): escaped.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): escaped.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "\""): escaped.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): escaped.append(contentsOf: "&#39;".utf8)
+                default: escaped.append(byte)
+                }
+            }
+            return String(decoding: escaped, as: UTF8.self)
+        } ?? text
+    }
+
+    @inline(__always) private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 }
 
