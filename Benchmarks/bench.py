@@ -181,7 +181,9 @@ def bench_n(n, args):
         stats = json.load(f)
     cur, hugo, bare = (os.path.join(base, d) for d in ("trellis", "hugo", "bare"))
     out_trainee, out_both, out_floor = (os.path.join(base, d) for d in ("out-trainee", "out-both", "out-floor"))
-    trellis = [args.trellis, "build", "--curriculum", cur, "--theme", args.theme]
+    # --clean: the incremental cache (~/.cache/trellis) is not read, as in a first build; it is
+    # still written, so its cost is measured. Hugo's cache (resources/) is deleted likewise.
+    trellis = [args.trellis, "build", "--clean", "--curriculum", cur, "--theme", args.theme]
     trainee_cmd = trellis + ["--output", out_trainee, "--edition", "trainee"]
     both_cmd = trellis + ["--output", out_both]
     print(f"N={n}: {stats['modules']} modules, {stats['body_bytes'] / 1e6:.1f} MB of Markdown", file=sys.stderr)
