@@ -47,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrellisCoreTests",
-            dependencies: ["TrellisCore"],
+            dependencies: ["TrellisCore", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
         ),
     ],

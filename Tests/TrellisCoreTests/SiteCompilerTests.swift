@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Mustache
 @testable import TrellisCore
 
 @Suite struct SiteCompilerTests {
@@ -146,5 +147,24 @@ import Testing
         for (path, data) in try snapshot(of: scratch.path + "/site/trainee") where path.hasSuffix(".html") {
             #expect(!String(decoding: data, as: UTF8.self).contains("Trainer note"), "trainee/\(path)")
         }
+    }
+}
+
+@Suite struct PageEscapingTests {
+    /// The site's escaping must write exactly what swift-mustache's own HTML escaping writes.
+    @Test(arguments: ["plain text", "", "<script>alert('x')</script>", "Tom & Jerry \"quoted\"", "café ‘curly’ 👩🏽‍⚕️ <b>",
+                      "a > b && c < d", "'''", "e\u{301}<", "&amp; already escaped"])
+    func matchesMustacheHTMLEscaping(text: String) throws {
+        let expected = try MustacheTemplate(string: "{{x}}").render(["x": text])
+        let rendered = try MustacheTemplate(string: PageEscaping.pragma + "{{x}}").render(["x": text])
+        #expect(rendered == expected)
+        #expect(PageEscaping().escapeText(text) == expected)
+    }
+
+    @Test func thePragmaLineAddsNothingToThePage() throws {
+        let template = "<p>\n{{#items}}\n  <li>{{.}}</li>\n{{/items}}\n</p>\n"
+        let context: [String: Any] = ["items": ["a<b", "c"]]
+        #expect(try MustacheTemplate(string: PageEscaping.pragma + template).render(context)
+            == MustacheTemplate(string: template).render(context))
     }
 }

@@ -198,6 +198,7 @@ public struct SiteState: Sendable {
         }
 
         let curriculum = parse(scan)
+        scan.contents = [:]  // every source's bytes: parsed now, and megabytes for a large curriculum
         clock.lap("parse")
         let diagnostics: [Diagnostic]
         if let check, check.key == checkKey {
