@@ -59,7 +59,7 @@ struct TrackerVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the database's integrity and find evidence the curriculum no longer knows.",
-        discussion: "Exit status 1 when a problem is found. --repair recomputes the per-trainee fact digests that reports read (derived from the evidence; never needed in normal use).\n\nExample:\n  trellis tracker verify"
+        discussion: "Exit status 1 when a problem is found. --repair recomputes the per-trainee fact digests that reports read (derived from the evidence; never needed in normal use) before checking; use it when verify reports them stale.\n\nExamples:\n  trellis tracker verify\n  trellis tracker verify --repair"
     )
 
     @OptionGroup var options: TrackerOptions
@@ -67,7 +67,10 @@ struct TrackerVerify: ParsableCommand {
 
     func run() throws {
         let tracker = try options.tracker()
-        if repair { try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).repairDigests() } }
+        if repair {
+            let trainees = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).repairDigests() }
+            print("Recomputed the fact digests of \(trainees) trainee(s) from their evidence.")
+        }
         let findings = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).verify() }
         for finding in findings { print(finding) }
         if findings.isEmpty {

@@ -23,6 +23,9 @@ public struct CSVImporter: Sendable {
         public var alreadyPresent: Int
         /// Every invalid row, with its line number.
         public var problems: [TrackerError]
+        /// The journal mode the evidence was written with (`wal`, or `delete` for a bulk import
+        /// that had the database to itself); nil for trainees files.
+        var journal: String? = nil
         public var wroteAnything: Bool { inserted > 0 }
     }
 
@@ -30,11 +33,28 @@ public struct CSVImporter: Sendable {
     public var skipInvalid: Bool
     /// Imports of at least this many rows (and at least as many as are stored) rebuild the
     /// import-key and trainee indexes once instead of updating them row by row.
+    ///
+    /// Tests lower it with `$TRELLIS_BULK_IMPORT_MIN_ROWS` (a whole number; read once, at `init`)
+    /// to exercise the index rebuild — and a kill part-way through it — on a small file.
     var bulkMinimumRows = 50_000
+    /// Evidence files of at least this many bytes are imported with `TrackerDatabase.bulkWrite`
+    /// (a rollback journal instead of the write-ahead log, when no other connection has the
+    /// database open); smaller files with `write`. 8 MB is about 100,000 rows.
+    ///
+    /// Tests lower it with `$TRELLIS_BULK_IMPORT_MIN_BYTES` (a whole number of bytes; `0` sends
+    /// every evidence file down the bulk path; read once, at `init`) to kill a bulk import
+    /// part-way without generating a large file. Not meant for normal use.
+    var bulkMinimumBytes = 8 << 20
 
-    public init(tracker: Tracker, skipInvalid: Bool = false) {
+    /// Test overrides of the bulk thresholds (see `bulkMinimumRows` and `bulkMinimumBytes`).
+    static let bulkMinimumRowsVariable = "TRELLIS_BULK_IMPORT_MIN_ROWS"
+    static let bulkMinimumBytesVariable = "TRELLIS_BULK_IMPORT_MIN_BYTES"
+
+    public init(tracker: Tracker, skipInvalid: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.tracker = tracker
         self.skipInvalid = skipInvalid
+        if let rows = environment[CSVImporter.bulkMinimumRowsVariable].flatMap(Int.init), rows >= 0 { bulkMinimumRows = rows }
+        if let bytes = environment[CSVImporter.bulkMinimumBytesVariable].flatMap(Int.init), bytes >= 0 { bulkMinimumBytes = bytes }
     }
 
     /// Which kind of file this is, from its header.
@@ -210,8 +230,14 @@ public struct CSVImporter: Sendable {
         phase("start")
         defer { phase("commit") }
         // A large file is one large transaction: see `bulkWrite`.
-        let large = data.count >= 8 << 20
+        let large = data.count >= bulkMinimumBytes
         return try (large ? tracker.database.bulkWrite : tracker.database.write) { db in
+            // The journal this transaction is written with: `delete` when `bulkWrite` could
+            // switch away from the write-ahead log, else `wal`.
+            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() ?? "?"
+            if ProcessInfo.processInfo.environment["TRELLIS_TIMING"] != nil {
+                FileHandle.standardError.write("journal: \(journal)\n".data(using: .utf8)!)
+            }
             let validator = try tracker.validator(db)
             let fast = FastEvidenceRow(header: names, columns: fastColumns, validator: validator, catalogue: catalogue, levels: levels)
             let results: [ChunkResult] = try data.withUnsafeBytes { raw in
@@ -300,7 +326,7 @@ public struct CSVImporter: Sendable {
             let problems = results.flatMap(\.problems)
             let validCount = results.reduce(0) { $0 + $1.rows.count }
             if !problems.isEmpty && !skipInvalid {
-                return Report(kind: .evidence, rows: rows, inserted: 0, alreadyPresent: 0, problems: problems)
+                return Report(kind: .evidence, rows: rows, inserted: 0, alreadyPresent: 0, problems: problems, journal: journal)
             }
 
             // A large import touches index pages all over the file; a bigger page cache keeps them
@@ -359,7 +385,7 @@ public struct CSVImporter: Sendable {
             phase("indexes")
             try writer.finish()
             phase("digests")
-            return Report(kind: .evidence, rows: rows, inserted: inserted, alreadyPresent: present, problems: problems)
+            return Report(kind: .evidence, rows: rows, inserted: inserted, alreadyPresent: present, problems: problems, journal: journal)
         }
     }
 

@@ -91,12 +91,14 @@ enum FactDigest {
                        arguments: [traineeNo, Data(digests[traineeNo] ?? [])])
     }
 
-    /// Recomputes every digest from the evidence table.
-    static func rebuildAll(_ db: Database) throws {
+    /// Recomputes every digest from the evidence table; returns how many trainees have one.
+    @discardableResult
+    static func rebuildAll(_ db: Database) throws -> Int {
         let digests = try compute(db, whereClause: "", arguments: [])
         try db.execute(sql: "DELETE FROM trainee_facts")
         let insert = try db.makeStatement(sql: "INSERT INTO trainee_facts (trainee_no, facts) VALUES (?, ?)")
         for traineeNo in digests.keys.sorted() { try insert.execute(arguments: [traineeNo, Data(digests[traineeNo]!)]) }
+        return digests.count
     }
 
     /// Digests as computed from the evidence table, facts in evidence order.

@@ -61,21 +61,36 @@ public final class TrackerDatabase: Sendable {
         return try openExisting(path)
     }
 
+    /// How long opening waits for a bulk import that has the database in rollback-journal mode
+    /// (see `bulkWrite`) before giving up with "database is locked".
+    static let openWaitSeconds: Double = 120
+
     private static func openExisting(_ path: String) throws -> TrackerDatabase {
         var configuration = Configuration()
         configuration.journalMode = .wal
         // Two coordinators recording at the same moment wait for each other instead of failing.
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try TrackerSchema.migrator.migrate(queue)
-        } catch let error as DatabaseError {
-            throw TrackerError("cannot open the tracker database at \(path): \(error.message ?? error.description)",
-                               remedy: "check the path; `trellis tracker verify` checks an existing database")
+        let deadline = Date(timeIntervalSinceNow: openWaitSeconds)
+        var pause = 0.02
+        while true {
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try TrackerSchema.migrator.migrate(queue)
+                return TrackerDatabase(path: path, queue: queue)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                // While a bulk import runs in rollback-journal mode, switching the database back to
+                // WAL (which every open does) needs the import's lock, and SQLite reports that
+                // conflict at once instead of through the busy timeout: wait for the import to end.
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.25)
+            } catch let error as DatabaseError {
+                throw TrackerError("cannot open the tracker database at \(path): \(error.message ?? error.description)",
+                                   remedy: error.resultCode == .SQLITE_BUSY
+                                       ? "another process (probably a large import) kept it locked for \(Int(openWaitSeconds)) s; try again when it has finished"
+                                       : "check the path; `trellis tracker verify` checks an existing database")
+            }
         }
-        return TrackerDatabase(path: path, queue: queue)
     }
 
     /// Runs `work` in one write transaction: all of it is stored, or none of it.
@@ -93,6 +108,10 @@ public final class TrackerDatabase: Sendable {
     /// the log and then again by the checkpoint at commit. Crash safety is the same: a kill
     /// mid-transaction leaves a hot journal that SQLite rolls back on the next open, and the next
     /// open switches back to WAL. When another connection is open, it stays in WAL mode.
+    ///
+    /// While it runs in rollback-journal mode, other processes cannot open the database (an open
+    /// switches it to WAL, which needs this transaction's lock): `openExisting` waits for the
+    /// import to finish (up to `openWaitSeconds`) rather than failing.
     func bulkWrite<T>(_ work: (Database) throws -> T) throws -> T {
         var switched = false
         try? queue.writeWithoutTransaction { db in
@@ -109,6 +128,13 @@ public final class TrackerDatabase: Sendable {
     /// Caps the database's size, as a full disk would (for tests of what a full disk leaves behind).
     func limitPageCount(_ pages: Int) throws {
         try queue.inDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+    }
+
+    /// Closes the connection now rather than when the last reference goes (for tests that need
+    /// the database to themselves, e.g. to let a bulk import leave WAL mode). Using the database
+    /// afterwards throws.
+    func closeConnection() throws {
+        try queue.close()
     }
 
     func read<T>(_ work: (Database) throws -> T) throws -> T {

@@ -45,8 +45,10 @@ public struct TrackerVerifier: Sendable {
         }
     }
 
-    /// Recomputes every trainee's fact digest (derived data) from the evidence.
-    public func repairDigests() throws {
+    /// Recomputes every trainee's fact digest (derived data) from the evidence; returns the
+    /// number of trainees with evidence.
+    @discardableResult
+    public func repairDigests() throws -> Int {
         try tracker.database.write { try FactDigest.rebuildAll($0) }
     }
 
