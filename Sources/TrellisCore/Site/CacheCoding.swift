@@ -12,6 +12,33 @@ import Foundation
 /// from a clean slate instead of trusting a damaged cache.
 struct CacheWriter {
     private(set) var data = Data()
+    /// When set, bytes go to this open file a megabyte at a time, so that a large curriculum's
+    /// cache (hundreds of megabytes at 10,000 modules) is never whole in memory.
+    private let descriptor: Int32?
+    /// The first `errno` of a failed write to `descriptor`; 0 while all is well.
+    private(set) var failure: Int32 = 0
+
+    init() { descriptor = nil }
+
+    init(streamingTo descriptor: Int32) {
+        self.descriptor = descriptor
+        data.reserveCapacity(Self.chunk + 64 * 1024)
+    }
+
+    private static let chunk = 1 << 20
+
+    /// Writes what is buffered to the file (when streaming).
+    mutating func flush() {
+        guard let descriptor, !data.isEmpty else { return }
+        if failure == 0 {
+            failure = data.withUnsafeBytes { FileTree.writeAll($0.bindMemory(to: UInt8.self), to: descriptor) }
+        }
+        data.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func flushIfFull() {
+        if descriptor != nil, data.count >= Self.chunk { flush() }
+    }
 
     mutating func write(_ value: UInt64) {
         var little = value.littleEndian
@@ -29,6 +56,7 @@ struct CacheWriter {
             write(buffer.count)
             data.append(buffer.baseAddress!, count: buffer.count)
         }
+        flushIfFull()
     }
 
     mutating func write(_ text: String?) {
@@ -50,7 +78,10 @@ struct CacheWriter {
 
     mutating func write<Element>(_ items: [Element], _ each: (inout CacheWriter, Element) -> Void) {
         write(items.count)
-        for item in items { each(&self, item) }
+        for item in items {
+            each(&self, item)
+            flushIfFull()
+        }
     }
 }
 

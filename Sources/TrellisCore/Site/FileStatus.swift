@@ -97,8 +97,23 @@ enum FileTree {
         }
     }
 
+    /// Writes a file produced piece by piece to `descriptor` (a temporary file beside `path`)
+    /// and renames it into place; `produce` returns 0 or the `errno` of a failed write.
+    static func writeAtomically(to path: String, by produce: (Int32) -> Int32) throws(AtomicDirectory.WriteError) {
+        let temporary = temporaryPath(beside: path)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        var failure = produce(descriptor)
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        if failure == 0, posixRename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(failure)))
+        }
+    }
+
     /// Writes the whole buffer, resuming after partial writes and signals; 0 or an `errno`.
-    private static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32 {
+    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32 {
         guard var next = buffer.baseAddress else { return 0 }
         var remaining = buffer.count
         while remaining > 0 {

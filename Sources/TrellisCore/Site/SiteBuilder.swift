@@ -341,18 +341,22 @@ public struct SiteBuilder: Sendable {
         let moduleIDs = Set(shared.ordered.map(\.id))
         let builder = self
         _ = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
-        if options.searchLibrary != nil { _ = searchIndexScript(shared) }
+        if options.searchLibrary != nil { _ = searchDocumentLines(shared) }
     }
 
     /// `search-index.js`: one line per section of each module in reading order.
     func searchIndexScript(_ shared: SharedContext) -> String {
+        SearchIndex.script(lines: searchDocumentLines(shared).filter { !$0.isEmpty })
+    }
+
+    /// Each module's lines of `search-index.js`, kept in `fragments` when there are any.
+    private func searchDocumentLines(_ shared: SharedContext) -> [String] {
         let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests
-        let lines = shared.ordered.concurrentMap { module -> String in
+        return shared.ordered.concurrentMap { module -> String in
             let make = { SearchIndex(modules: [module], edition: edition).scriptLines().joined(separator: ",\n") }
             guard let fragments, let digest = moduleDigests[module.id] else { return make() }
             return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
         }
-        return SearchIndex.script(lines: lines.filter { !$0.isEmpty })
     }
 
     /// Where the one-page curriculum goes; `trellis build --pdf` prints it to `pdf/manual.pdf`.

@@ -113,21 +113,26 @@ public enum SiteCache {
         }
         let fragments = state.fragments
         let savesFragments = fragments.hasChanges || FileStatus.of(fragmentsPath) == nil
-        // The two large files are encoded at the same time, one per core.
+        // The two large files are encoded at the same time, one per core, each straight into its file.
         let newToken = token, modules = modulesToSave
-        let encoded = [0, 1].concurrentMap { file -> Data? in
-            if file == 0 { return modules.map { encodeModules($0, token: newToken) } }
-            return savesFragments ? encodeFragments(fragments) : nil
+        let failures = [0, 1].concurrentMap { file -> AtomicDirectory.WriteError? in
+            do throws(AtomicDirectory.WriteError) {
+                if file == 0, let modules {
+                    try stream(to: modulesPath) { encodeModules(modules, token: newToken, into: &$0) }
+                } else if file == 1, savesFragments {
+                    try stream(to: fragmentsPath) { encodeFragments(fragments, into: &$0) }
+                }
+                return nil
+            } catch {
+                return error
+            }
         }
-        if let data = encoded[0] {
-            try write(data, to: modulesPath)
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        if modules != nil {
             state.moduleStore = ModuleStore(path: modulesPath, token: token)
             state.modulesChanged = false
         }
-        if let data = encoded[1] {
-            try write(data, to: fragmentsPath)
-            fragments.markSaved()
-        }
+        if savesFragments { fragments.markSaved() }
 
         var writer = CacheWriter()
         writer.write(indexMagic)
@@ -165,8 +170,7 @@ public enum SiteCache {
         try write(writer.data, to: join(directory, "index.bin"))
     }
 
-    private static func encodeModules(_ modules: [String: SiteState.ParsedModule], token: UInt64) -> Data {
-        var writer = CacheWriter()
+    private static func encodeModules(_ modules: [String: SiteState.ParsedModule], token: UInt64, into writer: inout CacheWriter) {
         writer.write(modulesMagic)
         writer.write(formatVersion)
         writer.write(token)
@@ -177,11 +181,9 @@ public enum SiteCache {
             if let module = entry.value.module { writer.write(module) }
             writer.write(entry.value.diagnostics)
         }
-        return writer.data
     }
 
-    private static func encodeFragments(_ fragments: RenderedFragments) -> Data {
-        var writer = CacheWriter()
+    private static func encodeFragments(_ fragments: RenderedFragments, into writer: inout CacheWriter) {
         writer.write(fragmentsMagic)
         writer.write(formatVersion)
         writer.write(fragments.all(of: savedFragmentKinds)) { writer, entry in
@@ -191,7 +193,16 @@ public enum SiteCache {
             writer.write(entry.key.context)
             writer.write(entry.value)
         }
-        return writer.data
+    }
+
+    /// Encodes a cache file straight into a temporary file, renamed into place when complete.
+    private static func stream(to path: String, _ encode: (inout CacheWriter) -> Void) throws(AtomicDirectory.WriteError) {
+        try FileTree.writeAtomically(to: path) { descriptor in
+            var writer = CacheWriter(streamingTo: descriptor)
+            encode(&writer)
+            writer.flush()
+            return writer.failure
+        }
     }
 
     static func loadModules(from store: ModuleStore) -> [String: SiteState.ParsedModule]? {
