@@ -168,3 +168,33 @@ import Mustache
             == MustacheTemplate(string: template).render(context))
     }
 }
+
+@Suite struct ManualPageTests {
+    /// `manual.html` is written in pieces (the bodies between the rendered template's parts);
+    /// the pieces must make exactly the page the template renders with the bodies in it.
+    @Test(arguments: Edition.allCases)
+    func piecesMakeTheWholePage(edition: Edition) throws {
+        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
+        let theme = try Theme.load(from: Fixtures.theme).get()
+        let builder = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition)
+        let context = builder.makeSharedContext()
+        let pieces = builder.manualPagePieces(context)
+        #expect(pieces.count == 2 * curriculum.modules.count + 1, "the default theme shows each body once, so the page is cut at each")
+        #expect(pieces.joined() == builder.manualPageWhole(context))
+    }
+
+    /// A theme that does not show the bodies exactly once gets the page rendered whole.
+    @Test func aThemeWithoutBodiesIsRenderedWhole() throws {
+        let scratch = try ScratchDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.theme, toPath: scratch.path + "/Site")
+        let manual = scratch.path + "/Site/templates/manual.mustache"
+        let text = try String(contentsOfFile: manual, encoding: .utf8).replacingOccurrences(of: "{{{body}}}", with: "")
+        try text.write(toFile: manual, atomically: true, encoding: .utf8)
+        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: [.trainee]).load()
+        let builder = SiteBuilder(curriculum: curriculum, theme: try Theme.load(from: scratch.path + "/Site").get(), edition: .trainee)
+        let context = builder.makeSharedContext()
+        let pieces = builder.manualPagePieces(context)
+        #expect(pieces.count == 1)
+        #expect(pieces[0] == builder.manualPageWhole(context))
+    }
+}

@@ -97,6 +97,34 @@ enum FileTree {
         }
     }
 
+    /// Creates (or truncates) `path` and writes the pieces one after the other: a page of many
+    /// megabytes (`manual.html`) is never joined into one string.
+    static func write(pieces: [String], to path: String) throws(AtomicDirectory.WriteError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        var failure: Int32 = 0
+        for var piece in pieces where failure == 0 {
+            failure = piece.withUTF8 { writeAll($0, to: descriptor) }
+        }
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(path)
+            throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(failure)))
+        }
+    }
+
+    /// `write(pieces:to:)` into a temporary file beside `path`, renamed into place.
+    static func writeAtomically(pieces: [String], to path: String) throws {
+        let temporary = temporaryPath(beside: path)
+        do {
+            try write(pieces: pieces, to: temporary)
+            try rename(temporary, to: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AtomicDirectory.WriteError(path: path, reason: describe(error))
+        }
+    }
+
     /// Writes a file produced piece by piece to `descriptor` (a temporary file beside `path`)
     /// and renames it into place; `produce` returns 0 or the `errno` of a failed write.
     static func writeAtomically(to path: String, by produce: (Int32) -> Int32) throws(AtomicDirectory.WriteError) {

@@ -4,6 +4,9 @@ import Foundation
 public struct SiteFile: Sendable, Hashable {
     public enum Content: Sendable, Hashable {
         case text(String)
+        /// Text written as the concatenation of its pieces (`manual.html`: the module bodies
+        /// are written from the strings already in memory rather than copied into one page).
+        case pieces([String])
         case copy(from: String)
     }
     /// Path within the edition's folder, e.g. `modules/engage.html`.
@@ -80,6 +83,7 @@ public struct SiteBuilder: Sendable {
     func file(for planned: PlannedFile, _ context: SharedContext) -> SiteFile {
         switch planned.source {
         case .copy(let source): return SiteFile(path: planned.path, content: .copy(from: source))
+        case .page(.manual): return SiteFile(path: planned.path, content: .pieces(manualPagePieces(context)))
         case .page(let page): return SiteFile(path: planned.path, content: .text(render(page, context)))
         }
     }
@@ -90,7 +94,7 @@ public struct SiteBuilder: Sendable {
         case .competencyMap: return competencyMapPage(context)
         case .notFound: return notFoundPage(context)
         case .search: return searchPage(context)
-        case .manual: return manualPage(context)
+        case .manual: return manualPagePieces(context).joined()
         case .facilitator: return facilitatorPage(context)
         case .searchLibrary: return options.searchLibrary?.script ?? ""
         case .searchIndex: return searchIndexScript(context)
@@ -298,7 +302,33 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Every module in teaching order on one page: the whole-curriculum handout.
-    func manualPage(_ shared: SharedContext) -> String {
+    ///
+    /// The template is rendered with a marker in place of each module's body, and the page is
+    /// the rendered text cut at the markers with the bodies in between: the bodies (most of a
+    /// large curriculum's manual) are not copied through Mustache's string building. A theme
+    /// that does not show each body exactly once gets the page rendered whole instead. (A theme
+    /// must show bodies unescaped, `{{{body}}}`, as the default theme does: they are HTML.)
+    func manualPagePieces(_ shared: SharedContext) -> [String] {
+        let (page, bodies) = manualPageContext(shared, showingBodies: false)
+        let parts = theme.render("manual", page).components(separatedBy: Self.manualBodyMarker)
+        guard parts.count == bodies.count + 1 else { return [manualPageWhole(shared)] }
+        var pieces: [String] = []
+        pieces.reserveCapacity(parts.count * 2)
+        for (part, body) in zip(parts, bodies) {
+            pieces.append(part)
+            pieces.append(body)
+        }
+        pieces.append(parts[parts.count - 1])
+        return pieces
+    }
+
+    /// The manual rendered as one string, bodies and all.
+    func manualPageWhole(_ shared: SharedContext) -> String {
+        theme.render("manual", manualPageContext(shared, showingBodies: true).page)
+    }
+
+    /// The manual's template context, with each module's body or a marker in its place, and the bodies.
+    private func manualPageContext(_ shared: SharedContext, showingBodies: Bool) -> (page: [String: Any], bodies: [String]) {
         let moduleIDs = Set(shared.ordered.map(\.id))
         // The bodies are most of the work (and of the page): rewrite them on every core.
         let builder = self
@@ -316,7 +346,7 @@ public struct SiteBuilder: Sendable {
                 "competencies": module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", "),
                 "materials": module.materials,
                 "hasMaterials": !module.materials.isEmpty && edition == .trainer,
-                "body": bodies[position],
+                "body": showingBodies ? bodies[position] : Self.manualBodyMarker,
             ]
             if let version = module.version { fields["version"] = version }
             return fields
@@ -325,8 +355,13 @@ public struct SiteBuilder: Sendable {
         page["description"] = "Every module of \(curriculum.manifest.title) on one page, for printing."
         page["modules"] = modules
         page["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
-        return theme.render("manual", page)
+        return (page, bodies)
     }
+
+    /// Stands for a module's body while the manual's template is rendered: control characters
+    /// that no rendered text contains (cmark and the templates never write U+0001).
+    private static let manualBodyMarker = "\u{1}trellis-manual-body\u{1}"
+
 
     /// A module's body as it appears in the manual; the same for the same module and module ids.
     private func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {

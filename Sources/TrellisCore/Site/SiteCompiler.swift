@@ -166,6 +166,8 @@ enum SiteFileWriter {
                 switch content(index) {
                 case .text(let text):
                     try FileTree.write(text.utf8, to: destination)
+                case .pieces(let pieces):
+                    try FileTree.write(pieces: pieces, to: destination)
                 case .copy(let source):
                     try FileManager.default.copyItem(atPath: source, toPath: destination)
                 }

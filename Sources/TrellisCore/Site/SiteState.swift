@@ -769,6 +769,7 @@ public struct SiteState: Sendable {
             do {
                 switch builder.file(for: file, context).content {
                 case .text(let text): try FileTree.writeAtomically(text.utf8, to: path)
+                case .pieces(let pieces): try FileTree.writeAtomically(pieces: pieces, to: path)
                 case .copy(let source): try FileTree.copyAtomically(from: source, to: path)
                 }
                 guard let status = FileStatus.of(path, followingLinks: false) else {
