@@ -66,6 +66,18 @@ public struct SearchIndex: Sendable, Equatable {
 
     /// The file around the documents' lines, which the incremental build keeps per module.
     static func script(lines: [String]) -> String {
-        "window.TRELLIS_SEARCH = {\"docs\": [\n" + lines.joined(separator: ",\n") + "\n]};\n"
+        scriptPieces(lines: lines).joined()
+    }
+
+    /// `script(lines:)` as pieces to write one after the other, without joining megabytes.
+    static func scriptPieces(lines: [String]) -> [String] {
+        var pieces = ["window.TRELLIS_SEARCH = {\"docs\": [\n"]
+        pieces.reserveCapacity(lines.count * 2 + 2)
+        for (index, line) in lines.enumerated() {
+            if index > 0 { pieces.append(",\n") }
+            pieces.append(line)
+        }
+        pieces.append("\n]};\n")
+        return pieces
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 public struct SiteFile: Sendable, Hashable {
     public enum Content: Sendable, Hashable {
         case text(String)
-        /// Text written as the concatenation of its pieces (`manual.html`: the module bodies
-        /// are written from the strings already in memory rather than copied into one page).
+        /// Text written as the concatenation of its pieces (`manual.html`, `search-index.js`:
+        /// each module's share is written from the string already in memory rather than
+        /// copied into one page of many megabytes).
         case pieces([String])
         case copy(from: String)
     }
@@ -84,6 +85,8 @@ public struct SiteBuilder: Sendable {
         switch planned.source {
         case .copy(let source): return SiteFile(path: planned.path, content: .copy(from: source))
         case .page(.manual): return SiteFile(path: planned.path, content: .pieces(manualPagePieces(context)))
+        case .page(.searchIndex):
+            return SiteFile(path: planned.path, content: .pieces(SearchIndex.scriptPieces(lines: searchDocumentLines(context).filter { !$0.isEmpty })))
         case .page(let page): return SiteFile(path: planned.path, content: .text(render(page, context)))
         }
     }
