@@ -239,8 +239,9 @@ public struct CSVImporter: Sendable {
                 FileHandle.standardError.write("journal: \(journal)\n".data(using: .utf8)!)
             }
             let validator = try tracker.validator(db)
-            let fast = FastEvidenceRow(header: names, columns: fastColumns, validator: validator, catalogue: catalogue, levels: levels)
-            let results: [ChunkResult] = try data.withUnsafeBytes { raw in
+            let fast = FastEvidenceRow(header: names, columns: fastColumns, validator: validator, catalogue: catalogue,
+                                        catalogueIndex: catalogueIndex, levels: levels)
+            let results: [ChunkResult] = data.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
                 let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
                 let total = starts.offsets.count
@@ -264,10 +265,10 @@ public struct CSVImporter: Sendable {
                             result.rows.append(row)
                             continue
                         }
-                        do {
+                        do throws(TrackerError) {
                             try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
                         } catch {
-                            result.parseError = error as? TrackerError ?? TrackerError("\(error)")
+                            result.parseError = error
                             break
                         }
                         if fields.count == 1 && fields[0].isEmpty { continue }
@@ -301,7 +302,7 @@ public struct CSVImporter: Sendable {
                                 result.problems.append(located)
                             }
                         case .valid(let checked):
-                            let key = value(columns.key).map { CSVImporter.fingerprint(["key:" + $0.trimmingWhitespace], header: ["key"]) }
+                            let key = value(columns.key).map { CSVImporter.fingerprint([CSVImporter.keyPrefix + $0.trimmingWhitespace], header: ["key"]) }
                                 ?? CSVImporter.fingerprint(fields, header: names)
                             let record = checked.record
                             result.rows.append(PendingRow(
@@ -393,19 +394,19 @@ public struct CSVImporter: Sendable {
     /// does not make it a different event); or over the `key` column when the file has one.
     /// Stored as an integer, whose index SQLite maintains far faster than text.
     static func fingerprint(_ fields: [String], header: [String]) -> Int64 {
-        var hash: UInt64 = 0xcbf29ce484222325
+        var hasher = FNV1a()
         for (name, value) in zip(header, fields) where name != "recorded_by" {
-            for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            hash = (hash ^ 0x1F) &* 0x100000001b3
             var utf8 = value.utf8
             if let first = utf8.first, let last = utf8.last, first <= 0x20 || first >= 0x80 || last <= 0x20 || last >= 0x80 {
                 utf8 = value.trimmingWhitespace.utf8
             }
-            for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            hash = (hash ^ 0x1E) &* 0x100000001b3
+            hasher.mixField(name: name.utf8, value: utf8)
         }
-        return Int64(bitPattern: hash)
+        return hasher.key
     }
+
+    /// What a `key` column's value is prefixed with before it is hashed (under the name `key`).
+    static let keyPrefix = "key:"
 }
 
 

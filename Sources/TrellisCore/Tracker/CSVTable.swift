@@ -56,12 +56,12 @@ public struct CSVTable: Sendable {
 
     /// Reads one record starting at `index` (on line `line`) into `fields`, leaving `index` at
     /// the start of the next record and `line` at its line. A blank line gives one empty field.
-    static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int, line: inout Int, into fields: inout [String]) throws {
+    static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int, line: inout Int, into fields: inout [String]) throws(TrackerError) {
         let count = bytes.count
         let recordLine = line
         fields.removeAll(keepingCapacity: true)
 
-        func text(_ start: Int, _ end: Int, line: Int) throws -> String {
+        func text(_ start: Int, _ end: Int, line: Int) throws(TrackerError) -> String {
             if start == end { return "" }
             guard let value = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else {
                 throw TrackerError("the file is not valid UTF-8 text", remedy: "save it as UTF-8 (CSV UTF-8 in spreadsheet programs)", line: line)

@@ -23,9 +23,9 @@ struct ByteMap<Value: Sendable>: Sendable {
     }
 
     static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        var hasher = FNV1a()
+        hasher.mix(bytes)
+        return hasher.bucket
     }
 
     func lookup(_ bytes: UnsafeRawBufferPointer) -> Value? {
@@ -64,7 +64,9 @@ struct FastEvidenceRow: Sendable {
     let levels: ByteMap<Int16>
     let today: Int
 
-    init(header: [String], columns: Columns, validator: EvidenceValidator, catalogue: [EvidenceSubject], levels: [String]) {
+    /// - Parameter catalogueIndex: each subject's first index in `catalogue` (the importer's own map).
+    init(header: [String], columns: Columns, validator: EvidenceValidator, catalogue: [EvidenceSubject],
+         catalogueIndex: [EvidenceSubject: Int32], levels: [String]) {
         self.columns = columns
         fieldCount = header.count
         keyNames = header.map { Array($0.utf8) }
@@ -83,7 +85,7 @@ struct FastEvidenceRow: Sendable {
         }
         for (index, subject) in catalogue.enumerated() {
             let isModule = subject.kind == .module
-            let number = catalogue.firstIndex(of: subject).map(Int32.init) ?? Int32(index)
+            let number = catalogueIndex[subject] ?? Int32(index)
             add("\(subject.kind.rawValue):\(subject.id)", (number, isModule))
             let bareIsAmbiguous = validator.modules.contains(subject.id) && validator.competencies.contains(subject.id)
             if !bareIsAmbiguous { add(subject.id, (number, isModule)) }
@@ -183,22 +185,19 @@ struct FastEvidenceRow: Sendable {
             break
         }
 
-        // The row key, exactly as `CSVImporter.fingerprint` computes it from strings.
-        var hash: UInt64 = 0xcbf29ce484222325
-        func mix<C: Sequence>(_ bytes: C) where C.Element == UInt8 { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 } }
+        // The row key, with the same hasher as `CSVImporter.fingerprint` (fields here need no trimming).
+        var hasher = FNV1a()
         if let keyBytes = raw(columns.key) {
-            mix("key".utf8); hash = (hash ^ 0x1F) &* 0x100000001b3
-            mix("key:".utf8); mix(keyBytes); hash = (hash ^ 0x1E) &* 0x100000001b3
+            hasher.mixField(name: "key".utf8, value: CSVImporter.keyPrefix.utf8, keyBytes)
         } else {
             for (column, name) in keyNames.enumerated() where keyed[column] {
-                mix(name); hash = (hash ^ 0x1F) &* 0x100000001b3
-                mix(UnsafeRawBufferPointer(rebasing: base[fields[column]])); hash = (hash ^ 0x1E) &* 0x100000001b3
+                hasher.mixField(name: name, value: UnsafeRawBufferPointer(rebasing: base[fields[column]]))
             }
         }
 
         return CSVImporter.PendingRow(
             line: Int32(truncatingIfNeeded: line), kind: kind, day: Int32(truncatingIfNeeded: day), subject: subject, level: level,
-            traineeNo: trainee.no, key: Int64(bitPattern: hash), score: score, minutes: minutes, hours: hours,
+            traineeNo: trainee.no, key: hasher.key, score: score, minutes: minutes, hours: hours,
             observer: observer, nextStep: text(columns.nextStep), topic: topic, provider: text(columns.provider),
             category: category.map { String(decoding: $0, as: UTF8.self) }, course: text(columns.course), note: note,
             recordedBy: text(columns.recordedBy), competencies: coached)

@@ -3,8 +3,9 @@
 /// pass, with fixed-size running minimums instead of evidence lists, so a report over
 /// 400,000 cells allocates nothing per trainee or per cell.
 ///
-/// It applies exactly the rules of `ProgressEngine.derive(…, detail: false)` (the transcript's
-/// engine); `snapshotAgreesWithTranscripts` and `ProgressCellTests` check that they agree.
+/// It applies exactly the rules of `ProgressEngine.derive` — the engine transcripts call with
+/// `detail: true` to explain each level; the levels it derives do not depend on `detail`.
+/// `snapshotAgreesWithTranscripts` and `ProgressCellTests` check that they agree.
 public struct ProgressCell: Sendable, Hashable {
     var level: Int8
     var earned: Int8

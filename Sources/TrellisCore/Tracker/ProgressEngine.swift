@@ -69,7 +69,8 @@ public struct ProgressEngine: Sendable {
     /// For each competency index, the modules that build it.
     let modulesOfCompetency: [[Int]]
     let rules: [CompetencyFramework.LevelRule?]
-    /// Each rule's required observed-practice level as a rank on the scale, looked up once.
+    /// Each rule's required observed-practice level as a rank on the scale, looked up once
+    /// (also read by `QuickRules` for `CellDeriver`).
     let observedRanks: [Int?]
 
     public init(curriculum: Curriculum) {
@@ -94,106 +95,69 @@ public struct ProgressEngine: Sendable {
     }
 
     /// Evidence gathered for one competency of one trainee.
-    struct Gathered {
+    private struct Gathered {
         var scores: [(score: Double, day: Int, reference: Int)] = []
         var observed: [(rank: Int, day: Int, reference: Int)] = []
         var signoffs: [(day: Int, reference: Int)] = []
         var coaching: [(day: Int, reference: Int)] = []
         var lastRenewal: (day: Int, reference: Int)?
-
-        mutating func clear() {
-            scores.removeAll(keepingCapacity: true)
-            observed.removeAll(keepingCapacity: true)
-            signoffs.removeAll(keepingCapacity: true)
-            coaching.removeAll(keepingCapacity: true)
-            lastRenewal = nil
-        }
-    }
-
-    /// Scratch space for `derive`, reused from one trainee to the next so that a report over
-    /// thousands of trainees does not allocate per trainee and competency.
-    public struct Workspace {
-        var completed: [(day: Int, reference: Int)?] = []
-        var gathered: [Gathered] = []
-        var targets: [Int] = []
-        var days: [Int] = []
-
-        public init() {}
     }
 
     /// Derives every competency's progress for one trainee.
     /// - Parameter detail: also explain each level and list what is missing (for transcripts).
     public func derive(_ facts: [Fact], today: CalendarDate, detail: Bool) -> [CompetencyProgress] {
-        var workspace = Workspace()
-        return derive(facts[...], today: today, detail: detail, workspace: &workspace)
+        derive(facts[...], today: today, detail: detail)
     }
 
     public func derive(_ facts: ArraySlice<Fact>, today: CalendarDate, detail: Bool) -> [CompetencyProgress] {
-        var workspace = Workspace()
-        return derive(facts, today: today, detail: detail, workspace: &workspace)
-    }
-
-    public func derive(_ facts: ArraySlice<Fact>, today: CalendarDate, detail: Bool, workspace: inout Workspace) -> [CompetencyProgress] {
-        if workspace.completed.count != moduleIDs.count {
-            workspace.completed = Array(repeating: nil, count: moduleIDs.count)
-        } else {
-            for index in workspace.completed.indices { workspace.completed[index] = nil }
-        }
-        if workspace.gathered.count != competencyIDs.count {
-            workspace.gathered = Array(repeating: Gathered(), count: competencyIDs.count)
-        } else {
-            for index in workspace.gathered.indices { workspace.gathered[index].clear() }
-        }
+        var completed = Array(repeating: (day: Int, reference: Int)?.none, count: moduleIDs.count)
+        var gathered = Array(repeating: Gathered(), count: competencyIDs.count)
         var renewsAll: (day: Int, reference: Int)?
 
-        for fact in facts {
-            // The competencies this fact is about, without repeats (a module's, or one).
-            workspace.targets.removeAll(keepingCapacity: true)
-            switch fact.subject {
-            case .module(let module): workspace.targets.append(contentsOf: competenciesOfModule[module])
-            case .competency(let competency): workspace.targets.append(competency)
-            case .none: break
+        func targets(_ subject: Fact.Subject) -> [Int] {
+            switch subject {
+            case .module(let module): competenciesOfModule[module]
+            case .competency(let competency): [competency]
+            case .none: []
             }
+        }
+        func renew(_ competency: Int, _ fact: Fact) {
+            if (gathered[competency].lastRenewal?.day ?? .min) < fact.day { gathered[competency].lastRenewal = (fact.day, fact.reference) }
+        }
+        for fact in facts {
             switch fact.kind {
             case .moduleCompleted:
-                if case .module(let module) = fact.subject, (workspace.completed[module]?.day ?? .max) > fact.day {
-                    workspace.completed[module] = (fact.day, fact.reference)
+                if case .module(let module) = fact.subject, (completed[module]?.day ?? .max) > fact.day {
+                    completed[module] = (fact.day, fact.reference)
                 }
             case .knowledgeCheck:
-                if let score = fact.score { for c in workspace.targets { workspace.gathered[c].scores.append((score, fact.day, fact.reference)) } }
+                if let score = fact.score { for c in targets(fact.subject) { gathered[c].scores.append((score, fact.day, fact.reference)) } }
             case .observedPractice:
-                if let rank = fact.levelRank { for c in workspace.targets { workspace.gathered[c].observed.append((rank, fact.day, fact.reference)) } }
+                if let rank = fact.levelRank { for c in targets(fact.subject) { gathered[c].observed.append((rank, fact.day, fact.reference)) } }
             case .supervisorSignoff:
-                for c in workspace.targets { workspace.gathered[c].signoffs.append((fact.day, fact.reference)) }
+                for c in targets(fact.subject) { gathered[c].signoffs.append((fact.day, fact.reference)) }
             case .coachingSession:
-                for c in fact.competencies where !workspace.targets.contains(c) { workspace.targets.append(c) }
-                for c in workspace.targets {
-                    workspace.gathered[c].coaching.append((fact.day, fact.reference))
-                    if (workspace.gathered[c].lastRenewal?.day ?? .min) < fact.day { workspace.gathered[c].lastRenewal = (fact.day, fact.reference) }
+                for c in Set(targets(fact.subject) + fact.competencies) {
+                    gathered[c].coaching.append((fact.day, fact.reference))
+                    renew(c, fact)
                 }
             case .continuingEducation:
                 if case .none = fact.subject {
                     if (renewsAll?.day ?? .min) < fact.day { renewsAll = (fact.day, fact.reference) }
                 } else {
-                    for c in workspace.targets where (workspace.gathered[c].lastRenewal?.day ?? .min) < fact.day {
-                        workspace.gathered[c].lastRenewal = (fact.day, fact.reference)
-                    }
+                    for c in targets(fact.subject) { renew(c, fact) }
                 }
             case .reflection, .void:
                 break
             }
         }
-        var result: [CompetencyProgress] = []
-        result.reserveCapacity(competencyIDs.count)
-        for competency in competencyIDs.indices {
-            result.append(evaluate(competency, workspace.gathered[competency], completed: workspace.completed, renewsAll: renewsAll,
-                                   today: today, detail: detail, days: &workspace.days))
+        return competencyIDs.indices.map { competency in
+            evaluate(competency, gathered[competency], completed: completed, renewsAll: renewsAll, today: today, detail: detail)
         }
-        return result
     }
 
     private func evaluate(_ competency: Int, _ evidence: Gathered, completed: [(day: Int, reference: Int)?],
-                          renewsAll: (day: Int, reference: Int)?, today: CalendarDate, detail: Bool, days: inout [Int]) -> CompetencyProgress {
+                          renewsAll: (day: Int, reference: Int)?, today: CalendarDate, detail: Bool) -> CompetencyProgress {
         let scale = framework.scale
         var checks: [LevelCheck] = []
         var earnedRank = -1
@@ -214,7 +178,7 @@ public struct ProgressEngine: Sendable {
                 checks.append(LevelCheck(level: level.id, met: met && allMetSoFar, requirements: requirements))
                 if met { for requirement in requirements { if let day = requirement.metOn?.dayNumber { runningDay = max(runningDay, day) } } }
             } else {
-                let result = quickCheck(rule, observedRank: observedRanks[rank], competency: competency, evidence: evidence, completed: completed, days: &days)
+                let result = quickCheck(rule, observedRank: observedRanks[rank], competency: competency, evidence: evidence, completed: completed)
                 met = result.met
                 if met, let day = result.day { runningDay = max(runningDay, day) }
             }
@@ -256,14 +220,14 @@ public struct ProgressEngine: Sendable {
         return CompetencyProgress(
             competencyID: competencyIDs[competency], level: levelRank >= 0 ? scale[levelRank].id : nil,
             earnedLevel: earnedRank >= 0 ? scale[earnedRank].id : nil, earnedOn: earnedDay.map(CalendarDate.init(dayNumber:)),
-            lapsed: lapsed, lapsesOn: lapsesOn, nextLevel: nextLevel, missing: missing.isEmpty ? missing : missing.uniqued(),
+            lapsed: lapsed, lapsesOn: lapsesOn, nextLevel: nextLevel, missing: missing.uniqued(),
             checks: checks, levelRank: levelRank)
     }
 
     /// The same rules as `requirements`, without building explanations: reports evaluate
     /// hundreds of thousands of competency levels and must not allocate for each.
     private func quickCheck(_ rule: CompetencyFramework.LevelRule, observedRank: Int?, competency: Int, evidence: Gathered,
-                            completed: [(day: Int, reference: Int)?], days: inout [Int]) -> (met: Bool, day: Int?) {
+                            completed: [(day: Int, reference: Int)?]) -> (met: Bool, day: Int?) {
         var day = Int.min
         let modules = modulesOfCompetency[competency]
         switch rule.modules {
@@ -299,10 +263,7 @@ public struct ProgressEngine: Sendable {
         }
         if rule.coachingSessions > 0 {
             guard evidence.coaching.count >= rule.coachingSessions else { return (false, nil) }
-            days.removeAll(keepingCapacity: true)
-            for session in evidence.coaching { days.append(session.day) }
-            days.sort()
-            day = max(day, days[rule.coachingSessions - 1])
+            day = max(day, evidence.coaching.map(\.day).sorted()[rule.coachingSessions - 1])
         }
         return (true, day == .min ? nil : day)
     }

@@ -205,8 +205,6 @@ final class EvidenceWriter {
     private var competencyStatement: Statement?
     /// Facts added per trainee since the last `finish()`.
     private var digestAdditions: [Int64: [UInt8]] = [:]
-    /// The same, for small dense trainee numbers (the common case): no hashing per row.
-    private var denseAdditions: [[UInt8]] = []
 
     /// - Parameter checkImportKeys: false when the caller has already removed rows whose import
     ///   key is stored (a bulk import that rebuilds the key index afterwards).
@@ -339,21 +337,13 @@ final class EvidenceWriter {
             let packed = FactDigest.Packed(day: Int32(truncatingIfNeeded: day), subjectNo: Int32(truncatingIfNeeded: subjectNo ?? 0),
                                            levelNo: Int32(truncatingIfNeeded: levelNo ?? 0), kind: UInt8(kind.rawValue), score: score,
                                            competencySubjectNos: kind == .coachingSession ? competencyNos.map { Int32(truncatingIfNeeded: $0) } : [])
-            if traineeNo >= 0 && traineeNo < 1 << 22 {
-                let slot = Int(traineeNo)
-                if slot >= denseAdditions.count { denseAdditions.append(contentsOf: repeatElement([], count: max(slot + 1, 2 * denseAdditions.count) - denseAdditions.count)) }
-                FactDigest.append(packed, to: &denseAdditions[slot])
-            } else {
-                FactDigest.append(packed, to: &digestAdditions[traineeNo, default: []])
-            }
+            FactDigest.append(packed, to: &digestAdditions[traineeNo, default: []])
         }
         return true
     }
 
     /// Writes the fact digests of everything inserted so far.
     func finish() throws {
-        for (slot, facts) in denseAdditions.enumerated() where !facts.isEmpty { digestAdditions[Int64(slot), default: []].append(contentsOf: facts) }
-        denseAdditions = []
         try FactDigest.append(digestAdditions, db)
         digestAdditions = [:]
     }

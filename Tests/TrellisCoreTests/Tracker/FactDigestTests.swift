@@ -87,10 +87,27 @@ import Testing
         let database = try TrackerDatabase.open(at: path)
         try database.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evidence") == 3)
-            #expect(try FactDigest.staleTrainees(db) == [])
-            // Only the coaching session counts: the module completion is voided.
-            let blob = try Data.fetchOne(db, sql: "SELECT facts FROM trainee_facts WHERE trainee_no = 1")
-            #expect(blob?.count == FactDigest.fixedSize + 4)
+            // Only the coaching session counts: the module completion is voided. Its fact is
+            // read back field by field (comparing with `staleTrainees` would only check the
+            // migration's digest code against itself).
+            let blob = try #require(try Data.fetchOne(db, sql: "SELECT facts FROM trainee_facts WHERE trainee_no = 1"))
+            #expect(blob.count == FactDigest.fixedSize + 4)
+            var facts: [(day: Int, subjectNo: Int, levelNo: Int, kind: UInt8, score: Double?, competencies: [Int32])] = []
+            blob.withUnsafeBytes { bytes in
+                FactDigest.forEach(bytes) { day, subjectNo, levelNo, kind, score, competencies in
+                    let nos = (0..<competencies.count / 4).map {
+                        Int32(littleEndian: competencies.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
+                    }
+                    facts.append((day, subjectNo, levelNo, kind, score, nos))
+                }
+            }
+            #expect(facts.count == 1)
+            let fact = try #require(facts.first)
+            #expect(fact.day == 20101)
+            #expect(fact.kind == UInt8(EvidenceKind.coachingSession.rawValue))
+            #expect(fact.subjectNo == 0, "a coaching session has no subject")
+            #expect(fact.levelNo == 0 && fact.score == nil)
+            #expect(fact.competencies == [2], "the coached competency is subject 2, listening-well")
         }
         // Voids are still checked by the database: not a void, not twice, not a missing record.
         for (voids, kind) in [(3, 7), (2, 0), (99, 0)] as [(Int, Int)] {

@@ -24,6 +24,17 @@ import Testing
 @Suite struct CSVImporterTests {
     let header = "trainee,kind,about,date,score,level,observer,hours,topic,category\n"
 
+    /// The row-key hasher is FNV-1a 64 (stored keys depend on it), and `fingerprint` frames each
+    /// column as name, 0x1F, trimmed value, 0x1E, leaving out `recorded_by`.
+    @Test func rowKeyHasherIsFNV1aWithFieldFraming() {
+        var hasher = FNV1a()
+        hasher.mix("a".utf8)
+        #expect(hasher.state == 0xaf63dc4c8601ec8c)
+        var framed = FNV1a()
+        framed.mix("trainee".utf8); framed.mix(0x1F); framed.mix("dana".utf8); framed.mix(0x1E)
+        #expect(CSVImporter.fingerprint([" dana ", "someone"], header: ["trainee", "recorded_by"]) == framed.key)
+    }
+
     @Test func invalidRowsAreAllReportedAndNothingIsWritten() throws {
         let fixture = try TrackerFixture()
         try fixture.scratch.write("e.csv", header + """
