@@ -62,7 +62,7 @@ struct Build: ParsableCommand {
             print(report.summary(output: output))
             for file in report.extraFiles { print("Wrote \(file)") }
             if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1" {
-                Terminal.error("  " + report.timings.map { "\($0.step) \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", "))
+                Terminal.error("  " + SiteState.Outcome.describe(report.timings))
             }
         } catch let list as DiagnosticList {
             Terminal.report(list.diagnostics)

@@ -44,7 +44,12 @@ struct Serve: ParsableCommand {
         let options = self.options
         let settings = SiteState.Settings(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                           outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases)
-        try checkOutputLocation(settings)
+        do {
+            try settings.checkOutputLocation()
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(2)
+        }
         let session = PreviewSession(
             settings: settings,
             cacheDirectory: SiteCache.defaultDirectory(curriculumDirectory: options.curriculum, outputDirectory: output),
@@ -117,17 +122,6 @@ struct Serve: ParsableCommand {
         _ = stopped.wait(timeout: .now() + 5)
         sources.forEach { $0.cancel() }
         say("Stopped.")
-    }
-
-    /// The output folder is rewritten, so it must never be (or contain) the sources.
-    private func checkOutputLocation(_ settings: SiteState.Settings) throws {
-        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let output = canonical(settings.outputDirectory)
-        for source in [settings.curriculumDirectory, settings.themeDirectory].map(canonical)
-        where source == output || source.hasPrefix(output + "/") || output.hasPrefix(source + "/") {
-            Terminal.error("error: the output folder \(settings.outputDirectory) overlaps the sources in \(source) — choose another --output")
-            throw ExitCode(2)
-        }
     }
 }
 

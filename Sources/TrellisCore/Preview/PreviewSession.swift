@@ -72,8 +72,6 @@ public final class PreviewSession: @unchecked Sendable {
     private var number = 0
     private let sessionID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
-    private var watcher: SourceWatcher?
-    private var watchThread: Thread?
     private var stopped = false
     /// Serializes builds: the watcher's and any started by a test.
     private let buildLock = NSLock()
@@ -115,7 +113,7 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// Written after every other file in a rebuild (see `SiteState.update(deferring:)`).
-    static let deferredFiles: Set<String> = [SiteBuilder.manualPath, "search-index.js"]
+    static let deferredFiles: Set<String> = [SiteBuilder.manualPath, SiteBuilder.searchIndexPath]
 
     /// Builds what changed since the previous build; publishes an event when pages changed
     /// or the error state did. Never throws: failures become the event's diagnostics.
@@ -123,6 +121,8 @@ public final class PreviewSession: @unchecked Sendable {
     public func rebuild(initial: Bool = false) -> BuildReport {
         buildLock.lock()
         defer { buildLock.unlock() }
+        // After `stop()` has saved the state, a build would write files the saved cache does not know.
+        if isStopped { return BuildReport(events: [], line: "", outcome: nil, seconds: 0, secondsToFirstEvent: nil, diagnostics: []) }
         let start = Date()
         var state = lock.guarding { self.state }
         let hadErrors = current.hasErrors
@@ -147,8 +147,9 @@ public final class PreviewSession: @unchecked Sendable {
         } catch {
             // A write failure: show it like a diagnostic so the page says what happened.
             failure = "\(error)"
-            diagnostics = [.error(at: SourceLocation(path: settings.outputDirectory, line: 1, column: 1), "\(error)",
-                                  remedy: "fix the problem; the preview rebuilds when a source changes")]
+            let path = (error as? AtomicDirectory.WriteError)?.path ?? settings.outputDirectory
+            diagnostics = [.error(at: SourceLocation(path: path, line: 1, column: 1), "\(error)",
+                                  remedy: "make \(settings.outputDirectory) writable or free some disk space, then save any curriculum file (or restart `trellis serve`) to rebuild")]
         }
         let seconds = Date().timeIntervalSince(start)
         lock.guarding { self.state = state }
@@ -273,10 +274,6 @@ public final class PreviewSession: @unchecked Sendable {
             watcher.close()
         }
         thread.name = "trellis-serve-watcher"
-        lock.guarding {
-            self.watcher = watcher
-            self.watchThread = thread
-        }
         thread.start()
     }
 
@@ -298,7 +295,7 @@ public final class PreviewSession: @unchecked Sendable {
         log("[\(time)] \(report.line)")
         // TRELLIS_TIMINGS=1 shows where a slow rebuild spends its time.
         if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1", let timings = report.outcome?.timings {
-            log("  " + timings.map { "\($0.step) \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", "))
+            log("  " + SiteState.Outcome.describe(timings))
         }
         if report.diagnostics.hasErrors {
             for diagnostic in report.diagnostics { log("  " + diagnostic.description) }
@@ -315,14 +312,13 @@ public final class PreviewSession: @unchecked Sendable {
 
     /// Stops watching, ends every page's event stream and saves the state for the next build.
     public func stop() {
-        let (continuations, thread) = lock.guarding { () -> ([AsyncStream<String>.Continuation], Thread?) in
+        let continuations = lock.guarding { () -> [AsyncStream<String>.Continuation] in
             stopped = true
             let all = Array(subscribers.values)
             subscribers = [:]
-            return (all, watchThread)
+            return all
         }
         for continuation in continuations { continuation.finish() }
-        _ = thread
         buildLock.lock()
         defer { buildLock.unlock() }
         if let cacheDirectory {

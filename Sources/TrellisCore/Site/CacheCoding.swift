@@ -31,7 +31,7 @@ struct CacheWriter {
     mutating func flush() {
         guard let descriptor, !data.isEmpty else { return }
         if failure == 0 {
-            failure = data.withUnsafeBytes { FileTree.writeAll($0.bindMemory(to: UInt8.self), to: descriptor) }
+            failure = data.withUnsafeBytes { FileTree.writeAll($0, to: descriptor) }
         }
         data.removeAll(keepingCapacity: true)
     }

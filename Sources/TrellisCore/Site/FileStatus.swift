@@ -73,75 +73,38 @@ enum FileTree {
         return (files, directories)
     }
 
-    /// Creates (or truncates) `path` and writes `bytes` to it with plain `write(2)` calls.
+    /// Creates (or truncates) `path` and lets `produce` write it through the descriptor with
+    /// `writeAll`; `produce` returns 0 or the `errno` of a failed write. A failed file is removed.
     ///
-    /// Not `Data.write(to:)`: Foundation on Linux calls `fsync` after every file, which made
-    /// writing a thousand pages cost more than rendering them. A site's files need no
-    /// durability of their own — a build publishes them by renaming a finished folder (or,
-    /// incrementally, each finished file), and a crash is repaired by building again.
-    static func write<Bytes: Collection<UInt8>>(_ bytes: Bytes, to path: String) throws(AtomicDirectory.WriteError) {
+    /// Plain `write(2)`, not `Data.write(to:)`: Foundation on Linux calls `fsync` after every
+    /// file, which made writing a thousand pages cost more than rendering them. A site's files
+    /// need no durability of their own — a build publishes them by renaming a finished folder
+    /// (or, incrementally, each finished file), and a crash is repaired by building again.
+    static func write(to path: String, by produce: (Int32) -> Int32) throws(AtomicDirectory.WriteError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        let written: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
-            failure = writeAll(buffer, to: descriptor)
-            return failure == 0
-        }
-        if written == nil {
-            failure = Array(bytes).withUnsafeBufferPointer { writeAll($0, to: descriptor) }
-        }
-        if close(descriptor) != 0, failure == 0 { failure = errno }
-        if failure != 0 {
-            unlink(path)
-            throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(failure)))
-        }
-    }
-
-    /// Creates (or truncates) `path` and writes the pieces one after the other: a page of many
-    /// megabytes (`manual.html`) is never joined into one string.
-    static func write(pieces: [String], to path: String) throws(AtomicDirectory.WriteError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        for var piece in pieces where failure == 0 {
-            failure = piece.withUTF8 { writeAll($0, to: descriptor) }
-        }
-        if close(descriptor) != 0, failure == 0 { failure = errno }
-        if failure != 0 {
-            unlink(path)
-            throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(failure)))
-        }
-    }
-
-    /// `write(pieces:to:)` into a temporary file beside `path`, renamed into place.
-    static func writeAtomically(pieces: [String], to path: String) throws {
-        let temporary = temporaryPath(beside: path)
-        do {
-            try write(pieces: pieces, to: temporary)
-            try rename(temporary, to: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw AtomicDirectory.WriteError(path: path, reason: describe(error))
-        }
-    }
-
-    /// Writes a file produced piece by piece to `descriptor` (a temporary file beside `path`)
-    /// and renames it into place; `produce` returns 0 or the `errno` of a failed write.
-    static func writeAtomically(to path: String, by produce: (Int32) -> Int32) throws(AtomicDirectory.WriteError) {
-        let temporary = temporaryPath(beside: path)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(errno))) }
         var failure = produce(descriptor)
         if close(descriptor) != 0, failure == 0 { failure = errno }
-        if failure == 0, posixRename(temporary, path) != 0 { failure = errno }
         if failure != 0 {
-            unlink(temporary)
+            unlink(path)
             throw AtomicDirectory.WriteError(path: path, reason: String(cString: strerror(failure)))
+        }
+    }
+
+    /// `write(to:by:)` into a temporary file beside `path`, renamed into place when complete, so
+    /// a reader (or the preview server) sees the old file or the new one, never half of one.
+    static func writeAtomically(to path: String, by produce: (Int32) -> Int32) throws(AtomicDirectory.WriteError) {
+        let temporary = temporaryPath(beside: path)
+        try write(to: temporary, by: produce)
+        if posixRename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw AtomicDirectory.WriteError(path: path, reason: reason)
         }
     }
 
     /// Writes the whole buffer, resuming after partial writes and signals; 0 or an `errno`.
-    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32 {
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {
         guard var next = buffer.baseAddress else { return 0 }
         var remaining = buffer.count
         while remaining > 0 {
@@ -156,17 +119,13 @@ enum FileTree {
         return 0
     }
 
-    /// Writes `bytes` to a temporary file beside `path` and renames it into place, so a reader
-    /// (or the preview server) sees the old file or the new one, never half of one.
-    static func writeAtomically<Bytes: Collection<UInt8>>(_ bytes: Bytes, to path: String) throws {
-        let temporary = temporaryPath(beside: path)
-        do {
-            try write(bytes, to: temporary)
-            try rename(temporary, to: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw AtomicDirectory.WriteError(path: path, reason: describe(error))
+    /// Writes each text in turn (a page of many megabytes need never be joined into one string).
+    static func writeAll(_ pieces: [String], to descriptor: Int32) -> Int32 {
+        for var piece in pieces {
+            let failure = piece.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+            if failure != 0 { return failure }
         }
+        return 0
     }
 
     /// Copies `source` to a temporary file beside `path` and renames it into place.
@@ -177,7 +136,7 @@ enum FileTree {
             try rename(temporary, to: path)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw AtomicDirectory.WriteError(path: path, reason: describe(error))
+            throw AtomicDirectory.WriteError(path: path, reason: (error as? AtomicDirectory.WriteError)?.reason ?? error.localizedDescription)
         }
     }
 
@@ -192,14 +151,10 @@ enum FileTree {
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(token)").path
     }
-
-    private static func describe(_ error: any Error) -> String {
-        (error as? AtomicDirectory.WriteError)?.reason ?? error.localizedDescription
-    }
 }
 
 /// `write(2)`, named apart from `FileTree.write`.
-@inline(__always) private func posixWrite(_ descriptor: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
+@inline(__always) private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, bytes, count)
 }
 

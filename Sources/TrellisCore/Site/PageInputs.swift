@@ -111,9 +111,13 @@ struct PageInputs: Sendable {
         }
     }
 
-    /// Everything about a module: its source file's digest when known, else its parsed contents.
+    /// Everything about a module: its source file's digest when known (the incremental build
+    /// always knows it), else the digest of its cache encoding, which holds every field.
     private func moduleDigest(_ module: Module) -> ContentDigest {
-        builder.moduleDigests[module.id] ?? ModuleContentDigest.of(module)
+        if let digest = builder.moduleDigests[module.id] { return digest }
+        var encoding = CacheWriter()
+        encoding.write(module)
+        return ContentDigest.of(encoding.data)
     }
 
     private func addLink(_ module: Module?, _ digest: inout DigestBuilder) {
@@ -244,35 +248,6 @@ struct PageInputs: Sendable {
             digest.add(context.trackTitle(of: module.id))
             for id in module.competencies { digest.add(competencyTitles[id]) }
         }
-    }
-}
-
-/// A digest of everything in a parsed module, for modules built without their source
-/// file's digest (a `SiteBuilder` used on its own).
-enum ModuleContentDigest {
-    static func of(_ module: Module) -> ContentDigest {
-        var digest = DigestBuilder("module contents")
-        digest.add(module.id)
-        digest.add(module.title)
-        digest.add(module.summary)
-        digest.add(module.duration)
-        digest.add(module.competencies)
-        digest.add(module.prerequisites)
-        digest.add(module.objectives)
-        digest.add(module.audience)
-        digest.add(module.version)
-        digest.add(module.updated?.description)
-        digest.add(module.reviewBy?.description)
-        digest.add(module.materials)
-        for heading in module.body.headings {
-            digest.add(heading.level)
-            digest.add(heading.text)
-            digest.add(heading.slug)
-            digest.add(heading.callout?.rawValue)
-        }
-        for callout in module.body.callouts { digest.add(callout.kind?.rawValue) }
-        for edition in Edition.allCases { digest.add(module.body.html[edition]) }
-        return digest.finish()
     }
 }
 

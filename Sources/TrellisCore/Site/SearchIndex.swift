@@ -51,7 +51,7 @@ public struct SearchIndex: Sendable, Equatable {
 
     /// The file's contents: one document per line, so a changed module shows as a small diff.
     public func script() -> String {
-        Self.script(lines: scriptLines())
+        Self.scriptPieces(lines: scriptLines()).joined()
     }
 
     /// Each document as one line of JSON.
@@ -64,12 +64,8 @@ public struct SearchIndex: Sendable, Equatable {
         }
     }
 
-    /// The file around the documents' lines, which the incremental build keeps per module.
-    static func script(lines: [String]) -> String {
-        scriptPieces(lines: lines).joined()
-    }
-
-    /// `script(lines:)` as pieces to write one after the other, without joining megabytes.
+    /// `search-index.js` around each module's lines (which the incremental build keeps per module), as pieces to write one after the other
+    /// (joined, they are megabytes for a large curriculum).
     static func scriptPieces(lines: [String]) -> [String] {
         var pieces = ["window.TRELLIS_SEARCH = {\"docs\": [\n"]
         pieces.reserveCapacity(lines.count * 2 + 2)

@@ -84,25 +84,23 @@ public struct SiteBuilder: Sendable {
     func file(for planned: PlannedFile, _ context: SharedContext) -> SiteFile {
         switch planned.source {
         case .copy(let source): return SiteFile(path: planned.path, content: .copy(from: source))
-        case .page(.manual): return SiteFile(path: planned.path, content: .pieces(manualPagePieces(context)))
-        case .page(.searchIndex):
-            return SiteFile(path: planned.path, content: .pieces(SearchIndex.scriptPieces(lines: searchDocumentLines(context).filter { !$0.isEmpty })))
-        case .page(let page): return SiteFile(path: planned.path, content: .text(render(page, context)))
+        case .page(let page): return SiteFile(path: planned.path, content: render(page, context))
         }
     }
 
-    func render(_ page: PageKind, _ context: SharedContext) -> String {
+    /// A page's content; the two whole-curriculum files are pieces, never joined into one string.
+    func render(_ page: PageKind, _ context: SharedContext) -> SiteFile.Content {
         switch page {
-        case .home: return homePage(context)
-        case .competencyMap: return competencyMapPage(context)
-        case .notFound: return notFoundPage(context)
-        case .search: return searchPage(context)
-        case .manual: return manualPagePieces(context).joined()
-        case .facilitator: return facilitatorPage(context)
-        case .searchLibrary: return options.searchLibrary?.script ?? ""
-        case .searchIndex: return searchIndexScript(context)
-        case .module(let position): return modulePage(context.ordered[position], at: position, context)
-        case .competency(let index): return competencyPage(curriculum.framework.competencies[index], context)
+        case .home: return .text(homePage(context))
+        case .competencyMap: return .text(competencyMapPage(context))
+        case .notFound: return .text(notFoundPage(context))
+        case .search: return .text(searchPage(context))
+        case .manual: return .pieces(manualPagePieces(context))
+        case .facilitator: return .text(facilitatorPage(context))
+        case .searchLibrary: return .text(options.searchLibrary?.script ?? "")
+        case .searchIndex: return .pieces(SearchIndex.scriptPieces(lines: searchDocumentLines(context).filter { !$0.isEmpty }))
+        case .module(let position): return .text(modulePage(context.ordered[position], at: position, context))
+        case .competency(let index): return .text(competencyPage(curriculum.framework.competencies[index], context))
         }
     }
 
@@ -119,7 +117,7 @@ public struct SiteBuilder: Sendable {
         page(Self.manualPath, .manual)
         if options.searchLibrary != nil {
             page("static/lunr.min.js", .searchLibrary)
-            page("search-index.js", .searchIndex)
+            page(Self.searchIndexPath, .searchIndex)
         }
         if edition == .trainer {
             page("facilitator.html", .facilitator)
@@ -382,12 +380,8 @@ public struct SiteBuilder: Sendable {
         if options.searchLibrary != nil { _ = searchDocumentLines(shared) }
     }
 
-    /// `search-index.js`: one line per section of each module in reading order.
-    func searchIndexScript(_ shared: SharedContext) -> String {
-        SearchIndex.script(lines: searchDocumentLines(shared).filter { !$0.isEmpty })
-    }
-
-    /// Each module's lines of `search-index.js`, kept in `fragments` when there are any.
+    /// Each module's lines of `search-index.js` (one per section, in reading order), kept in
+    /// `fragments` when there are any.
     private func searchDocumentLines(_ shared: SharedContext) -> [String] {
         let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests
         return shared.ordered.concurrentMap { module -> String in
@@ -396,6 +390,9 @@ public struct SiteBuilder: Sendable {
             return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
         }
     }
+
+    /// Every module's searchable text, loaded by `search.html` as a script (so search works from `file://`).
+    public static let searchIndexPath = "search-index.js"
 
     /// Where the one-page curriculum goes; `trellis build --pdf` prints it to `pdf/manual.pdf`.
     public static let manualPath = "manual.html"

@@ -134,40 +134,40 @@ public enum SiteCache {
         }
         if savesFragments { fragments.markSaved() }
 
-        var writer = CacheWriter()
-        writer.write(indexMagic)
-        writer.write(formatVersion)
-        let settings = state.settings
-        writer.write(settings.curriculumDirectory)
-        writer.write(settings.themeDirectory)
-        writer.write(settings.outputDirectory)
-        writer.write(settings.editions.map(\.rawValue))
-        writer.write(settings.searchLibraryPath)
-        writer.write(state.sources.sorted { $0.key < $1.key }) { writer, entry in
-            writer.write(entry.key)
-            writer.write(entry.value.status)
-            writer.write(entry.value.digest)
-            writer.write(entry.value.verifiedAt)
-        }
-        writer.write(state.searchAvailable)
-        writer.write(state.check != nil)
-        if let check = state.check {
-            writer.write(check.key)
-            writer.write(check.diagnostics)
-            writer.write(check.modules)
-        }
-        writer.write(state.editions.sorted { $0.key < $1.key }) { writer, entry in
-            writer.write(entry.key.rawValue)
-            writer.write(entry.value.planKey)
-            writer.write(entry.value.pages)
-            writer.write(entry.value.files.sorted { $0.key < $1.key }) { writer, file in
-                writer.write(file.key)
-                writer.write(file.value.inputs)
-                writer.write(file.value.status)
+        try stream(to: join(directory, "index.bin")) { writer in
+            writer.write(indexMagic)
+            writer.write(formatVersion)
+            let settings = state.settings
+            writer.write(settings.curriculumDirectory)
+            writer.write(settings.themeDirectory)
+            writer.write(settings.outputDirectory)
+            writer.write(settings.editions.map(\.rawValue))
+            writer.write(settings.searchLibraryPath)
+            writer.write(state.sources.sorted { $0.key < $1.key }) { writer, entry in
+                writer.write(entry.key)
+                writer.write(entry.value.status)
+                writer.write(entry.value.digest)
+                writer.write(entry.value.verifiedAt)
             }
+            writer.write(state.searchAvailable)
+            writer.write(state.check != nil)
+            if let check = state.check {
+                writer.write(check.key)
+                writer.write(check.diagnostics)
+                writer.write(check.modules)
+            }
+            writer.write(state.editions.sorted { $0.key < $1.key }) { writer, entry in
+                writer.write(entry.key.rawValue)
+                writer.write(entry.value.planKey)
+                writer.write(entry.value.pages)
+                writer.write(entry.value.files.sorted { $0.key < $1.key }) { writer, file in
+                    writer.write(file.key)
+                    writer.write(file.value.inputs)
+                    writer.write(file.value.status)
+                }
+            }
+            writer.write(token)
         }
-        writer.write(token)
-        try write(writer.data, to: join(directory, "index.bin"))
     }
 
     private static func encodeModules(_ modules: [String: SiteState.ParsedModule], token: UInt64, into writer: inout CacheWriter) {
@@ -240,16 +240,6 @@ public enum SiteCache {
             return reader.isAtEnd ? entries : nil
         } catch {
             return nil
-        }
-    }
-
-    private static func write(_ data: Data, to path: String) throws(AtomicDirectory.WriteError) {
-        do {
-            try FileTree.writeAtomically(data, to: path)
-        } catch let error as AtomicDirectory.WriteError {
-            throw error
-        } catch {
-            throw AtomicDirectory.WriteError(path: path, reason: error.localizedDescription)
         }
     }
 }

@@ -78,7 +78,7 @@ public struct SiteCompiler: Sendable {
     /// are swapped in, and are not deterministic.
     public func build() throws -> Report {
         let start = Date()
-        try checkOutputLocation()
+        try settings.checkOutputLocation()
         let isClean = clean || makesPDFs
         var state = (isClean ? nil : cacheDirectory.flatMap { SiteCache.load(settings, from: $0) }) ?? SiteState(settings: settings)
         var pdfRenderer: PDFRenderer?
@@ -130,16 +130,6 @@ public struct SiteCompiler: Sendable {
         return [PDFRenderer.Job(page: join(folder, SiteBuilder.manualPath), pdf: join(pdfFolder, "manual.pdf"))]
             + modules.map { PDFRenderer.Job(page: join(folder, "modules/\($0.id).html"), pdf: join(pdfFolder, "\($0.id).pdf")) }
     }
-
-    /// The output folder is replaced wholesale, so it must never be (or contain) the sources.
-    private func checkOutputLocation() throws {
-        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let output = canonical(outputDirectory), curriculum = canonical(curriculumDirectory), theme = canonical(themeDirectory)
-        for source in [curriculum, theme] where source == output || source.hasPrefix(output + "/") || output.hasPrefix(source + "/") {
-            throw AtomicDirectory.WriteError(path: outputDirectory,
-                                             reason: "the output folder overlaps the sources in \(source); choose another --output")
-        }
-    }
 }
 
 /// Writes a site's files into a folder, in parallel.
@@ -163,14 +153,7 @@ enum SiteFileWriter {
         let failures = Array(paths.indices).concurrentMap { index -> String? in
             let destination = join(folder, paths[index])
             do {
-                switch content(index) {
-                case .text(let text):
-                    try FileTree.write(text.utf8, to: destination)
-                case .pieces(let pieces):
-                    try FileTree.write(pieces: pieces, to: destination)
-                case .copy(let source):
-                    try FileManager.default.copyItem(atPath: source, toPath: destination)
-                }
+                try content(index).write(to: destination, atomically: false)
                 return nil
             } catch let error as AtomicDirectory.WriteError {
                 return "\(destination): \(error.reason)"
@@ -181,5 +164,22 @@ enum SiteFileWriter {
         if let first = failures.first {
             throw AtomicDirectory.WriteError(path: folder, reason: first + (failures.count > 1 ? " (and \(failures.count - 1) more)" : ""))
         }
+    }
+}
+
+extension SiteFile.Content {
+    /// Writes this file's content to `path`; `atomically` writes a temporary file beside it and
+    /// renames it into place (the incremental build, with a preview server reading the folder).
+    func write(to path: String, atomically: Bool) throws {
+        let pieces: [String]
+        switch self {
+        case .copy(let source):
+            if atomically { try FileTree.copyAtomically(from: source, to: path) } else { try FileManager.default.copyItem(atPath: source, toPath: path) }
+            return
+        case .text(let text): pieces = [text]
+        case .pieces(let all): pieces = all
+        }
+        let produce = { (descriptor: Int32) in FileTree.writeAll(pieces, to: descriptor) }
+        if atomically { try FileTree.writeAtomically(to: path, by: produce) } else { try FileTree.write(to: path, by: produce) }
     }
 }

@@ -38,6 +38,18 @@ public struct SiteState: Sendable {
             self.editions = Array(Set(editions)).sorted()
             self.searchLibraryPath = searchLibraryPath
         }
+
+        /// The output folder is replaced or rewritten, so it must never be (or contain, or be
+        /// inside) the curriculum or the theme.
+        public func checkOutputLocation() throws(AtomicDirectory.WriteError) {
+            func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+            let output = canonical(outputDirectory)
+            for source in [curriculumDirectory, themeDirectory].map(canonical)
+            where source == output || source.hasPrefix(output + "/") || output.hasPrefix(source + "/") {
+                throw AtomicDirectory.WriteError(path: outputDirectory,
+                                                 reason: "the output folder overlaps the sources in \(source); choose another --output")
+            }
+        }
     }
 
     /// What one rebuild did.
@@ -47,13 +59,16 @@ public struct SiteState: Sendable {
         public var warnings: [Diagnostic]
         /// Lines to show besides diagnostics, e.g. that search is disabled.
         public var notices: [String]
-        /// Source files added, changed or removed since the previous build, as paths read.
-        public var changedSources: [String]
         /// Files written (rendered or copied) and removed, per edition, relative to its folder.
         public var writtenFiles: [Edition: [String]]
         public var removedFiles: [Edition: [String]]
         /// Seconds spent in each step (scan, parse, check, plan, write…), in order.
         public var timings: [(step: String, seconds: Double)] = []
+
+        /// `scan 6 ms, parse 4 ms, …`: what `TRELLIS_TIMINGS=1` prints.
+        public static func describe(_ timings: [(step: String, seconds: Double)]) -> String {
+            timings.map { "\($0.step) \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", ")
+        }
 
         /// True when nothing had to be rendered, written or removed.
         public var changedNothing: Bool {
@@ -194,7 +209,7 @@ public struct SiteState: Sendable {
             return Outcome(modules: check.modules,
                            pagesPerEdition: Dictionary(uniqueKeysWithValues: settings.editions.map { ($0, editions[$0]?.pages ?? 0) }),
                            warnings: check.diagnostics.warnings.sortedByLocation(), notices: notices(searchAvailable: searchAvailable),
-                           changedSources: [], writtenFiles: [:], removedFiles: [:], timings: clock.laps)
+                           writtenFiles: [:], removedFiles: [:], timings: clock.laps)
         }
 
         let curriculum = parse(scan)
@@ -222,7 +237,7 @@ public struct SiteState: Sendable {
 
         var outcome = Outcome(modules: curriculum.curriculum.modules.count, pagesPerEdition: [:],
                               warnings: diagnostics.warnings.sortedByLocation(), notices: notices(searchAvailable: library != nil),
-                              changedSources: changed.sorted(), writtenFiles: [:], removedFiles: [:])
+                              writtenFiles: [:], removedFiles: [:])
         defer { fragments.endGeneration() }
 
         let clean = clean, outputDirectory = settings.outputDirectory, fragments = self.fragments
@@ -767,11 +782,7 @@ public struct SiteState: Sendable {
         let results = files.concurrentMap { file -> Result<FileStatus, AtomicDirectory.WriteError> in
             let path = join(destination, file.path)
             do {
-                switch builder.file(for: file, context).content {
-                case .text(let text): try FileTree.writeAtomically(text.utf8, to: path)
-                case .pieces(let pieces): try FileTree.writeAtomically(pieces: pieces, to: path)
-                case .copy(let source): try FileTree.copyAtomically(from: source, to: path)
-                }
+                try builder.file(for: file, context).content.write(to: path, atomically: true)
                 guard let status = FileStatus.of(path, followingLinks: false) else {
                     return .failure(AtomicDirectory.WriteError(path: path, reason: "the file vanished after it was written"))
                 }
