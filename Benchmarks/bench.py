@@ -4,7 +4,7 @@
     bench.py --work DIR --trellis BIN --floor BIN --theme DIR --runs R N [N ...]
 
 Expects DIR/<N>/{trellis,hugo,bare,stats.json} from generate_curriculum.py. For each N
-and each command: prepare (delete the outputs), one untimed warm-up run, then R timed
+and each command: prepare (move the outputs aside, see SET_ASIDE), one untimed warm-up run, then R timed
 runs. Wall time is measured with time.perf_counter() around spawn-to-exit of the child
 only (deleting outputs is not timed); CPU time and peak RSS of that child come from
 wait4(2). Finally one extra run of each `trellis build` under `/usr/bin/time -v` gives
@@ -131,10 +131,24 @@ def peak_rss_time_v(cmd, prepare, cwd):
     return int(match.group(1))
 
 
-def rmtree(*paths):
+# Outputs are moved here before each run, not deleted, and deleted once all measurements
+# are done. On an ext4 file system without a journal (this project's machine), Linux does not
+# reuse an inode for 60 s after its file was deleted (360 s while its inode-table block is
+# unwritten: `recently_deleted()` in fs/ext4/ialloc.c) and the allocator re-checks every such
+# inode for each file it creates. Creating 10,000 files just after deleting 10,000 then costs
+# seconds of kernel time that no first build on a real machine pays, and that grows with the
+# square of the file count. Renaming the old output costs nothing of the sort.
+SET_ASIDE = None
+set_aside_count = 0
+
+
+def set_aside(*paths):
     def prepare():
+        global set_aside_count
         for path in paths:
-            shutil.rmtree(path, ignore_errors=True)
+            if os.path.lexists(path):
+                set_aside_count += 1
+                os.rename(path, os.path.join(SET_ASIDE, str(set_aside_count)))
     return prepare
 
 
@@ -188,15 +202,15 @@ def bench_n(n, args):
     both_cmd = trellis + ["--output", out_both]
     print(f"N={n}: {stats['modules']} modules, {stats['body_bytes'] / 1e6:.1f} MB of Markdown", file=sys.stderr)
     results = {
-        "floor": measure("cmark-gfm floor", [args.floor, bare, out_floor], rmtree(out_floor), base, args.runs),
-        "trainee": measure("trellis build --edition trainee", trainee_cmd, rmtree(out_trainee), base, args.runs),
-        "both": measure("trellis build (both editions)", both_cmd, rmtree(out_both), base, args.runs),
+        "floor": measure("cmark-gfm floor", [args.floor, bare, out_floor], set_aside(out_floor), base, args.runs),
+        "trainee": measure("trellis build --edition trainee", trainee_cmd, set_aside(out_trainee), base, args.runs),
+        "both": measure("trellis build (both editions)", both_cmd, set_aside(out_both), base, args.runs),
         "check": measure("trellis check", [args.trellis, "check", "--curriculum", cur], lambda: None, base, args.runs),
         "hugo": measure("hugo --quiet", ["hugo", "--quiet"],
-                        rmtree(os.path.join(hugo, "public"), os.path.join(hugo, "resources")), hugo, args.runs),
+                        set_aside(os.path.join(hugo, "public"), os.path.join(hugo, "resources")), hugo, args.runs),
     }
-    results["trainee"]["rss_kib_time_v"] = peak_rss_time_v(trainee_cmd, rmtree(out_trainee), base)
-    results["both"]["rss_kib_time_v"] = peak_rss_time_v(both_cmd, rmtree(out_both), base)
+    results["trainee"]["rss_kib_time_v"] = peak_rss_time_v(trainee_cmd, set_aside(out_trainee), base)
+    results["both"]["rss_kib_time_v"] = peak_rss_time_v(both_cmd, set_aside(out_both), base)
     pages = {
         "trellis_trainee_html": sum(1 for _, _, files in os.walk(out_trainee) for f in files if f.endswith(".html")),
         "hugo_html": sum(1 for _, _, files in os.walk(os.path.join(hugo, "public")) for f in files if f.endswith(".html")),
@@ -301,10 +315,20 @@ def main():
     args = parser.parse_args()
     for key in ("work", "trellis", "floor", "theme"):
         setattr(args, key, os.path.abspath(getattr(args, key)))
+    global SET_ASIDE
+    SET_ASIDE = os.path.join(args.work, "set-aside")
+    if os.path.exists(SET_ASIDE):  # left by an interrupted run
+        shutil.rmtree(SET_ASIDE)
+        print("  deleted the outputs an earlier run had set aside; waiting 60 s "
+              "so that their inodes do not slow the first measurement", file=sys.stderr, flush=True)
+        subprocess.run(["sync"])
+        time.sleep(60)
+    os.makedirs(SET_ASIDE)
     env = environment(args)
     env["load_before"] = open("/proc/loadavg").read().split()[0]
     per_n = [bench_n(n, args) for n in args.sizes]
     env["load_after"] = open("/proc/loadavg").read().split()[0]
+    shutil.rmtree(SET_ASIDE)
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump({"environment": env, "runs": args.runs, "sizes": per_n}, f, indent=2)
     text = markdown(env, args.runs, per_n)

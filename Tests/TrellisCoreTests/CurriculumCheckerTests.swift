@@ -40,6 +40,12 @@ import Testing
         #expect(found.count == 1, "a module with broken YAML must not cause follow-on errors: \(found)")
     }
 
+    @Test func repeatedFieldPointsAtItsFirstLine() throws {
+        let (_, found) = try check(module: "planning", module(planningFields.replacingOccurrences(of: "duration: 60", with: "duration: 60\ntitle: Again")))
+        #expect(found == ["modules/planning.md:3:1: error: field `title` is written more than once (first here) — keep one line for it and delete the others"],
+                "\(found)")
+    }
+
     @Test func missingAndWronglyTypedFields() throws {
         let text = module(planningFields
             .replacingOccurrences(of: "summary: Goals.\n", with: "")

@@ -215,7 +215,7 @@ enum FrontMatter {
     static func split(_ text: String) -> (yaml: String, body: String, bodyFirstLine: Int)? {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.utf8.contains(UInt8(ascii: "\r")) {
+        if text.containsUTF8Byte(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         // Scan lines as bytes: this runs for every module of the curriculum on every build.

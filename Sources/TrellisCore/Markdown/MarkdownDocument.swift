@@ -53,7 +53,7 @@ final class MarkdownDocument {
             fatalError("cmark_parser_new failed: out of memory")
         }
         var text = markdown
-        let hasTilde = text.utf8.contains(UInt8(ascii: "~"))
+        let hasTilde = text.containsUTF8Byte(UInt8(ascii: "~"))
         for name in MarkdownDocument.extensionNames where hasTilde || name != "strikethrough" {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
