@@ -116,6 +116,15 @@ import Testing
         #expect(HeadingSlugger.slugify(text) == slug)
     }
 
+    /// ASCII headings take a byte-level path; a non-ASCII letter sends the same text through the
+    /// Unicode path, which must agree on every ASCII character.
+    @Test func asciiPathAgreesWithUnicodePath() {
+        let everyASCII = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for text in [everyASCII, "Opening The Conversation: 2 Steps (A_B)", "MiXeD-case_and  spaces"] {
+            #expect(HeadingSlugger.slugify(text) + "é" == HeadingSlugger.slugify(text + "é"), "\(text.debugDescription)")
+        }
+    }
+
     @Test func repeatsGetNumberedSuffixes() {
         var slugger = HeadingSlugger()
         #expect(["Intro", "Intro", "Intro"].map { slugger.slug(for: $0) } == ["intro", "intro-1", "intro-2"])

@@ -59,6 +59,20 @@ import ZIPFoundation
         #expect(trainer.contains("SENTINEL-TRAINER-TEXT"), "the trainer edition searches its notes")
     }
 
+    /// `trellis.js` parses each line as JSON; the hand-written lines must be what `JSONEncoder` writes.
+    @Test func searchIndexLinesAreJSONEncodersBytes() throws {
+        let awkward = ["plain", "", "quote \" backslash \\ slash / end", "tab\tnew\nline\r\u{08}\u{0C}\u{01}\u{1F}\u{7F}",
+                       "é ü 中文 😀 \u{2028}\u{2029}", "<script>&amp;</script>"]
+        let documents = awkward.indices.map { index in
+            SearchIndex.Document(moduleTitle: awkward[index], heading: awkward[(index + 1) % awkward.count],
+                                 text: awkward[(index + 2) % awkward.count], url: "modules/m\(index).html#\(awkward[(index + 3) % awkward.count])")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try documents.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        #expect(SearchIndex(documents: documents).scriptLines() == expected)
+    }
+
     @Test func shippedCurriculumTraineeIndexHasNoTrainerNoteText() throws {
         let scratch = try ScratchDirectory()
         let shipped = Fixtures.packageRoot + "/Curriculum"

@@ -21,6 +21,7 @@ public struct HeadingSlugger: Sendable {
     }
 
     public static func slugify(_ text: String) -> String {
+        if let slug = asciiSlug(text) { return slug }
         var slug = String.UnicodeScalarView()
         for scalar in text.lowercased().unicodeScalars {
             if scalar == " " {
@@ -30,6 +31,28 @@ public struct HeadingSlugger: Sendable {
             }
         }
         return String(slug)
+    }
+
+    /// The same slug for ASCII text, byte by byte: most headings are ASCII, and Unicode's
+    /// lowercasing and character categories cost more than the rest of slugging.
+    private static func asciiSlug(_ text: String) -> String? {
+        var slug: [UInt8] = []
+        slug.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                slug.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                slug.append(byte + 32)
+            case UInt8(ascii: " "):
+                slug.append(UInt8(ascii: "-"))
+            case 0x80...:
+                return nil
+            default:
+                continue
+            }
+        }
+        return String(decoding: slug, as: UTF8.self)
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {

@@ -41,7 +41,9 @@ public enum LinkTarget: Equatable, Sendable {
                 if components.isEmpty { return .outsideCurriculum }
                 components.removeLast()
             default:
-                components.append(String(component).removingPercentEncoding ?? String(component))
+                let name = String(component)
+                // Foundation's decoding is slow for what is nearly always a plain name.
+                components.append(name.utf8.contains(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name)
             }
         }
         if components.count == 2, components[0] == "modules", components[1].hasSuffix(".md") {

@@ -283,7 +283,7 @@ struct CalloutMarker {
         }
         self.markerNodes = markerNodes
         self.titleNodes = titleNodes
-        self.title = titleNodes.map(\.plainText).joined().trimmingCharacters(in: .whitespaces)
+        self.title = titleNodes.map(\.plainText).joined().trimmingWhitespace
     }
 
     /// Replaces the blockquote with an `<aside>` labelled by the callout's kind and title;
