@@ -148,3 +148,17 @@ import Testing
         #expect(LinkTarget.resolve("//cdn.example.org/x.js") == .external)
     }
 }
+
+@Suite struct SourceBytesTests {
+    @Test(arguments: ["", "plain", "\u{1}m\u{1}", "\u{1}m\u{1}a\u{1}m\u{1}\u{1}m\u{1}b\u{1}m\u{1}", "\u{1}m\u{1}m\u{1}m\u{1}",
+                      "é\u{1}m\u{1}中文 \u{1}m 😀 \u{1}m\u{1}", "\u{1}m", "x\u{1}m\u{1}"])
+    func splitAgreesWithFoundation(text: String) {
+        #expect(text.split(atUTF8: "\u{1}m\u{1}") == text.components(separatedBy: "\u{1}m\u{1}"))
+    }
+
+    @Test func containsUTF8Byte() {
+        #expect("a~b".containsUTF8Byte(UInt8(ascii: "~")))
+        #expect(!"ab 中文".containsUTF8Byte(UInt8(ascii: "~")))
+        #expect(!"".containsUTF8Byte(UInt8(ascii: "~")))
+    }
+}

@@ -311,7 +311,7 @@ public struct SiteBuilder: Sendable {
     /// must show bodies unescaped, `{{{body}}}`, as the default theme does: they are HTML.)
     func manualPagePieces(_ shared: SharedContext) -> [String] {
         let (page, bodies) = manualPageContext(shared, showingBodies: false)
-        let parts = theme.render("manual", page).components(separatedBy: Self.manualBodyMarker)
+        let parts = theme.render("manual", page).split(atUTF8: Self.manualBodyMarker)
         guard parts.count == bodies.count + 1 else { return [manualPageWhole(shared)] }
         var pieces: [String] = []
         pieces.reserveCapacity(parts.count * 2)
