@@ -234,8 +234,8 @@ def markdown(env, runs, per_n):
              f"- {env['hugo']}; cmark-gfm {env['cmark_gfm']} (Debian libcmark-gfm); Python {env['python']}",
              f"- 1-minute load average before / after the measurements: {env['load_before']} / {env['load_after']} "
              "(anything else running on the machine skews the figures).",
-             f"- Each figure: median of {runs} timed runs after 1 untimed warm-up; outputs deleted before every run "
-             "(not timed); input files in the page cache.",
+             f"- Each figure: median of {runs} timed runs after 1 untimed warm-up; outputs moved aside before every run "
+             "(not timed; see Benchmarks/README.md); input files in the page cache.",
              "- Produced by `Benchmarks/run.sh " + " ".join(str(r["n"]) for r in per_n) + "`.", ""]
     lines += ["## Inputs", "",
               "| N | modules | tracks | Markdown bodies | body size min / median / max | Trellis pages (trainee) | Hugo pages |",

@@ -4,11 +4,13 @@ Environment:
   TRELLIS_BIN   the trellis binary (default: .build/debug/trellis)
   TRELLIS_SITE  an already built output folder with trainee/ and trainer/ (default: build one)
 """
+import atexit
 import json
 import os
 import pathlib
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 from selenium import webdriver
@@ -27,8 +29,15 @@ def trellis_binary() -> pathlib.Path:
     return binary
 
 
+# Builds keep an incremental cache under $XDG_CACHE_HOME/trellis, one folder per output folder:
+# the suite's temporary outputs would leave one in the developer's home on every run.
+CACHE_HOME = tempfile.mkdtemp(prefix="trellis-browser-tests-cache-")
+atexit.register(shutil.rmtree, CACHE_HOME, True)
+
+
 def run_trellis(*arguments: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(trellis_binary()), *arguments], capture_output=True, text=True, timeout=600)
+    result = subprocess.run([str(trellis_binary()), *arguments], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "XDG_CACHE_HOME": CACHE_HOME})
     assert result.returncode == 0, f"trellis {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
