@@ -286,6 +286,30 @@ import Testing
         try project.expectSameAsCleanBuild("cache from other settings")
     }
 
+    /// One cache folder is kept per output folder; those of outputs gone for a month are deleted.
+    @Test func savingDeletesOtherCacheFoldersUnusedForThirtyDays() throws {
+        let project = try Project()
+        try project.build()
+        let files = FileManager.default, parent = (project.cache as NSString).deletingLastPathComponent
+        let stale = parent + "/old-site-1", recent = parent + "/recent-site-2", foreign = parent + "/not-a-cache"
+        try files.copyItem(atPath: project.cache, toPath: stale)
+        try files.copyItem(atPath: project.cache, toPath: recent)
+        try files.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try Data("someone else's index".utf8).write(to: URL(fileURLWithPath: foreign + "/index.bin"))
+        func age(_ folder: String, days: Double) throws {
+            try files.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -days * 24 * 3600)], ofItemAtPath: folder + "/index.bin")
+        }
+        try age(stale, days: 31)
+        try age(foreign, days: 31)
+        try age(recent, days: 29)
+        try project.replace("Curriculum/modules/welcome.md", "Peer work starts", with: "Peer work always starts")
+        try project.build()
+        #expect(!files.fileExists(atPath: stale), "a Trellis cache unused for 31 days is deleted")
+        #expect(files.fileExists(atPath: recent + "/modules.bin"), "one used 29 days ago is kept")
+        #expect(files.fileExists(atPath: foreign + "/index.bin"), "a folder that is not a Trellis cache is never touched")
+        #expect(files.fileExists(atPath: project.cache + "/index.bin"))
+    }
+
     @Test func cleanOptionIgnoresTheCacheAndSwapsWholeEditions() throws {
         let project = try Project()
         try project.build()

@@ -168,6 +168,32 @@ public enum SiteCache {
             }
             writer.write(token)
         }
+        pruneStaleSiblings(of: directory)
+    }
+
+    /// How long a cache folder may go unused before a build of another site deletes it.
+    static let staleAfter: TimeInterval = 30 * 24 * 60 * 60
+
+    /// Deletes the other cache folders beside `directory` that no build has saved for
+    /// `staleAfter`: there is one per curriculum and output folder, and every temporary output
+    /// (a CI run, an experiment) would otherwise leave megabytes behind for good. Only folders
+    /// whose `index.bin` is a Trellis cache index are touched; a deleted cache costs one clean
+    /// build. Best effort: a folder that cannot be read or removed is left alone.
+    static func pruneStaleSiblings(of directory: String, now: Date = Date()) {
+        let parent = (directory as NSString).deletingLastPathComponent, own = (directory as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        let cutoff = Int64((now.timeIntervalSince1970 - staleAfter) * 1_000_000_000)
+        for name in names where name != own {
+            let folder = join(parent, name), index = join(folder, "index.bin")
+            guard FileStatus.of(folder, followingLinks: false)?.kind == .directory,
+                  let status = FileStatus.of(index, followingLinks: false), status.kind == .regular, status.modified < cutoff,
+                  let handle = FileHandle(forReadingAtPath: index) else { continue }
+            let head = (try? handle.read(upToCount: 64)) ?? Data()
+            try? handle.close()
+            var reader = CacheReader(head)
+            guard (try? reader.readString()) == indexMagic else { continue }
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 
     private static func encodeModules(_ modules: [String: SiteState.ParsedModule], token: UInt64, into writer: inout CacheWriter) {
