@@ -74,11 +74,11 @@ struct YAMLReader {
             error(nil, "\(what) is empty", remedy: "write \(what) as a YAML mapping of `key: value` lines")
             return nil
         }
-        guard let mapping = node.mapping else {
+        guard let mapping = YAMLMapping(node) else {
             error(node, "\(what) must be a mapping of `key: value` lines", remedy: "write \(what) as `key: value` lines")
             return nil
         }
-        return YAMLMapping(node: node, pairs: mapping)
+        return mapping
     }
 
     /// Warns about keys that are not part of the format (usually a typo of a real one).
@@ -174,10 +174,12 @@ struct YAMLReader {
 struct YAMLMapping: Sequence {
     /// The mapping's node, where a missing field is reported.
     let node: Node
-    let pairs: Node.Mapping
+    private let pairs: Node.Mapping
     private let values: [String: Node]
 
-    init(node: Node, pairs: Node.Mapping) {
+    /// Nil when `node` is not a mapping.
+    init?(_ node: Node) {
+        guard let pairs = node.mapping else { return nil }
         self.node = node
         self.pairs = pairs
         var values: [String: Node] = [:]

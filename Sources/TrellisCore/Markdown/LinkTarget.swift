@@ -43,7 +43,7 @@ public enum LinkTarget: Equatable, Sendable {
             default:
                 let name = String(component)
                 // Foundation's decoding is slow for what is nearly always a plain name.
-                components.append(name.utf8.contains(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name)
+                components.append(name.containsUTF8Byte(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name)
             }
         }
         if components.count == 2, components[0] == "modules", components[1].hasSuffix(".md") {

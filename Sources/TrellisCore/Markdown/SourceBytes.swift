@@ -14,9 +14,7 @@ extension String {
             return memchr(start, Int32(byte), bytes.count) != nil
         } ?? utf8.contains(byte)
     }
-}
 
-extension String {
     /// The text cut at each occurrence of `marker`, comparing bytes (`memchr`, `memcmp`): Foundation's
     /// `components(separatedBy:)` compares as Unicode text, which costs far more on a page of
     /// megabytes such as `manual.html`.

@@ -179,10 +179,10 @@ public enum SiteCache {
     /// (a CI run, an experiment) would otherwise leave megabytes behind for good. Only folders
     /// whose `index.bin` is a Trellis cache index are touched; a deleted cache costs one clean
     /// build. Best effort: a folder that cannot be read or removed is left alone.
-    static func pruneStaleSiblings(of directory: String, now: Date = Date()) {
+    static func pruneStaleSiblings(of directory: String) {
         let parent = (directory as NSString).deletingLastPathComponent, own = (directory as NSString).lastPathComponent
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        let cutoff = Int64((now.timeIntervalSince1970 - staleAfter) * 1_000_000_000)
+        let cutoff = FileStatus.now() - Int64(staleAfter * 1_000_000_000)
         for name in names where name != own {
             let folder = join(parent, name), index = join(folder, "index.bin")
             guard FileStatus.of(folder, followingLinks: false)?.kind == .directory,
