@@ -146,69 +146,69 @@ public struct SiteBuilder: Sendable {
     func homePage(_ shared: SharedContext) -> String {
         let manifest = curriculum.manifest
         var number = 0
-        let tracks: [[String: Any]] = manifest.tracks.map { track in
+        let tracks: [TemplateValue] = manifest.tracks.map { track in
             let modules = track.moduleIDs.compactMap { curriculum.module($0) }
             return [
-                "id": track.id,
-                "title": track.title,
-                "duration": Duration.text(minutes: modules.reduce(0) { $0 + $1.duration }),
-                "moduleCount": modules.count,
-                "modules": modules.map { module -> [String: Any] in
+                "id": .text(track.id),
+                "title": .text(track.title),
+                "duration": .text(Duration.text(minutes: modules.reduce(0) { $0 + $1.duration })),
+                "moduleCount": .number(modules.count),
+                "modules": .list(modules.map { module -> TemplateValue in
                     number += 1
-                    return ["number": number, "title": module.title, "url": "modules/\(module.id).html",
-                            "summary": module.summary, "duration": Duration.text(minutes: module.duration)]
-                },
+                    return ["number": .number(number), "title": .text(module.title), "url": "modules/\(module.id).html",
+                            "summary": .text(module.summary), "duration": .text(Duration.text(minutes: module.duration))]
+                }),
             ]
         }
-        let schedule: [[String: Any]] = manifest.schedule.map { entry in
-            ["day": entry.day, "focus": entry.focus,
-             "tracks": entry.trackIDs.compactMap { id in manifest.tracks.first { $0.id == id }?.title }.joined(separator: ", ")]
+        let schedule: [TemplateValue] = manifest.schedule.map { entry in
+            ["day": .text(entry.day), "focus": .text(entry.focus),
+             "tracks": .text(entry.trackIDs.compactMap { id in manifest.tracks.first { $0.id == id }?.title }.joined(separator: ", "))]
         }
         var context = shared.page(title: manifest.title, root: "", current: "home")
-        context["description"] = manifest.description ?? ""
-        context["tracks"] = tracks
-        context["schedule"] = schedule
-        context["hasSchedule"] = !schedule.isEmpty
-        context["moduleCount"] = shared.ordered.count
-        context["competencyCount"] = curriculum.framework.competencies.count
-        context["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
+        context["description"] = .text(manifest.description ?? "")
+        context["tracks"] = .list(tracks)
+        context["schedule"] = .list(schedule)
+        context["hasSchedule"] = .flag(!schedule.isEmpty)
+        context["moduleCount"] = .number(shared.ordered.count)
+        context["competencyCount"] = .number(curriculum.framework.competencies.count)
+        context["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
         return theme.render("home", context)
     }
 
     func modulePage(_ module: Module, at position: Int, _ shared: SharedContext) -> String {
         let ordered = shared.ordered
-        func link(_ other: Module) -> [String: Any] { ["title": other.title, "url": "\(other.id).html"] }
-        let toc: [[String: Any]] = module.body.headings
+        func link(_ other: Module) -> TemplateValue { ["title": .text(other.title), "url": "\(other.id).html"] }
+        let toc: [TemplateValue] = module.body.headings
             .filter { $0.level == 2 && $0.callout == nil }
-            .map { ["text": $0.text, "slug": $0.slug] }
+            .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
         var page = shared.page(title: module.title, root: "../", current: "module")
-        page["description"] = module.summary
-        var fields: [String: Any] = [
-            "id": module.id,
-            "title": module.title,
-            "summary": module.summary,
-            "duration": Duration.text(minutes: module.duration),
-            "objectives": module.objectives,
-            "prerequisites": module.prerequisites.compactMap { curriculum.module($0) }.map(link),
-            "hasPrerequisites": !module.prerequisites.isEmpty,
-            "competencies": module.competencies.compactMap { curriculum.framework.competency($0) }
-                .map { ["id": $0.id, "title": $0.title, "url": "../competencies/\($0.id).html"] },
-            "toc": toc,
-            "hasToc": toc.count > 1,
-            "body": module.body.html[edition] ?? "",
-            "trackTitle": trackTitle,
-            "number": position + 1,
-            "materials": module.materials,
-            "hasMaterials": !module.materials.isEmpty && edition == .trainer,
+        page["description"] = .text(module.summary)
+        var fields: TemplateObject = [
+            "id": .text(module.id),
+            "title": .text(module.title),
+            "summary": .text(module.summary),
+            "duration": .text(Duration.text(minutes: module.duration)),
+            "objectives": .texts(module.objectives),
+            "prerequisites": .list(module.prerequisites.compactMap { curriculum.module($0) }.map(link)),
+            "hasPrerequisites": .flag(!module.prerequisites.isEmpty),
+            "competencies": .list(module.competencies.compactMap { curriculum.framework.competency($0) }
+                .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html"] }),
+            "toc": .list(toc),
+            "hasToc": .flag(toc.count > 1),
+            "body": .text(module.body.html[edition] ?? ""),
+            "trackTitle": .text(trackTitle),
+            "number": .number(position + 1),
+            "materials": .texts(module.materials),
+            "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
         ]
-        if let audience = module.audience { fields["audience"] = audience }
-        if let version = module.version { fields["version"] = version }
-        if let updated = module.updated { fields["updated"] = updated.description }
-        if let reviewBy = module.reviewBy { fields["reviewBy"] = reviewBy.description }
+        if let audience = module.audience { fields["audience"] = .text(audience) }
+        if let version = module.version { fields["version"] = .text(version) }
+        if let updated = module.updated { fields["updated"] = .text(updated.description) }
+        if let reviewBy = module.reviewBy { fields["reviewBy"] = .text(reviewBy.description) }
         if position > 0 { fields["previous"] = link(ordered[position - 1]) }
         if position + 1 < ordered.count { fields["next"] = link(ordered[position + 1]) }
-        page["module"] = fields
+        page["module"] = .object(fields)
         return theme.render("module", page)
     }
 
@@ -216,83 +216,91 @@ public struct SiteBuilder: Sendable {
         let framework = curriculum.framework
         let modules = shared.modulesByCompetency[competency.id] ?? []
         var page = shared.page(title: competency.title, root: "../", current: "competencies")
-        page["description"] = competency.description
+        page["description"] = .text(competency.description)
         page["competency"] = [
-            "id": competency.id,
-            "title": competency.title,
-            "description": competency.description,
-            "domain": framework.domains.first { $0.id == competency.domainID }?.title ?? "",
-            "indicators": competency.indicators,
-            "samhsa": competency.samhsa.map { ["number": $0, "name": framework.samhsaCategories[$0] ?? ""] },
-            "hasSamhsa": !competency.samhsa.isEmpty,
-            "modules": modules.map { ["title": $0.title, "url": "../modules/\($0.id).html", "duration": Duration.text(minutes: $0.duration)] },
-            "hasModules": !modules.isEmpty,
-        ] as [String: Any]
-        page["scale"] = framework.scale.map { ["name": $0.name, "description": $0.description] }
+            "id": .text(competency.id),
+            "title": .text(competency.title),
+            "description": .text(competency.description),
+            "domain": .text(framework.domains.first { $0.id == competency.domainID }?.title ?? ""),
+            "indicators": .texts(competency.indicators),
+            "samhsa": .list(competency.samhsa.map { ["number": .number($0), "name": .text(framework.samhsaCategories[$0] ?? "")] }),
+            "hasSamhsa": .flag(!competency.samhsa.isEmpty),
+            "modules": .list(modules.map {
+                ["title": .text($0.title), "url": "../modules/\($0.id).html", "duration": .text(Duration.text(minutes: $0.duration))]
+            }),
+            "hasModules": .flag(!modules.isEmpty),
+        ]
+        page["scale"] = shared.scale
         return theme.render("competency", page)
     }
 
     func competencyMapPage(_ shared: SharedContext) -> String {
         let framework = curriculum.framework
         let domains = framework.domains
-        let rows: [[String: Any]] = shared.ordered.map { module in
+        // A row per module, a cell per domain: the cells of the same competencies are the same values, made once.
+        var competencyLinks: [String: TemplateValue] = [:]
+        for competency in framework.competencies {
+            competencyLinks[competency.id] = ["title": .text(competency.title), "url": "competencies/\(competency.id).html"]
+        }
+        let emptyCell: TemplateValue = ["competencies": [], "empty": true]
+        let rows: [TemplateValue] = shared.ordered.map { module in
             let built = Set(module.competencies)
             return [
-                "title": module.title,
+                "title": .text(module.title),
                 "url": "modules/\(module.id).html",
-                "cells": domains.map { domain -> [String: Any] in
+                "cells": .list(domains.map { domain -> TemplateValue in
                     let competencies = domain.competencies.filter { built.contains($0.id) }
-                    return ["competencies": competencies.map { ["title": $0.title, "url": "competencies/\($0.id).html"] },
-                            "empty": competencies.isEmpty]
-                },
+                    if competencies.isEmpty { return emptyCell }
+                    return ["competencies": .list(competencies.compactMap { competencyLinks[$0.id] }), "empty": false]
+                }),
             ]
         }
-        let samhsa: [[String: Any]] = framework.samhsaCategories.keys.sorted().map { number in
+        let samhsa: [TemplateValue] = framework.samhsaCategories.keys.sorted().map { number in
             let mapped = framework.competencies.filter { $0.samhsa.contains(number) }
-            return ["number": number, "name": framework.samhsaCategories[number] ?? "",
-                    "competencies": mapped.map { ["title": $0.title, "url": "competencies/\($0.id).html"] },
-                    "covered": !mapped.isEmpty]
+            return ["number": .number(number), "name": .text(framework.samhsaCategories[number] ?? ""),
+                    "competencies": .list(mapped.compactMap { competencyLinks[$0.id] }),
+                    "covered": .flag(!mapped.isEmpty)]
         }
         var page = shared.page(title: "Competency map", root: "", current: "competencies")
         page["description"] = "Which modules build which competencies of \(framework.title)."
-        page["framework"] = ["title": framework.title, "version": framework.version ?? ""]
-        page["domains"] = domains.map { domain -> [String: Any] in
-            ["id": domain.id, "title": domain.title,
-             "competencies": domain.competencies.map { competency -> [String: Any] in
-                ["title": competency.title, "url": "competencies/\(competency.id).html",
-                 "moduleCount": shared.modulesByCompetency[competency.id]?.count ?? 0]
-             }]
-        }
-        page["rows"] = rows
-        page["scale"] = framework.scale.map { ["name": $0.name, "description": $0.description] }
-        page["samhsa"] = samhsa
-        page["hasSamhsa"] = !samhsa.isEmpty
+        page["framework"] = ["title": .text(framework.title), "version": .text(framework.version ?? "")]
+        page["domains"] = .list(domains.map { domain -> TemplateValue in
+            ["id": .text(domain.id), "title": .text(domain.title),
+             "competencies": .list(domain.competencies.map { competency -> TemplateValue in
+                ["title": .text(competency.title), "url": "competencies/\(competency.id).html",
+                 "moduleCount": .number(shared.modulesByCompetency[competency.id]?.count ?? 0)]
+             })]
+        })
+        page["rows"] = .list(rows)
+        page["scale"] = shared.scale
+        page["samhsa"] = .list(samhsa)
+        page["hasSamhsa"] = .flag(!samhsa.isEmpty)
         return theme.render("competency-map", page)
     }
 
     func facilitatorPage(_ shared: SharedContext) -> String {
         var elapsed = 0
-        let rows: [[String: Any]] = shared.ordered.enumerated().map { position, module in
+        let rows: [TemplateValue] = shared.ordered.enumerated().map { position, module in
             elapsed += module.duration
             return [
-                "number": position + 1,
-                "title": module.title,
+                "number": .number(position + 1),
+                "title": .text(module.title),
                 "url": "modules/\(module.id).html",
-                "track": shared.trackTitle(of: module.id),
-                "duration": Duration.text(minutes: module.duration),
-                "elapsed": Duration.text(minutes: elapsed),
-                "materials": module.materials,
-                "scenarios": module.body.callouts.filter { $0.kind == .scenario }.count,
-                "trainerNotes": module.body.callouts.filter { $0.kind == .trainerNote }.count,
-                "reviewBy": module.reviewBy?.description ?? "",
+                "track": .text(shared.trackTitle(of: module.id)),
+                "duration": .text(Duration.text(minutes: module.duration)),
+                "elapsed": .text(Duration.text(minutes: elapsed)),
+                "materials": .texts(module.materials),
+                "scenarios": .number(module.body.callouts.filter { $0.kind == .scenario }.count),
+                "trainerNotes": .number(module.body.callouts.filter { $0.kind == .trainerNote }.count),
+                "reviewBy": .text(module.reviewBy?.description ?? ""),
             ]
         }
         var page = shared.page(title: "Facilitator overview", root: "", current: "facilitator")
         page["description"] = "Timing, materials and activities for each module."
-        page["rows"] = rows
-        page["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
-        page["schedule"] = curriculum.manifest.schedule.map { ["day": $0.day, "focus": $0.focus] }
-        page["hasSchedule"] = !curriculum.manifest.schedule.isEmpty
+        page["rows"] = .list(rows)
+        page["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
+        page["schedule"] = .list(curriculum.manifest.schedule.map { ["day": .text($0.day), "focus": .text($0.focus)] })
+        page["hasSchedule"] = .flag(!curriculum.manifest.schedule.isEmpty)
         return theme.render("facilitator", page)
     }
 
@@ -329,33 +337,33 @@ public struct SiteBuilder: Sendable {
     }
 
     /// The manual's template context, with each module's body or a marker in its place, and the bodies.
-    private func manualPageContext(_ shared: SharedContext, showingBodies: Bool) -> (page: [String: Any], bodies: [String]) {
+    private func manualPageContext(_ shared: SharedContext, showingBodies: Bool) -> (page: TemplateObject, bodies: [String]) {
         let moduleIDs = Set(shared.ordered.map(\.id))
         // The bodies are most of the work (and of the page): rewrite them on every core.
         let builder = self
         let bodies = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
-        let modules: [[String: Any]] = shared.ordered.enumerated().map { position, module in
-            var fields: [String: Any] = [
-                "id": module.id,
-                "anchor": ManualBody.anchor(forModule: module.id),
-                "title": module.title,
-                "summary": module.summary,
-                "number": position + 1,
-                "trackTitle": shared.trackTitle(of: module.id),
-                "duration": Duration.text(minutes: module.duration),
-                "objectives": module.objectives,
-                "competencies": module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", "),
-                "materials": module.materials,
-                "hasMaterials": !module.materials.isEmpty && edition == .trainer,
-                "body": showingBodies ? bodies[position] : Self.manualBodyMarker,
+        let modules: [TemplateValue] = shared.ordered.enumerated().map { position, module in
+            var fields: TemplateObject = [
+                "id": .text(module.id),
+                "anchor": .text(ManualBody.anchor(forModule: module.id)),
+                "title": .text(module.title),
+                "summary": .text(module.summary),
+                "number": .number(position + 1),
+                "trackTitle": .text(shared.trackTitle(of: module.id)),
+                "duration": .text(Duration.text(minutes: module.duration)),
+                "objectives": .texts(module.objectives),
+                "competencies": .text(module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", ")),
+                "materials": .texts(module.materials),
+                "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
+                "body": .text(showingBodies ? bodies[position] : Self.manualBodyMarker),
             ]
-            if let version = module.version { fields["version"] = version }
-            return fields
+            if let version = module.version { fields["version"] = .text(version) }
+            return .object(fields)
         }
         var page = shared.page(title: "The whole curriculum", root: "", current: "manual")
         page["description"] = "Every module of \(curriculum.manifest.title) on one page, for printing."
-        page["modules"] = modules
-        page["totalHours"] = Duration.hours(minutes: curriculum.totalMinutes)
+        page["modules"] = .list(modules)
+        page["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
         return (page, bodies)
     }
 
@@ -435,17 +443,23 @@ struct SharedContext: Sendable {
     /// As `Curriculum.track(containing:)?.title`, without searching every track.
     func trackTitle(of moduleID: String) -> String { trackTitles[moduleID] ?? "" }
 
-    func page(title: String, root: String, current: String) -> [String: Any] {
+    /// The framework's proficiency scale, as the competency pages and the map show it.
+    var scale: TemplateValue {
+        .list(curriculum.framework.scale.map { ["name": .text($0.name), "description": .text($0.description)] })
+    }
+
+    /// What every page's layout shows: its title, the way back to the site's root, the site.
+    func page(title: String, root: String, current: String) -> TemplateObject {
         [
-            "pageTitle": title,
-            "root": root,
-            "site": ["title": curriculum.manifest.title, "organization": curriculum.manifest.organization ?? ""],
-            "edition": edition.rawValue,
-            "editionTitle": edition.title,
-            "isTrainer": edition == .trainer,
-            "current": [current: true],
-            "searchAvailable": options.searchLibrary != nil,
-            "hasPDFs": options.linksPDFHandouts,
+            "pageTitle": .text(title),
+            "root": .text(root),
+            "site": ["title": .text(curriculum.manifest.title), "organization": .text(curriculum.manifest.organization ?? "")],
+            "edition": .text(edition.rawValue),
+            "editionTitle": .text(edition.title),
+            "isTrainer": .flag(edition == .trainer),
+            "current": .object([current: true]),
+            "searchAvailable": .flag(options.searchLibrary != nil),
+            "hasPDFs": .flag(options.linksPDFHandouts),
         ]
     }
 }

@@ -9,6 +9,10 @@ public struct Theme: Sendable {
 
     public var directory: String
     var library: MustacheLibrary
+    /// Every template compiled for fast rendering, or nil when one of them uses something
+    /// only swift-mustache renders (then all are rendered by swift-mustache, so that a
+    /// compiled template never meets a partial it cannot render).
+    var renderer: TemplateRenderer?
     /// Files under `static/`, relative to it, sorted.
     public var staticFiles: [String]
     /// Each template's digest combined with those of the partials it uses (`{{<layout}}`,
@@ -22,13 +26,17 @@ public struct Theme: Sendable {
         var diagnostics: [Diagnostic] = []
         var library = MustacheLibrary()
         var texts: [String: String] = [:]
+        var compiled: [String: CompiledTemplate]? = [:]
         let templates = join(directory, "templates")
         for name in requiredTemplates {
             let path = join(templates, name + ".mustache")
             guard let text = readFile(path, what: "the site template `\(name)`", diagnostics: &diagnostics) else { continue }
             texts[name] = text
             do {
-                try library.register(MustacheTemplate(string: PageEscaping.pragma + text), named: name)
+                let template = try MustacheTemplate(string: PageEscaping.pragma + text)
+                library.register(template, named: name)
+                compiled?[name] = CompiledTemplate.compile(template)
+                if compiled?[name] == nil { compiled = nil }
             } catch let error as MustacheTemplate.ParserError {
                 // The pragma is a line of its own before the file's first line.
                 let line = max(1, error.context.lineNumber - 1)
@@ -41,8 +49,8 @@ public struct Theme: Sendable {
         }
         if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
         let staticFiles = listFilesRecursively(join(directory, "static"))
-        return .success(Theme(directory: directory, library: library, staticFiles: staticFiles,
-                              templateDigests: templateDigests(texts)))
+        return .success(Theme(directory: directory, library: library, renderer: compiled.map(TemplateRenderer.init),
+                              staticFiles: staticFiles, templateDigests: templateDigests(texts)))
     }
 
     private static let partialPattern = try! NSRegularExpression(pattern: #"\{\{\s*[<>]\s*([^\s}]+)\s*\}\}"#)
@@ -72,8 +80,9 @@ public struct Theme: Sendable {
         return result
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    func render(_ template: String, _ context: TemplateObject) -> String {
+        if let renderer, let compiled = renderer.templates[template] { return renderer.render(compiled, context) }
+        return library.render(TemplateValue.object(context).mustacheValue, withTemplate: template) ?? ""
     }
 }
 
