@@ -61,16 +61,17 @@ public enum LinkTarget: Equatable, Sendable {
         return id + ".html" + (fragment.map { "#" + $0 } ?? "")
     }
 
+    /// `letter *( letter / digit / "+" / "-" / "." ) ":"` before any `/`, `?` or `#` (RFC 3986):
+    /// ASCII only, so it is read as bytes.
     private static func hasScheme(_ url: String) -> Bool {
-        guard let first = url.unicodeScalars.first, first.properties.isAlphabetic else { return false }
-        for scalar in url.unicodeScalars {
-            switch scalar {
-            case ":": return true
-            case "/", "?", "#": return false
-            default:
-                let isSchemeCharacter = scalar.isASCII &&
-                    (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar))
-                if !isSchemeCharacter { return false }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard let first = url.utf8.first, isLetter(first) else { return false }
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: ":"): return true
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): return false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."): continue
+            default: if !isLetter(byte) { return false }
             }
         }
         return false

@@ -85,22 +85,16 @@ final class MarkdownDocument {
         return String(cString: html)
     }
 
-    /// Every node in document order (parents before children).
-    ///
-    /// Collected up front so that callers may rewrite the tree afterwards:
-    /// cmark's iterator must not outlive changes to the tree it walks.
-    func allNodes() -> [MarkdownNode] {
-        var nodes: [MarkdownNode] = []
-        guard let iterator = cmark_iter_new(root) else { return nodes }
+    /// Visits every node in document order: each node when it is entered, and nodes that can
+    /// have children again when they are left. The tree must not change during the walk.
+    func walk(_ visit: (_ node: MarkdownNode, _ entering: Bool) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
         defer { cmark_iter_free(iterator) }
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
-            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) {
-                nodes.append(MarkdownNode(node))
-            }
+            if let node = cmark_iter_get_node(iterator) { visit(MarkdownNode(node), event == CMARK_EVENT_ENTER) }
         }
-        return nodes
     }
 }
 
@@ -111,10 +105,10 @@ struct MarkdownNode: Hashable {
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
     var type: cmark_node_type { cmark_node_get_type(pointer) }
-    var typeName: String { String(cString: cmark_node_get_type_string(pointer)) }
-    var isBlockQuote: Bool { type == CMARK_NODE_BLOCK_QUOTE }
-    var isHeading: Bool { type == CMARK_NODE_HEADING }
-    var isLink: Bool { type == CMARK_NODE_LINK }
+    /// Whether cmark calls the node's type `name` (as `"tasklist"` for a checklist item), without making a String.
+    func hasTypeName(_ name: StaticString) -> Bool {
+        strcmp(cmark_node_get_type_string(pointer), UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+    }
     var isImage: Bool { type == CMARK_NODE_IMAGE }
     var isText: Bool { type == CMARK_NODE_TEXT }
     var isParagraph: Bool { type == CMARK_NODE_PARAGRAPH }
@@ -161,20 +155,33 @@ struct MarkdownNode: Hashable {
 
     /// The plain text of this node and its descendants (text and code spans), as used for slugs and titles.
     var plainText: String {
-        var text = ""
-        func collect(_ node: MarkdownNode) {
-            switch node.type {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += node.literal ?? ""
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
-            default: break
+        var bytes: [UInt8] = []
+        collectPlainText(into: &bytes)
+        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Works on the literals' UTF-8 bytes as cmark holds them, without a String per node.
+    func collectPlainText(into bytes: inout [UInt8]) {
+        switch type {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+            if let literal = cmark_node_get_literal(pointer) {
+                literal.withMemoryRebound(to: UInt8.self, capacity: 1) { start in
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: strlen(literal)))
+                }
             }
-            for child in node.children { collect(child) }
-            // Words in neighbouring blocks (list items, table cells, paragraphs) stay apart.
-            if node.isBlock, !text.isEmpty, text.last != " " { text += " " }
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            bytes.append(UInt8(ascii: " "))
+        default:
+            break
         }
-        collect(self)
-        while text.last == " " { text.removeLast() }
-        return text
+        var child = cmark_node_first_child(pointer)
+        while let node = child {
+            MarkdownNode(node).collectPlainText(into: &bytes)
+            child = cmark_node_next(node)
+        }
+        // Words in neighbouring blocks (list items, table cells, paragraphs) stay apart.
+        if isBlock, let last = bytes.last, last != UInt8(ascii: " ") { bytes.append(UInt8(ascii: " ")) }
     }
 
     func unlinkAndFree() {

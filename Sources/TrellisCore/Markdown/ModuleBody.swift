@@ -59,31 +59,39 @@ enum ModuleBodyCompiler {
     ///   - editions: editions to render; empty for checking only.
     static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>) -> ModuleBody {
         let document = MarkdownDocument(markdown: markdown)
-        let nodes = document.allNodes()
         var body = ModuleBody()
         let lineShift = firstLine - 1
 
-        // Callouts first: every later node needs to know which callout it sits in.
-        var calloutOfNode: [MarkdownNode: CalloutKind] = [:]
+        // One walk finds everything; the tree is rewritten only afterwards (cmark's iterator
+        // must not outlive changes to the tree it walks). The callout blockquotes being walked
+        // are a stack, each with the kind its contents count as: a trainer note anywhere
+        // around makes everything inside it trainer-only.
+        var openCallouts: [(node: MarkdownNode, kind: CalloutKind)] = []
         var callouts: [(node: MarkdownNode, marker: CalloutMarker)] = []
         var slugger = HeadingSlugger()
         var headings: [(node: MarkdownNode, slug: String)] = []
+        var links: [MarkdownNode] = []
+        var tables: [MarkdownNode] = []
+        var taskItems: [MarkdownNode] = []
 
-        for node in nodes {
-            var enclosing = node.parent.flatMap { calloutOfNode[$0] }
-            if node.isBlockQuote, let marker = CalloutMarker(blockQuote: node) {
+        document.walk { node, entering in
+            guard entering else {
+                if openCallouts.last?.node == node { openCallouts.removeLast() }
+                return
+            }
+            var enclosing = openCallouts.last?.kind
+            switch node.type {
+            case CMARK_NODE_BLOCK_QUOTE:
+                guard let marker = CalloutMarker(blockQuote: node) else { break }
                 let position = node.position
                 body.callouts.append(.init(marker: marker.kindText, kind: marker.kind, title: marker.title,
                                            line: position.line + lineShift, column: position.column))
                 if let kind = marker.kind {
                     callouts.append((node, marker))
-                    // A trainer note anywhere inside makes everything below it trainer-only.
                     enclosing = enclosing == .trainerNote ? .trainerNote : kind
+                    openCallouts.append((node, enclosing!))
                 }
-            }
-            if let enclosing { calloutOfNode[node] = enclosing }
-
-            if node.isHeading {
+            case CMARK_NODE_HEADING:
                 let text = node.plainText
                 let slug = slugger.slug(for: text)
                 let position = node.position
@@ -91,19 +99,22 @@ enum ModuleBodyCompiler {
                                            line: position.line + lineShift, column: position.column,
                                            callout: enclosing))
                 headings.append((node, slug))
-            } else if node.isLink || node.isImage {
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let position = node.position
                 body.links.append(.init(url: node.url, isImage: node.isImage, text: node.plainText,
                                         line: position.line + lineShift, column: position.column,
-                                        inTrainerNote: isInTrainerNote(node, calloutOfNode)))
+                                        inTrainerNote: enclosing == .trainerNote))
+                links.append(node)
+            case CMARK_NODE_ITEM:
+                if node.hasTypeName("tasklist") { taskItems.append(node) }
+            default:
+                // The table extension's node type is not in cmark-gfm's public headers.
+                if node.isBlock, node.hasTypeName("table") { tables.append(node) }
             }
         }
         guard !editions.isEmpty else { return body }
-        // Found before the tree is rewritten: rewriting frees nodes that `nodes` still lists.
-        let tables = nodes.filter { $0.typeName == "table" }
-        let taskItems = nodes.filter { $0.typeName == "tasklist" }
 
-        for node in nodes where node.isLink || node.isImage {
+        for node in links {
             node.url = LinkTarget.siteURL(forSourceURL: node.url)
         }
         var headingBlocks: [String: MarkdownNode] = [:]
@@ -146,27 +157,21 @@ enum ModuleBodyCompiler {
     /// Cuts the document's top-level blocks into sections at the given headings, as plain text.
     private static func sections(of document: MarkdownDocument, startingAt starts: [MarkdownNode: (text: String, slug: String)]) -> [ModuleBody.Section] {
         var sections = [ModuleBody.Section(heading: nil, anchor: nil, text: "")]
-        var text = ""
-        for block in MarkdownNode(document.root).children {
-            if let start = starts[block] {
+        var text: [UInt8] = []
+        var block = MarkdownNode(document.root).firstChild
+        while let current = block {
+            if let start = starts[current] {
                 sections[sections.count - 1].text = PlainWords.collapse(text)
                 sections.append(ModuleBody.Section(heading: start.text, anchor: start.slug, text: ""))
-                text = ""
+                text.removeAll(keepingCapacity: true)
             } else {
-                text += " " + block.plainText
+                text.append(UInt8(ascii: " "))
+                current.collectPlainText(into: &text)
             }
+            block = current.next
         }
         sections[sections.count - 1].text = PlainWords.collapse(text)
         return sections
-    }
-
-    private static func isInTrainerNote(_ node: MarkdownNode, _ calloutOfNode: [MarkdownNode: CalloutKind]) -> Bool {
-        var current: MarkdownNode? = node
-        while let candidate = current {
-            if calloutOfNode[candidate] == .trainerNote { return true }
-            current = candidate.parent
-        }
-        return false
     }
 
     /// A trainer note inside another one is freed with its parent.
@@ -217,20 +222,26 @@ enum ReaderMarkup {
 enum PlainWords {
     /// Works on UTF-8 bytes: ASCII whitespace separates words (multi-byte characters never
     /// contain ASCII bytes), which is all the rendered text needs and far cheaper than Characters.
-    static func collapse(_ text: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
-                pendingSpace = !output.isEmpty
-            default:
-                if pendingSpace { output.append(0x20); pendingSpace = false }
-                output.append(byte)
+    static func collapse(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { output in
+            var count = 0
+            var pendingSpace = false
+            for byte in bytes {
+                switch byte {
+                case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                    pendingSpace = count > 0
+                default:
+                    if pendingSpace {
+                        output[count] = 0x20
+                        count += 1
+                        pendingSpace = false
+                    }
+                    output[count] = byte
+                    count += 1
+                }
             }
+            return count
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }
 
