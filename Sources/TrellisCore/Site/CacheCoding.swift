@@ -11,7 +11,9 @@ import Foundation
 /// a format version; anything unexpected makes the reader throw, and the build then starts
 /// from a clean slate instead of trusting a damaged cache.
 struct CacheWriter {
-    private(set) var data = Data()
+    /// Bytes not yet written (streaming), or all of them. An array rather than `Data`:
+    /// appending a few bytes to `Data` costs several times as much, and a cache is many small fields.
+    private(set) var data: [UInt8] = []
     /// When set, bytes go to this open file a megabyte at a time, so that a large curriculum's
     /// cache (hundreds of megabytes at 10,000 modules) is never whole in memory.
     private let descriptor: Int32?
@@ -54,7 +56,7 @@ struct CacheWriter {
         var text = text
         text.withUTF8 { buffer in
             write(buffer.count)
-            data.append(buffer.baseAddress!, count: buffer.count)
+            data.append(contentsOf: buffer)
         }
         flushIfFull()
     }
@@ -92,6 +94,7 @@ struct CacheReader {
     private var offset = 0
 
     init(_ data: Data) { self.data = [UInt8](data) }
+    init(_ bytes: [UInt8]) { self.data = bytes }
 
     var isAtEnd: Bool { offset == data.count }
 

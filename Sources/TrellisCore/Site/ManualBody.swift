@@ -20,49 +20,70 @@ enum ManualBody {
 
     /// One pass over the bytes, no regular expressions: the manual rewrites every module of a
     /// curriculum that may have thousands. Trellis's own HTML is regular — attribute values are
-    /// quoted and escaped, `<` in text is `&lt;` — so attributes and heading tags can be
-    /// recognized directly.
+    /// quoted and escaped, `<` in text is `&lt;` — so tags, attributes and heading tags can be
+    /// recognized directly, and the text between tags is copied without looking at it.
     static func rewrite(_ html: String, moduleID: String, moduleIDs: Set<String>) -> String {
-        let bytes = Array(html.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 8)
-        var index = 0
-        let lessThan = UInt8(ascii: "<"), slash = UInt8(ascii: "/"), h = UInt8(ascii: "h"), quote = UInt8(ascii: "\"")
-        func matches(_ pattern: [UInt8], at position: Int) -> Bool {
-            guard position + pattern.count <= bytes.count else { return false }
-            for offset in 0..<pattern.count where bytes[position + offset] != pattern[offset] { return false }
-            return true
-        }
-        scan: while index < bytes.count {
-            let byte = bytes[index]
-            // Heading tags move one level down, under the module's own heading: <h2 → <h3.
-            if byte == lessThan {
-                let start = index + (index + 1 < bytes.count && bytes[index + 1] == slash ? 2 : 1)
-                if start + 1 < bytes.count, bytes[start] == h, (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[start + 1]),
-                   start + 2 >= bytes.count || !(bytes[start + 2] >= UInt8(ascii: "0") && bytes[start + 2] <= UInt8(ascii: "9")) {
-                    output.append(contentsOf: bytes[index..<start + 1])
+        var html = html
+        return html.withUTF8 { bytes -> String in
+            let count = bytes.count
+            var output: [UInt8] = []
+            output.reserveCapacity(count + count / 8)
+            let lessThan = UInt8(ascii: "<"), greaterThan = UInt8(ascii: ">"), slash = UInt8(ascii: "/"), h = UInt8(ascii: "h"),
+                quote = UInt8(ascii: "\""), space = UInt8(ascii: " ")
+            func find(_ byte: UInt8, from position: Int) -> Int? {
+                guard position < count, let found = memchr(bytes.baseAddress! + position, Int32(byte), count - position) else { return nil }
+                return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            func copy(_ range: Range<Int>) { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])) }
+            func matches(_ pattern: [UInt8], at position: Int) -> Bool {
+                guard position + pattern.count <= count else { return false }
+                for offset in 0..<pattern.count where bytes[position + offset] != pattern[offset] { return false }
+                return true
+            }
+            var index = 0
+            while index < count {
+                guard let tag = find(lessThan, from: index) else {
+                    copy(index..<count)
+                    break
+                }
+                copy(index..<tag)
+                // Heading tags move one level down, under the module's own heading: <h2 → <h3.
+                let start = tag + (tag + 1 < count && bytes[tag + 1] == slash ? 2 : 1)
+                if start + 1 < count, bytes[start] == h, (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[start + 1]),
+                   start + 2 >= count || !(bytes[start + 2] >= UInt8(ascii: "0") && bytes[start + 2] <= UInt8(ascii: "9")) {
+                    copy(tag..<start + 1)
                     output.append(min(bytes[start + 1] + 1, UInt8(ascii: "6")))
                     index = start + 2
-                    continue
+                } else {
+                    output.append(lessThan)
+                    index = tag + 1
+                }
+                // The rest of the tag: attributes start after a space; quoted values not rewritten are copied whole.
+                inTag: while index < count, bytes[index] != greaterThan {
+                    let byte = bytes[index]
+                    if byte == space {
+                        for (name, kind) in attributes where matches(name, at: index + 1) {
+                            let valueStart = index + 1 + name.count
+                            guard let valueEnd = find(quote, from: valueStart) else { break }
+                            copy(index..<valueStart)
+                            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
+                            output.append(contentsOf: rewrite(value, kind: kind, moduleID: moduleID, moduleIDs: moduleIDs).utf8)
+                            output.append(quote)
+                            index = valueEnd + 1
+                            continue inTag
+                        }
+                    } else if byte == quote {
+                        let end = find(quote, from: index + 1).map { $0 + 1 } ?? count
+                        copy(index..<end)
+                        index = end
+                        continue
+                    }
+                    output.append(byte)
+                    index += 1
                 }
             }
-            // Attributes start after a space.
-            if byte == UInt8(ascii: " ") {
-                for (name, kind) in attributes where matches(name, at: index + 1) {
-                    let valueStart = index + 1 + name.count
-                    guard let valueEnd = bytes[valueStart...].firstIndex(of: quote) else { break }
-                    output.append(contentsOf: bytes[index...(index + name.count)])
-                    let value = String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
-                    output.append(contentsOf: rewrite(value, kind: kind, moduleID: moduleID, moduleIDs: moduleIDs).utf8)
-                    output.append(quote)
-                    index = valueEnd + 1
-                    continue scan
-                }
-            }
-            output.append(byte)
-            index += 1
+            return String(decoding: output, as: UTF8.self)
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     private static func rewrite(_ value: String, kind: Attribute, moduleID: String, moduleIDs: Set<String>) -> String {
