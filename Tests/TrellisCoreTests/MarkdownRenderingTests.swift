@@ -146,6 +146,16 @@ import Testing
         #expect(LinkTarget.resolve("https://example.org/a.md") == .external)
         #expect(LinkTarget.resolve("mailto:someone@example.org") == .external)
         #expect(LinkTarget.resolve("//cdn.example.org/x.js") == .external)
+        #expect(LinkTarget.resolve("") == .external)
+        #expect(LinkTarget.resolve("#") == .sameModule(fragment: ""))
+        #expect(LinkTarget.resolve("plan.md?view=print#step-2") == .module(id: "plan", fragment: "step-2"))
+        #expect(LinkTarget.resolve("plan.md#a?b") == .module(id: "plan", fragment: "a?b"))
+        #expect(LinkTarget.resolve("..//modules/../modules/./plan.md") == .module(id: "plan", fragment: nil))
+        #expect(LinkTarget.resolve("../assets/maps/") == .asset(path: "assets/maps"))
+        #expect(LinkTarget.resolve("café.md#ünïcode") == .module(id: "café", fragment: "ünïcode"))
+        #expect(LinkTarget.resolve("..") == .outsideCurriculum)
+        #expect(LinkTarget.resolve("1st:thing.md") == .module(id: "1st:thing", fragment: nil), "a scheme starts with a letter")
+        #expect(LinkTarget.resolve("a/b:c") == .unpublished(path: "modules/a/b:c"))
     }
 }
 

@@ -20,31 +20,43 @@ public enum LinkTarget: Equatable, Sendable {
     case outsideCurriculum
 
     /// Resolves a URL written in a file in `modules/`.
+    ///
+    /// Read as UTF-8 bytes: every character it looks for (`#`, `?`, `/`, `.`) is ASCII, and the
+    /// checker and the build resolve every link of every module.
     public static func resolve(_ url: String) -> LinkTarget {
-        if url.isEmpty || hasScheme(url) || url.hasPrefix("//") { return .external }
-        if url.hasPrefix("#") { return .sameModule(fragment: String(url.dropFirst())) }
-        if url.hasPrefix("/") { return .outsideCurriculum }
+        let bytes = url.utf8
+        let hash = UInt8(ascii: "#"), slash = UInt8(ascii: "/")
+        guard let first = bytes.first else { return .external }
+        if hasScheme(url) || (first == slash && bytes.dropFirst().first == slash) { return .external }
+        if first == hash { return .sameModule(fragment: String(decoding: bytes.dropFirst(), as: UTF8.self)) }
+        if first == slash { return .outsideCurriculum }
 
-        var pathPart = Substring(url)
+        var end = bytes.endIndex
         var fragment: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            fragment = String(pathPart[pathPart.index(after: hash)...])
-            pathPart = pathPart[..<hash]
+        if let found = bytes.firstIndex(of: hash) {
+            fragment = String(url[bytes.index(after: found)...])
+            end = found
         }
-        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
+        if let query = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) { end = query }
 
         var components = ["modules"]
-        for component in pathPart.split(separator: "/", omittingEmptySubsequences: true) {
-            switch component {
-            case ".": continue
-            case "..":
-                if components.isEmpty { return .outsideCurriculum }
-                components.removeLast()
-            default:
-                let name = String(component)
-                // Foundation's decoding is slow for what is nearly always a plain name.
-                components.append(name.containsUTF8Byte(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name)
+        var start = bytes.startIndex
+        while start < end {
+            let stop = bytes[start..<end].firstIndex(of: slash) ?? end
+            if stop > start {
+                let component = url[start..<stop]
+                switch component {
+                case ".": break
+                case "..":
+                    if components.isEmpty { return .outsideCurriculum }
+                    components.removeLast()
+                default:
+                    let name = String(component)
+                    // Foundation's decoding is slow for what is nearly always a plain name.
+                    components.append(name.containsUTF8Byte(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name)
+                }
             }
+            start = stop < end ? bytes.index(after: stop) : end
         }
         if components.count == 2, components[0] == "modules", components[1].hasSuffix(".md") {
             return .module(id: String(components[1].dropLast(3)), fragment: fragment)
