@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 
 DEFAULT_SEED = 20251123
 
@@ -284,10 +283,38 @@ def yaml_str(s):
     return json.dumps(s)  # JSON strings are valid YAML double-quoted scalars
 
 
+WRITTEN = set()
+
+
 def write(path, text):
+    """Writes `path` unless it already holds exactly `text`."""
+    WRITTEN.add(os.path.abspath(path))
+    data = text.encode("utf-8")
+    try:
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return
+    except OSError:
+        pass
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def remove_unwritten(root):
+    """Deletes what an earlier generation left under `root` that this one did not write.
+
+    The inputs are updated in place rather than deleted and written again: on a file system
+    that delays reusing deleted inodes (see Benchmarks/README.md), deleting tens of thousands
+    of files just before the first measurement slows every tool's file creation for minutes.
+    """
+    for folder, dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            path = os.path.abspath(os.path.join(folder, name))
+            if path not in WRITTEN:
+                os.remove(path)
+        if not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def competencies_yml(rng):
@@ -371,8 +398,6 @@ def main():
         parser.error("N must be at least 4")
 
     rng = random.Random(args.seed)
-    for sub in ("trellis", "hugo", "bare"):
-        shutil.rmtree(os.path.join(args.outdir, sub), ignore_errors=True)
 
     comp_text, comp_ids = competencies_yml(rng)
     modules, tracks = plan_modules(args.n, rng, comp_ids)
@@ -432,6 +457,9 @@ def main():
         "body_bytes_min": sizes[0], "body_bytes_median": sizes[len(sizes) // 2], "body_bytes_max": sizes[-1],
     }
     write(os.path.join(args.outdir, "stats.json"), json.dumps(stats, indent=2) + "\n")
+    # Not hugo/public or hugo/resources: Hugo's output, which bench.py moves aside itself.
+    for sub in ("trellis", "hugo/content", "hugo/layouts", "bare"):
+        remove_unwritten(os.path.join(args.outdir, sub))
     print(json.dumps(stats))
 
 
