@@ -24,11 +24,14 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // SHA-256 blocks on the processor's SHA instructions, for the incremental build's digests.
+        .target(name: "CSHA256"),
         // The logic: curriculum format, checks, Markdown rendering, site generation.
         .target(
             name: "TrellisCore",
             dependencies: [
                 "CCmarkGFM",
+                "CSHA256",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,13 +1,15 @@
+import CSHA256
 import Foundation
 
 /// A SHA-256 digest: what the incremental build compares to decide whether a source file,
 /// or the set of inputs a page was made from, is the same as last time.
 ///
 /// SHA-256 rather than a fast non-cryptographic hash because a collision would silently
-/// leave a stale page on a peer specialist's screen; hashing runs only on files whose
-/// size or modification time changed, so its speed rarely matters. Implemented here (FIPS
-/// 180-4) because Foundation on Linux has no hashing API and the project adds dependencies
-/// only for the preview server.
+/// leave a stale page on a peer specialist's screen. A rebuild hashes only files whose size or
+/// modification time changed, but a first build hashes every source (58 MB at 10,000
+/// modules), so blocks go to the processor's SHA instructions when it has them (`CSHA256`).
+/// Implemented here (FIPS 180-4) because Foundation on Linux has no hashing API and the
+/// project adds dependencies only for the preview server.
 public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The 32 bytes as four big-endian words, so a digest is a cheap value to compare and hash.
     var words: (UInt64, UInt64, UInt64, UInt64)
@@ -119,6 +121,12 @@ struct SHA256 {
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+    /// Whether blocks go to the processor's SHA instructions (`CSHA256`) rather than the portable code below.
+    private let accelerated: Bool
+
+    /// Whether this processor has SHA instructions: several times faster on the megabytes of a
+    /// large curriculum's sources.
+    static let isAccelerated = csha256_available() != 0
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -131,7 +139,9 @@ struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    init() {}
+    init(accelerated: Bool = SHA256.isAccelerated) {
+        self.accelerated = accelerated
+    }
 
     mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
@@ -145,13 +155,14 @@ struct SHA256 {
             pending.append(contentsOf: bytes[0..<take])
             offset = take
             if pending.count == 64 {
-                pending.withUnsafeBytes { compress(block: $0) }
+                pending.withUnsafeBytes { compress(blocks: $0) }
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        while bytes.count - offset >= 64 {
-            compress(block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
-            offset += 64
+        let whole = (bytes.count - offset) / 64 * 64
+        if whole > 0 {
+            compress(blocks: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + whole)]))
+            offset += whole
         }
         if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
     }
@@ -165,14 +176,25 @@ struct SHA256 {
         tail.append(contentsOf: repeatElement(0, count: padded - 8 - tail.count))
         var bigEndianLength = bitLength.bigEndian
         withUnsafeBytes(of: &bigEndianLength) { tail.append(contentsOf: $0) }
-        tail.withUnsafeBytes { buffer in
-            compress(block: UnsafeRawBufferPointer(rebasing: buffer[0..<64]))
-            if padded == 128 { compress(block: UnsafeRawBufferPointer(rebasing: buffer[64..<128])) }
-        }
+        tail.withUnsafeBytes { compress(blocks: $0) }
         pending.removeAll()
         let s = state
         func pair(_ high: UInt32, _ low: UInt32) -> UInt64 { UInt64(high) << 32 | UInt64(low) }
         return ContentDigest(words: (pair(s.0, s.1), pair(s.2, s.3), pair(s.4, s.5), pair(s.6, s.7)))
+    }
+
+    /// Compresses `blocks`, a whole number of 64-byte blocks.
+    private mutating func compress(blocks: UnsafeRawBufferPointer) {
+        guard accelerated else {
+            for start in stride(from: 0, to: blocks.count, by: 64) {
+                compress(block: UnsafeRawBufferPointer(rebasing: blocks[start..<(start + 64)]))
+            }
+            return
+        }
+        withUnsafeMutableBytes(of: &state) { words in
+            csha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                           blocks.baseAddress!.assumingMemoryBound(to: UInt8.self), blocks.count / 64)
+        }
     }
 
     private mutating func compress(block: UnsafeRawBufferPointer) {
