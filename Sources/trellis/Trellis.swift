@@ -1,4 +1,6 @@
 import ArgumentParser
+// Imported to be linked: mimalloc replaces malloc and free for the whole process.
+import CMimalloc
 import Foundation
 import TrellisCore
 
