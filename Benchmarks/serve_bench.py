@@ -125,7 +125,21 @@ def main():
     if not os.path.isdir(os.path.join(generated, "trellis")):
         run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate_curriculum.py"), str(args.modules), generated])
     project = os.path.join(args.work, "project")
-    shutil.rmtree(project, ignore_errors=True)
+    # Old files are moved aside, not deleted, until the measurements are done: on an ext4 file
+    # system without a journal, files created soon after many deletions are slow to create
+    # (see Benchmarks/README.md), which would make every cold build look slower than it is.
+    set_aside = os.path.join(args.work, "set-aside")
+    if os.path.exists(set_aside):  # left by an interrupted run
+        shutil.rmtree(set_aside)
+        subprocess.run(["sync"])
+        time.sleep(60)
+    os.makedirs(set_aside)
+
+    def move_aside(path):
+        if os.path.exists(path):
+            os.rename(path, os.path.join(set_aside, f"{len(os.listdir(set_aside))}"))
+
+    move_aside(project)
     os.makedirs(project)
     shutil.copytree(os.path.join(generated, "trellis"), os.path.join(project, "Curriculum"))
     shutil.copytree(os.path.join(ROOT, "Site"), os.path.join(project, "Site"))
@@ -137,7 +151,10 @@ def main():
             os.utime(os.path.join(folder, name), (old, old))
 
     build = [trellis, "build", "--today", "2026-11-23"]
-    cold = [timed(build + ["--clean"], project) for _ in range(args.runs)]
+    cold = []
+    for _ in range(args.runs):
+        move_aside(os.path.join(project, "_site"))
+        cold.append(timed(build + ["--clean"], project))
     timed(build, project)  # records the sources' digests as settled
     unchanged = [timed(build, project) for _ in range(args.runs)]
     body_edits = []
@@ -201,6 +218,7 @@ def main():
 - Curriculum: {args.modules} modules from `Benchmarks/generate_curriculum.py {args.modules}` with the repository's `Site/`, both editions
 - Command: `python3 Benchmarks/serve_bench.py --modules {args.modules} --runs {args.runs}`
 - Each figure: median of {args.runs} runs (save → reload: {len(latencies)} edits), min–max in brackets, wall time in milliseconds.
+- Before each cold build the previous output is moved aside, not deleted (deleting thousands of files first slows file creation on this machine's file system; see Benchmarks/README.md).
 
 | measurement | median ms | range ms | ÷ cold build |
 |---|---:|---:|---:|
@@ -223,6 +241,7 @@ these rebuilds (with `TRELLIS_TIMINGS=1`: "write edited" is that first step):
 {chr(10).join(server_lines)}
 ```
 """
+    shutil.rmtree(set_aside)
     with open(args.results, "w", encoding="utf-8") as f:
         f.write(report)
     print(report)
