@@ -32,6 +32,14 @@ import Testing
         #expect(ManualBody.rewrite(html, moduleID: "welcome", moduleIDs: ["welcome", "listening"]) == expected)
     }
 
+    @Test func oddAttributeValues() {
+        let html = ##"<p id="a  b " aria-labelledby=""><a href="#">x</a><a href="listening.html#">y</a><a href=".html">z</a>"##
+            + ##"<a href="../modules/listening.html">w</a><a href="listening.htm">v</a><img src="pic.png" /></p>"##
+        let expected = ##"<p id="m--a m--b" aria-labelledby=""><a href="#m--">x</a><a href="#listening--">y</a><a href=".html">z</a>"##
+            + ##"<a href="modules/listening.html">w</a><a href="listening.htm">v</a><img src="pic.png" /></p>"##
+        #expect(ManualBody.rewrite(html, moduleID: "m", moduleIDs: ["m", "listening"]) == expected)
+    }
+
     @Test func endsCleanlyInsideAnUnfinishedTag() {
         #expect(ManualBody.rewrite("<p>a</p><a href=\"listening.html", moduleID: "m", moduleIDs: ["listening"]) == "<p>a</p><a href=\"listening.html")
         #expect(ManualBody.rewrite("", moduleID: "m", moduleIDs: []) == "")

@@ -26,6 +26,7 @@ enum ManualBody {
         var html = html
         return html.withUTF8 { bytes -> String in
             let count = bytes.count
+            let prefix = Array(moduleID.utf8)
             var output: [UInt8] = []
             output.reserveCapacity(count + count / 8)
             let lessThan = UInt8(ascii: "<"), greaterThan = UInt8(ascii: ">"), slash = UInt8(ascii: "/"), h = UInt8(ascii: "h"),
@@ -66,8 +67,8 @@ enum ManualBody {
                             let valueStart = index + 1 + name.count
                             guard let valueEnd = find(quote, from: valueStart) else { break }
                             copy(index..<valueStart)
-                            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
-                            output.append(contentsOf: rewrite(value, kind: kind, moduleID: moduleID, moduleIDs: moduleIDs).utf8)
+                            appendRewritten(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), kind: kind,
+                                            moduleID: prefix, moduleIDs: moduleIDs, to: &output)
                             output.append(quote)
                             index = valueEnd + 1
                             continue inTag
@@ -86,24 +87,54 @@ enum ManualBody {
         }
     }
 
-    private static func rewrite(_ value: String, kind: Attribute, moduleID: String, moduleIDs: Set<String>) -> String {
+    /// Appends an attribute's value as the manual needs it. Works on the value's bytes: every
+    /// body has dozens of ids and links, and all the separators looked for are ASCII.
+    private static func appendRewritten(_ value: UnsafeBufferPointer<UInt8>, kind: Attribute, moduleID: [UInt8],
+                                        moduleIDs: Set<String>, to output: inout [UInt8]) {
+        let hash = UInt8(ascii: "#"), space = UInt8(ascii: " ")
+        let separator: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-")]
+        func dropParentFolder() {
+            let parent = Array("../".utf8)
+            output.append(contentsOf: value.starts(with: parent) ? UnsafeBufferPointer(rebasing: value[3...]) : value)
+        }
         switch kind {
         case .id:
-            return value.split(separator: " ").map { "\(moduleID)--\($0)" }.joined(separator: " ")
-        case .href where value.hasPrefix("#"):
-            return "#\(moduleID)--\(value.dropFirst())"
+            // Each id in the (space-separated) list gets the module's prefix.
+            var first = true
+            for token in value.split(separator: space) {
+                if !first { output.append(space) }
+                first = false
+                output.append(contentsOf: moduleID)
+                output.append(contentsOf: separator)
+                output.append(contentsOf: token)
+            }
+        case .href where value.first == hash:
+            output.append(hash)
+            output.append(contentsOf: moduleID)
+            output.append(contentsOf: separator)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: value[1...]))
         case .href:
             // A link to another module's page (`engage.html` or `engage.html#section`) stays on this page.
-            let parts = value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts[0].hasSuffix(".html"), !parts[0].contains("/") {
-                let target = String(parts[0].dropLast(5))
+            let fragmentStart = value.firstIndex(of: hash)
+            let path = UnsafeBufferPointer(rebasing: value[..<(fragmentStart ?? value.endIndex)])
+            let html = Array(".html".utf8)
+            if path.count > html.count, path.suffix(html.count).elementsEqual(html), !path.contains(UInt8(ascii: "/")) {
+                let target = String(decoding: UnsafeBufferPointer(rebasing: path[..<(path.count - html.count)]), as: UTF8.self)
                 if moduleIDs.contains(target) {
-                    return parts.count == 1 ? "#" + anchor(forModule: target) : "#\(target)--\(parts[1])"
+                    output.append(hash)
+                    if let fragmentStart {
+                        output.append(contentsOf: target.utf8)
+                        output.append(contentsOf: separator)
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: value[(fragmentStart + 1)...]))
+                    } else {
+                        output.append(contentsOf: anchor(forModule: target).utf8)
+                    }
+                    return
                 }
             }
-            return value.hasPrefix("../") ? String(value.dropFirst(3)) : value
+            dropParentFolder()
         case .src:
-            return value.hasPrefix("../") ? String(value.dropFirst(3)) : value
+            dropParentFolder()
         }
     }
 }

@@ -102,31 +102,7 @@ struct PageEscaping: MustacheContentType {
         return "{{% CONTENT_TYPE: \(name) }}\n"
     }()
 
-    func escapeText(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes -> String? in
-            guard let first = bytes.firstIndex(where: { Self.needsEscape($0) }) else { return nil }
-            var escaped: [UInt8] = []
-            escaped.reserveCapacity(bytes.count + 16)
-            escaped.append(contentsOf: bytes[..<first])
-            for byte in bytes[first...] {
-                switch byte {
-                case UInt8(ascii: "<"): escaped.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): escaped.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "&"): escaped.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "\""): escaped.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): escaped.append(contentsOf: "&#39;".utf8)
-                default: escaped.append(byte)
-                }
-            }
-            return String(decoding: escaped, as: UTF8.self)
-        } ?? text
-    }
-
-    @inline(__always) private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-    }
+    func escapeText(_ text: String) -> String { HTMLText.escape(text) }
 }
 
 /// Several diagnostics thrown together, e.g. every problem that stopped a build.
