@@ -212,6 +212,10 @@ public struct SiteState: Sendable {
                            writtenFiles: [:], removedFiles: [:], timings: clock.laps)
         }
 
+        // The theme (templates parsed and compiled) is read while the modules are parsed.
+        let themeKey = self.themeKey(scan)
+        let themeDirectory = settings.themeDirectory
+        let themeLoad = theme?.key == themeKey ? nil : BackgroundWork { Theme.load(from: themeDirectory) }
         let curriculum = parse(scan)
         scan.contents = [:]  // every source's bytes: parsed now, and megabytes for a large curriculum
         clock.lap("parse")
@@ -224,7 +228,7 @@ public struct SiteState: Sendable {
         }
         clock.lap("check")
         if diagnostics.hasErrors { throw DiagnosticList(diagnostics) }
-        let theme = try loadTheme(scan)
+        let theme = try loadTheme(key: themeKey, loading: themeLoad)
         let library = loadSearchLibrary()
         let options = SiteOptions(searchLibrary: library, linksPDFHandouts: linksPDFHandouts)
         try beforeWriting?()
@@ -363,7 +367,7 @@ public struct SiteState: Sendable {
         let curriculum = parse(scan)
         let diagnostics = runCheck(curriculum, today: today)
         check = CheckRecord(key: checkKey, diagnostics: diagnostics, modules: curriculum.curriculum.modules.count)
-        guard !diagnostics.hasErrors, let theme = try? loadTheme(scan) else { return }
+        guard !diagnostics.hasErrors, let theme = try? loadTheme(key: themeKey(scan)) else { return }
         let options = SiteOptions(searchLibrary: loadSearchLibrary())
         let moduleDigests = curriculum.moduleDigests
         for edition in settings.editions {
@@ -675,14 +679,19 @@ public struct SiteState: Sendable {
         moduleStore = nil
     }
 
-    private mutating func loadTheme(_ scan: SourceScan) throws(DiagnosticList) -> Theme {
+    /// Digest of the templates and the list of static files: when unchanged, so is the theme.
+    private func themeKey(_ scan: SourceScan) -> ContentDigest {
         var key = DigestBuilder("theme")
         for name in Theme.requiredTemplates { digestSource(templatePath(name), into: &key) }
         for path in scan.copiedSources where path.hasPrefix(staticDirectory + "/") { key.add(path) }
-        let digest = key.finish()
-        if let theme, theme.key == digest { return theme.theme }
-        let loaded = try Theme.load(from: settings.themeDirectory).get()
-        theme = (digest, loaded)
+        return key.finish()
+    }
+
+    /// The theme for `key`: the one already loaded, the one `loading` reads, or read now.
+    private mutating func loadTheme(key: ContentDigest, loading: BackgroundWork<Result<Theme, DiagnosticList>>? = nil) throws(DiagnosticList) -> Theme {
+        if let theme, theme.key == key { return theme.theme }
+        let loaded = try (loading?.value ?? Theme.load(from: settings.themeDirectory)).get()
+        theme = (key, loaded)
         return loaded
     }
 
