@@ -52,7 +52,7 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore",
-                "CMimalloc",
+                .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

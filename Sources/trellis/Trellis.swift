@@ -1,6 +1,8 @@
 import ArgumentParser
-// Imported to be linked: mimalloc replaces malloc and free for the whole process.
+#if canImport(CMimalloc)
+// Imported to be linked (Linux): mimalloc replaces malloc and free for the whole process.
 import CMimalloc
+#endif
 import Foundation
 import TrellisCore
 
