@@ -71,6 +71,7 @@ import ZIPFoundation
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let expected = try documents.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         #expect(SearchIndex(documents: documents).scriptLines() == expected)
+        #expect(SearchIndex(documents: documents).scriptText() == expected.joined(separator: ",\n"))
     }
 
     @Test func shippedCurriculumTraineeIndexHasNoTrainerNoteText() throws {

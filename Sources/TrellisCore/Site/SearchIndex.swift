@@ -60,13 +60,27 @@ public struct SearchIndex: Sendable, Equatable {
     func scriptLines() -> [String] {
         documents.map { document in
             var json = JSONBytes()
-            json.raw("{\"b\":"); json.string(document.text)
-            json.raw(",\"h\":"); json.string(document.heading)
-            json.raw(",\"t\":"); json.string(document.moduleTitle)
-            json.raw(",\"u\":"); json.string(document.url)
-            json.raw("}")
+            Self.append(document, to: &json)
             return String(decoding: json.bytes, as: UTF8.self)
         }
+    }
+
+    /// `scriptLines()` joined with `,\n`, written as one string: a module's share of the file.
+    func scriptText() -> String {
+        var json = JSONBytes()
+        for (index, document) in documents.enumerated() {
+            if index > 0 { json.raw(",\n") }
+            Self.append(document, to: &json)
+        }
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    private static func append(_ document: Document, to json: inout JSONBytes) {
+        json.raw("{\"b\":"); json.string(document.text)
+        json.raw(",\"h\":"); json.string(document.heading)
+        json.raw(",\"t\":"); json.string(document.moduleTitle)
+        json.raw(",\"u\":"); json.string(document.url)
+        json.raw("}")
     }
 
     /// `search-index.js` around each module's lines (which the incremental build keeps per module), as pieces to write one after the other

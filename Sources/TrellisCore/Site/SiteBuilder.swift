@@ -182,6 +182,7 @@ public struct SiteBuilder: Sendable {
             .filter { $0.level == 2 && $0.callout == nil }
             .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
+        let body = module.body.html[edition] ?? ""
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = .text(module.summary)
         var fields: TemplateObject = [
@@ -196,7 +197,7 @@ public struct SiteBuilder: Sendable {
                 .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html"] }),
             "toc": .list(toc),
             "hasToc": .flag(toc.count > 1),
-            "body": .text(module.body.html[edition] ?? ""),
+            "body": .text(body),
             "trackTitle": .text(trackTitle),
             "number": .number(position + 1),
             "materials": .texts(module.materials),
@@ -209,7 +210,7 @@ public struct SiteBuilder: Sendable {
         if position > 0 { fields["previous"] = link(ordered[position - 1]) }
         if position + 1 < ordered.count { fields["next"] = link(ordered[position + 1]) }
         page["module"] = .object(fields)
-        return theme.render("module", page)
+        return theme.render("module", page, capacity: body.utf8.count + 8192)
     }
 
     func competencyPage(_ competency: CompetencyFramework.Competency, _ shared: SharedContext) -> String {
@@ -393,7 +394,7 @@ public struct SiteBuilder: Sendable {
     private func searchDocumentLines(_ shared: SharedContext) -> [String] {
         let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests
         return shared.ordered.concurrentMap { module -> String in
-            let make = { SearchIndex(modules: [module], edition: edition).scriptLines().joined(separator: ",\n") }
+            let make = { SearchIndex(modules: [module], edition: edition).scriptText() }
             guard let fragments, let digest = moduleDigests[module.id] else { return make() }
             return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
         }

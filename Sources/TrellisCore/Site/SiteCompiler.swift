@@ -135,13 +135,14 @@ public struct SiteCompiler: Sendable {
 /// Writes a site's files into a folder, in parallel.
 enum SiteFileWriter {
     static func write(_ files: [SiteFile], into folder: String) throws {
-        try write(files.map(\.path), into: folder) { files[$0].content }
+        _ = try write(files.map(\.path), into: folder) { files[$0].content }
     }
 
     /// Writes the file at each of `paths`, each rendered by `content(index)` just before it is
     /// written: rendering and writing overlap, and only the pages in flight are in memory,
-    /// not the whole site.
-    static func write(_ paths: [String], into folder: String, content: @Sendable (Int) -> SiteFile.Content) throws {
+    /// not the whole site. Returns each file's `lstat` once written (for the incremental
+    /// build's records), taken on the core that wrote it.
+    static func write(_ paths: [String], into folder: String, content: @Sendable (Int) -> SiteFile.Content) throws -> [FileStatus?] {
         let directories = Set(paths.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }.sorted()
         for directory in directories {
             do {
@@ -150,20 +151,25 @@ enum SiteFileWriter {
                 throw AtomicDirectory.WriteError(path: join(folder, directory), reason: error.localizedDescription)
             }
         }
-        let failures = Array(paths.indices).concurrentMap { index -> String? in
+        let results = Array(paths.indices).concurrentMap { index -> Result<FileStatus?, AtomicDirectory.WriteError> in
             let destination = join(folder, paths[index])
             do {
                 try content(index).write(to: destination, atomically: false)
-                return nil
+                return .success(FileStatus.of(destination, followingLinks: false))
             } catch let error as AtomicDirectory.WriteError {
-                return "\(destination): \(error.reason)"
+                return .failure(AtomicDirectory.WriteError(path: destination, reason: error.reason))
             } catch {
-                return "\(destination): \(error.localizedDescription)"
+                return .failure(AtomicDirectory.WriteError(path: destination, reason: error.localizedDescription))
             }
-        }.compactMap { $0 }
+        }
+        let failures = results.compactMap { result -> String? in
+            guard case .failure(let error) = result else { return nil }
+            return "\(error.path): \(error.reason)"
+        }
         if let first = failures.first {
             throw AtomicDirectory.WriteError(path: folder, reason: first + (failures.count > 1 ? " (and \(failures.count - 1) more)" : ""))
         }
+        return results.map { try? $0.get() ?? nil }
     }
 }
 

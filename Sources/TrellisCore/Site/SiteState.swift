@@ -724,15 +724,14 @@ public struct SiteState: Sendable {
         // Every module's share of the whole-curriculum files first, on all cores: rendered
         // inside the pages' own parallel loop, each of those pages would run on one core.
         builder.prepareFragments(context)
-        var statuses: [String: FileStatus] = [:]
+        var statuses: [FileStatus?] = []
         try AtomicDirectory.replace(destination) { folder in
-            try SiteFileWriter.write(planned.map(\.path), into: folder) { builder.file(for: planned[$0], context).content }
-            statuses = FileTree.walk(folder).files
+            statuses = try SiteFileWriter.write(planned.map(\.path), into: folder) { builder.file(for: planned[$0], context).content }
             try beforePublishing?(edition, folder, context.ordered)
         }
         var records: [String: OutputRecord] = [:]
-        for file in planned {
-            if let status = statuses[file.path] { records[file.path] = OutputRecord(inputs: file.inputs, status: status) }
+        for (file, status) in zip(planned, statuses) {
+            if let status { records[file.path] = OutputRecord(inputs: file.inputs, status: status) }
         }
         return records
     }

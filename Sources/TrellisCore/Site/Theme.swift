@@ -80,8 +80,8 @@ public struct Theme: Sendable {
         return result
     }
 
-    func render(_ template: String, _ context: TemplateObject) -> String {
-        if let renderer, let compiled = renderer.templates[template] { return renderer.render(compiled, context) }
+    func render(_ template: String, _ context: TemplateObject, capacity: Int = 0) -> String {
+        if let renderer, let compiled = renderer.templates[template] { return renderer.render(compiled, context, capacity: capacity) }
         return library.render(TemplateValue.object(context).mustacheValue, withTemplate: template) ?? ""
     }
 }

@@ -168,8 +168,11 @@ struct TemplateRenderer: Sendable {
         var escaping: TextEscaping
     }
 
-    func render(_ template: CompiledTemplate, _ context: TemplateObject) -> String {
+    /// - Parameter capacity: the expected size in bytes, when known (a module page: its body and
+    ///   some), so the page is not copied each time it outgrows its buffer.
+    func render(_ template: CompiledTemplate, _ context: TemplateObject, capacity: Int = 0) -> String {
         var output = ""
+        output.reserveCapacity(capacity)
         var stack: [TemplateValue] = [.object(context)]
         render(template.nodes, Scope(indentation: nil, overrides: nil, escaping: .html), &stack, into: &output)
         return output
