@@ -23,6 +23,7 @@ command -v hugo >/dev/null || need+=(hugo)
 [ -x /usr/bin/time ] || need+=(time)
 pkg-config --exists libcmark-gfm 2>/dev/null || need+=(libcmark-gfm-dev libcmark-gfm-extensions-dev)
 [ -e /usr/include/mimalloc.h ] || need+=(libmimalloc-dev)
+[ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
 command -v cc >/dev/null || need+=(gcc)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
@@ -46,7 +47,7 @@ if [ -n "${TRELLIS_REV:-}" ]; then
         rm -rf "$src" && mkdir -p "$src"
         git -C "$repo" archive "$rev" | tar -x -C "$src"
         [ ! -f "$repo/Package.resolved" ] || cp "$repo/Package.resolved" "$src/"
-        (cd "$src" && swift build -c release --product trellis >&2)
+        (cd "$src" && swift build -c release --product trellis --static-swift-stdlib >&2)
     fi
     binary="$src/.build/release/trellis"
     export TRELLIS_SOURCE="commit $rev, built from a clean export of that commit"
@@ -55,7 +56,7 @@ else
     export TRELLIS_SOURCE="working tree of $repo"
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
         echo "Building trellis (release)..." >&2
-        if ! (cd "$repo" && swift build -c release --product trellis >&2); then
+        if ! (cd "$repo" && swift build -c release --product trellis --static-swift-stdlib >&2); then
             [ -x "$binary" ] || { echo "build failed and there is no previous binary" >&2; exit 1; }
             echo "WARNING: the build failed; measuring the previous binary." >&2
             TRELLIS_SOURCE="$TRELLIS_SOURCE; the build FAILED, so the previous binary (built $(date -r "$binary" '+%Y-%m-%d %H:%M')) was measured"

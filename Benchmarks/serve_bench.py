@@ -16,7 +16,7 @@ each as the median of --runs runs:
                      Server-Sent Event that lists that module's page
 
 Writes a Markdown report to --results and prints it. The binary defaults to the release
-build (`swift build -c release --product trellis`), built first if missing. Every server
+build (`swift build -c release --product trellis --static-swift-stdlib`, as Scripts/build-site builds it), built first if missing. Every server
 it starts listens on 127.0.0.1 and is stopped (SIGINT) before the script ends.
 """
 
@@ -120,7 +120,7 @@ def main():
 
     trellis = os.path.abspath(args.trellis)
     if not os.path.exists(trellis):
-        run(["swift", "build", "-c", "release", "--product", "trellis"], cwd=ROOT)
+        run(["swift", "build", "-c", "release", "--product", "trellis", "--static-swift-stdlib"], cwd=ROOT)
     generated = os.path.join(args.work, f"generated-{args.modules}")
     if not os.path.isdir(os.path.join(generated, "trellis")):
         run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate_curriculum.py"), str(args.modules), generated])

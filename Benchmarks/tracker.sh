@@ -15,7 +15,7 @@ trainees=${1:-10000}; rows=${2:-1000000}; runs=${3:-5}
 work=Benchmarks/work/tracker-$trainees-$rows
 Scripts/install-dependencies time sqlite3
 scratch=${SCRATCH:-.build}
-swift build -c release --product trellis --scratch-path "$scratch" >/dev/null
+swift build -c release --product trellis --static-swift-stdlib --scratch-path "$scratch" >/dev/null
 bin=$scratch/release/trellis
 [ -f "$work/evidence.csv" ] || python3 Benchmarks/generate_tracker_data.py "$work" --trainees "$trainees" --rows "$rows" >/dev/null
 export TRELLIS_DB="$PWD/$work/tracker.sqlite" TRELLIS_USER=benchmark
