@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// SHA-256's 64 round constants (FIPS 180-4, 4.2.2), for the portable implementation too.
+extern const uint32_t csha256_round_constants[64];
+
 /// Whether this processor has the SHA extensions `csha256_blocks` uses (x86-64 only).
 int csha256_available(void);
 

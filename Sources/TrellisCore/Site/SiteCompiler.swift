@@ -151,25 +151,22 @@ enum SiteFileWriter {
                 throw AtomicDirectory.WriteError(path: join(folder, directory), reason: error.localizedDescription)
             }
         }
-        let results = Array(paths.indices).concurrentMap { index -> Result<FileStatus?, AtomicDirectory.WriteError> in
+        let results = Array(paths.indices).concurrentMap { index -> (status: FileStatus?, failure: String?) in
             let destination = join(folder, paths[index])
             do {
                 try content(index).write(to: destination, atomically: false)
-                return .success(FileStatus.of(destination, followingLinks: false))
+                return (FileStatus.of(destination, followingLinks: false), nil)
             } catch let error as AtomicDirectory.WriteError {
-                return .failure(AtomicDirectory.WriteError(path: destination, reason: error.reason))
+                return (nil, "\(destination): \(error.reason)")
             } catch {
-                return .failure(AtomicDirectory.WriteError(path: destination, reason: error.localizedDescription))
+                return (nil, "\(destination): \(error.localizedDescription)")
             }
         }
-        let failures = results.compactMap { result -> String? in
-            guard case .failure(let error) = result else { return nil }
-            return "\(error.path): \(error.reason)"
-        }
+        let failures = results.compactMap(\.failure)
         if let first = failures.first {
             throw AtomicDirectory.WriteError(path: folder, reason: first + (failures.count > 1 ? " (and \(failures.count - 1) more)" : ""))
         }
-        return results.map { try? $0.get() ?? nil }
+        return results.map(\.status)
     }
 }
 

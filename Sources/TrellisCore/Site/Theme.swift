@@ -35,8 +35,7 @@ public struct Theme: Sendable {
             do {
                 let template = try MustacheTemplate(string: PageEscaping.pragma + text)
                 library.register(template, named: name)
-                compiled?[name] = CompiledTemplate.compile(template)
-                if compiled?[name] == nil { compiled = nil }
+                if let tree = CompiledTemplate.compile(template) { compiled?[name] = tree } else { compiled = nil }
             } catch let error as MustacheTemplate.ParserError {
                 // The pragma is a line of its own before the file's first line.
                 let line = max(1, error.context.lineNumber - 1)
@@ -86,10 +85,11 @@ public struct Theme: Sendable {
     }
 }
 
-/// HTML escaping for `{{variable}}` in the site's templates: the same five characters as
-/// swift-mustache's own (`<`, `>`, `&`, `"`, `'`), but over UTF-8 bytes, returning the text
-/// itself when there is nothing to escape. swift-mustache escapes Character by Character
-/// through a dictionary, which was a tenth of building a large site.
+/// HTML escaping for `{{variable}}` in the site's templates when swift-mustache renders them:
+/// the same five characters as swift-mustache's own (`<`, `>`, `&`, `"`, `'`), but over UTF-8
+/// bytes (`HTMLText.escape`). swift-mustache escapes Character by Character through a
+/// dictionary, which was a tenth of building a large site. The compiled templates escape the
+/// same way (`TextEscaping.page`).
 ///
 /// swift-mustache's default escaping cannot be replaced, only chosen per template with a
 /// `CONTENT_TYPE` pragma, so `Theme.load` puts one on a line of its own before each

@@ -71,7 +71,7 @@ enum TextEscaping: Sendable {
 
     func append(_ text: String, to output: inout String) {
         switch self {
-        case .page: output += PageEscaping().escapeText(text)
+        case .page: output += HTMLText.escape(text)
         case .html: output += Self.characterEscaped(text)
         case .custom(let contentType): output += contentType.escapeText(text)
         }
