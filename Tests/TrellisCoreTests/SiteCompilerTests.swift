@@ -183,6 +183,38 @@ import Mustache
         #expect(pieces.joined() == builder.manualPageWhole(context))
     }
 
+    /// The whole-curriculum files are written a batch of modules at a time; whatever the batch
+    /// size, the batches make the file as it is when made in one go, and a write error stops them.
+    @Test(arguments: [1, 2, 100])
+    func batchesMakeTheWholeFiles(batch: Int) throws {
+        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: [.trainer]).load()
+        let theme = try Theme.load(from: Fixtures.theme).get()
+        let builder = SiteBuilder(curriculum: curriculum, theme: theme, edition: .trainer)
+        let context = builder.makeSharedContext()
+        func written(_ page: PageKind) -> (text: String, batches: Int) {
+            var text = "", batches = 0
+            #expect(builder.writePieces(of: page, context, batch: batch) { pieces in
+                text += pieces.joined()
+                batches += 1
+                return 0
+            } == 0)
+            return (text, batches)
+        }
+        let modules = curriculum.modules.count
+        let manual = written(.manual), search = written(.searchIndex)
+        #expect(manual.text == builder.manualPageWhole(context))
+        #expect(manual.batches == (modules + batch - 1) / batch + 1, "each batch, then the page's end")
+        #expect(search.text == SearchIndex(modules: context.ordered, edition: .trainer).script())
+        #expect(search.batches == (modules + batch - 1) / batch + 2, "the head, each batch, the end")
+
+        var calls = 0
+        #expect(builder.writePieces(of: .manual, context, batch: batch) { _ in
+            calls += 1
+            return ENOSPC
+        } == ENOSPC)
+        #expect(calls == 1, "nothing more is made or written after a failed write")
+    }
+
     /// A theme that does not show the bodies exactly once gets the page rendered whole.
     @Test func aThemeWithoutBodiesIsRenderedWhole() throws {
         let scratch = try ScratchDirectory()

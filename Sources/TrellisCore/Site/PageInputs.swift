@@ -268,8 +268,6 @@ final class RenderedFragments: @unchecked Sendable {
     private var entries: [Key: (value: String, generation: Int)] = [:]
     private var generation = 0
     private var kindsUsed: Set<Key.Kind> = []
-    /// Set when entries were added or dropped since `markSaved()`.
-    private var changed = false
 
     func value(for key: Key, make: () -> String) -> String {
         lock.lock()
@@ -283,7 +281,6 @@ final class RenderedFragments: @unchecked Sendable {
         let value = make()
         lock.lock()
         entries[key] = (value, generation)
-        changed = true
         lock.unlock()
         return value
     }
@@ -292,32 +289,10 @@ final class RenderedFragments: @unchecked Sendable {
     func endGeneration() {
         lock.lock()
         let finished = generation, used = kindsUsed
-        let count = entries.count
         entries = entries.filter { !used.contains($0.key.kind) || $0.value.generation == finished }
-        if entries.count != count { changed = true }
         generation += 1
         kindsUsed = []
         lock.unlock()
-    }
-
-    // MARK: - Keeping them between builds (`SiteCache`)
-
-    var isEmpty: Bool { lock.guarding { entries.isEmpty } }
-    var hasChanges: Bool { lock.guarding { changed } }
-    func markSaved() { lock.guarding { changed = false } }
-
-    /// The fragments of these kinds, in a stable order.
-    func all(of kinds: Set<Key.Kind>) -> [(key: Key, value: String)] {
-        lock.guarding {
-            entries.filter { kinds.contains($0.key.kind) }.map { ($0.key, $0.value.value) }
-                .sorted { ($0.key.kind.rawValue, $0.key.edition, $0.key.module) < ($1.key.kind.rawValue, $1.key.edition, $1.key.module) }
-        }
-    }
-
-    func add(_ loaded: [(key: Key, value: String)]) {
-        lock.guarding {
-            for (key, value) in loaded where entries[key] == nil { entries[key] = (value, generation) }
-        }
     }
 }
 

@@ -51,7 +51,7 @@ public struct SearchIndex: Sendable, Equatable {
 
     /// The file's contents: one document per line, so a changed module shows as a small diff.
     public func script() -> String {
-        Self.scriptPieces(lines: scriptLines()).joined()
+        Self.scriptHead + scriptLines().joined(separator: Self.scriptSeparator) + Self.scriptTail
     }
 
     /// Each document as one line of JSON: the bytes `JSONEncoder` writes with sorted keys and
@@ -83,16 +83,10 @@ public struct SearchIndex: Sendable, Equatable {
         json.raw("}")
     }
 
-    /// `search-index.js` around each module's lines (which the incremental build keeps per module), as pieces to write one after the other
-    /// (joined, they are megabytes for a large curriculum).
-    static func scriptPieces(lines: [String]) -> [String] {
-        var pieces = ["window.TRELLIS_SEARCH = {\"docs\": [\n"]
-        pieces.reserveCapacity(lines.count * 2 + 2)
-        for (index, line) in lines.enumerated() {
-            if index > 0 { pieces.append(",\n") }
-            pieces.append(line)
-        }
-        pieces.append("\n]};\n")
-        return pieces
-    }
+    /// `search-index.js` is `scriptHead`, the documents' lines separated by `scriptSeparator`, then
+    /// `scriptTail`: the site writes it a few hundred modules' lines at a time, never joined
+    /// into one string (megabytes for a large curriculum).
+    static let scriptHead = "window.TRELLIS_SEARCH = {\"docs\": [\n"
+    static let scriptSeparator = ",\n"
+    static let scriptTail = "\n]};\n"
 }

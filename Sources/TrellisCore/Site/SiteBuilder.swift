@@ -88,6 +88,16 @@ public struct SiteBuilder: Sendable {
         }
     }
 
+    /// Renders one planned file straight into `path`, the whole-curriculum files a batch of
+    /// modules at a time (see `writePieces`).
+    func write(_ planned: PlannedFile, _ context: SharedContext, to path: String, atomically: Bool) throws {
+        guard case .page(let page) = planned.source, Self.isWholeCurriculum(page) else {
+            return try file(for: planned, context).content.write(to: path, atomically: atomically)
+        }
+        let produce = { (descriptor: Int32) in self.writePieces(of: page, context) { FileTree.writeAll($0, to: descriptor) } }
+        if atomically { try FileTree.writeAtomically(to: path, by: produce) } else { try FileTree.write(to: path, by: produce) }
+    }
+
     /// A page's content; the two whole-curriculum files are pieces, never joined into one string.
     func render(_ page: PageKind, _ context: SharedContext) -> SiteFile.Content {
         switch page {
@@ -95,10 +105,9 @@ public struct SiteBuilder: Sendable {
         case .competencyMap: return .text(competencyMapPage(context))
         case .notFound: return .text(notFoundPage(context))
         case .search: return .text(searchPage(context))
-        case .manual: return .pieces(manualPagePieces(context))
+        case .manual, .searchIndex: return .pieces(collectedPieces(of: page, context))
         case .facilitator: return .text(facilitatorPage(context))
         case .searchLibrary: return .text(options.searchLibrary?.script ?? "")
-        case .searchIndex: return .pieces(SearchIndex.scriptPieces(lines: searchDocumentLines(context).filter { !$0.isEmpty }))
         case .module(let position): return .text(modulePage(context.ordered[position], at: position, context))
         case .competency(let index): return .text(competencyPage(curriculum.framework.competencies[index], context))
         }
@@ -319,30 +328,96 @@ public struct SiteBuilder: Sendable {
     /// that does not show each body exactly once gets the page rendered whole instead. (A theme
     /// must show bodies unescaped, `{{{body}}}`, as the default theme does: they are HTML.)
     func manualPagePieces(_ shared: SharedContext) -> [String] {
-        let (page, bodies) = manualPageContext(shared, showingBodies: false)
-        let parts = theme.render("manual", page).split(atUTF8: Self.manualBodyMarker)
-        guard parts.count == bodies.count + 1 else { return [manualPageWhole(shared)] }
-        var pieces: [String] = []
-        pieces.reserveCapacity(parts.count * 2)
-        for (part, body) in zip(parts, bodies) {
-            pieces.append(part)
-            pieces.append(body)
-        }
-        pieces.append(parts[parts.count - 1])
-        return pieces
+        collectedPieces(of: .manual, shared)
     }
 
     /// The manual rendered as one string, bodies and all.
     func manualPageWhole(_ shared: SharedContext) -> String {
-        theme.render("manual", manualPageContext(shared, showingBodies: true).page)
-    }
-
-    /// The manual's template context, with each module's body or a marker in its place, and the bodies.
-    private func manualPageContext(_ shared: SharedContext, showingBodies: Bool) -> (page: TemplateObject, bodies: [String]) {
         let moduleIDs = Set(shared.ordered.map(\.id))
-        // The bodies are most of the work (and of the page): rewrite them on every core.
         let builder = self
         let bodies = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
+        return theme.render("manual", manualPageContext(shared, bodies: bodies))
+    }
+
+    /// How many modules' shares of a whole-curriculum file are made (on every core) and
+    /// written before the next: enough to keep both cores busy, few enough that a large
+    /// curriculum's `manual.html` (a hundred megabytes at 10,000 modules) is never all in memory.
+    static let piecesPerBatch = 256
+
+    /// True for the files made of every module's share (`manual.html`, `search-index.js`),
+    /// which `writePieces` writes in batches.
+    static func isWholeCurriculum(_ page: PageKind) -> Bool {
+        switch page {
+        case .manual, .searchIndex: return true
+        default: return false
+        }
+    }
+
+    /// Hands `manual.html` or `search-index.js` to `emit` a batch of pieces at a time, each
+    /// batch's module shares made on every core; stops at and returns the first non-zero
+    /// value `emit` returns (an `errno` from writing).
+    func writePieces(of page: PageKind, _ shared: SharedContext, batch: Int = piecesPerBatch, to emit: ([String]) -> Int32) -> Int32 {
+        let ordered = shared.ordered, builder = self
+        func batches(_ share: @escaping @Sendable (Module) -> String, _ emitBatch: ([String]) -> Int32) -> Int32 {
+            for start in stride(from: 0, to: ordered.count, by: batch) {
+                let failure = emitBatch(Array(ordered[start..<min(start + batch, ordered.count)]).concurrentMap(share))
+                if failure != 0 { return failure }
+            }
+            return 0
+        }
+        switch page {
+        case .manual:
+            let parts = theme.render("manual", manualPageContext(shared, bodies: nil)).split(atUTF8: Self.manualBodyMarker)
+            guard parts.count == ordered.count + 1 else { return emit([manualPageWhole(shared)]) }
+            let moduleIDs = Set(ordered.map(\.id))
+            var position = 0
+            let failure = batches({ builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }) { bodies in
+                var pieces: [String] = []
+                pieces.reserveCapacity(bodies.count * 2)
+                for body in bodies {
+                    pieces.append(parts[position])
+                    pieces.append(body)
+                    position += 1
+                }
+                return emit(pieces)
+            }
+            return failure != 0 ? failure : emit([parts[parts.count - 1]])
+        case .searchIndex:
+            var failure = emit([SearchIndex.scriptHead])
+            if failure != 0 { return failure }
+            var first = true
+            failure = batches({ builder.searchDocumentLines(of: $0, shared) }) { lines in
+                var pieces: [String] = []
+                pieces.reserveCapacity(lines.count * 2)
+                for line in lines where !line.isEmpty {
+                    if !first { pieces.append(SearchIndex.scriptSeparator) }
+                    pieces.append(line)
+                    first = false
+                }
+                return emit(pieces)
+            }
+            return failure != 0 ? failure : emit([SearchIndex.scriptTail])
+        default:
+            switch render(page, shared) {
+            case .text(let text): return emit([text])
+            case .pieces(let pieces): return emit(pieces)
+            case .copy: return 0
+            }
+        }
+    }
+
+    /// `writePieces`, collected.
+    private func collectedPieces(of page: PageKind, _ shared: SharedContext) -> [String] {
+        var all: [String] = []
+        _ = writePieces(of: page, shared) { pieces in
+            all += pieces
+            return 0
+        }
+        return all
+    }
+
+    /// The manual's template context, with each module's body (or, without `bodies`, a marker in its place).
+    private func manualPageContext(_ shared: SharedContext, bodies: [String]?) -> TemplateObject {
         let modules: [TemplateValue] = shared.ordered.enumerated().map { position, module in
             var fields: TemplateObject = [
                 "id": .text(module.id),
@@ -356,7 +431,7 @@ public struct SiteBuilder: Sendable {
                 "competencies": .text(module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", ")),
                 "materials": .texts(module.materials),
                 "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
-                "body": .text(showingBodies ? bodies[position] : Self.manualBodyMarker),
+                "body": .text(bodies?[position] ?? Self.manualBodyMarker),
             ]
             if let version = module.version { fields["version"] = .text(version) }
             return .object(fields)
@@ -365,13 +440,12 @@ public struct SiteBuilder: Sendable {
         page["description"] = "Every module of \(curriculum.manifest.title) on one page, for printing."
         page["modules"] = .list(modules)
         page["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
-        return (page, bodies)
+        return page
     }
 
     /// Stands for a module's body while the manual's template is rendered: control characters
     /// that no rendered text contains (cmark and the templates never write U+0001).
     private static let manualBodyMarker = "\u{1}trellis-manual-body\u{1}"
-
 
     /// A module's body as it appears in the manual; the same for the same module and module ids.
     private func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {
@@ -381,23 +455,24 @@ public struct SiteBuilder: Sendable {
         return fragments.value(for: .init(kind: .manualBody, module: digest, edition: edition, context: shared.moduleIDsDigest), make: make)
     }
 
-    /// Computes every module's share of the whole-curriculum files into `fragments`.
+    /// Computes every module's share of the whole-curriculum files into `fragments` (for
+    /// `trellis serve`, before the first edit).
     func prepareFragments(_ shared: SharedContext) {
         let moduleIDs = Set(shared.ordered.map(\.id))
-        let builder = self
-        _ = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
-        if options.searchLibrary != nil { _ = searchDocumentLines(shared) }
+        let builder = self, searches = options.searchLibrary != nil
+        _ = shared.ordered.concurrentMap { module in
+            _ = builder.manualBody(of: module, moduleIDs: moduleIDs, shared)
+            if searches { _ = builder.searchDocumentLines(of: module, shared) }
+        }
     }
 
-    /// Each module's lines of `search-index.js` (one per section, in reading order), kept in
+    /// A module's lines of `search-index.js` (one per section, in reading order), kept in
     /// `fragments` when there are any.
-    private func searchDocumentLines(_ shared: SharedContext) -> [String] {
-        let edition = self.edition, fragments = self.fragments, moduleDigests = self.moduleDigests
-        return shared.ordered.concurrentMap { module -> String in
-            let make = { SearchIndex(modules: [module], edition: edition).scriptText() }
-            guard let fragments, let digest = moduleDigests[module.id] else { return make() }
-            return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
-        }
+    private func searchDocumentLines(of module: Module, _ shared: SharedContext) -> String {
+        let edition = self.edition
+        let make = { SearchIndex(modules: [module], edition: edition).scriptText() }
+        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
+        return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
     }
 
     /// Every module's searchable text, loaded by `search.html` as a script (so search works from `file://`).

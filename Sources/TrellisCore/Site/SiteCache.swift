@@ -9,11 +9,13 @@ import Foundation
 /// trainer edition, trainer notes); not beside the curriculum, which is in the repository and
 /// would collect a folder for every temporary output a test or CI run builds.
 ///
-/// Three files: `index.bin` (small: each source's `stat` and digest, each output file's input
+/// Two files: `index.bin` (small: each source's `stat` and digest, each output file's input
 /// digest and `stat`, the last check's warnings) is read by every build; `modules.bin` (each
-/// module as parsed, with its HTML) and `fragments.bin` (each module's share of the
-/// whole-curriculum files) only by a build that has something to redo. Each is written to a
-/// temporary file and renamed, `index.bin` last; it names the `modules.bin` it goes with. A
+/// module as parsed, with its HTML) only by a build that has something to redo. Each module's
+/// share of `manual.html` and `search-index.js` is not kept: it is remade from `modules.bin`
+/// (about as quick as reading it back, and writing it cost every build a file as large as
+/// `modules.bin`). Each is written to a temporary file and renamed, `index.bin` last; it
+/// names the `modules.bin` it goes with. A
 /// missing, damaged or mismatched cache means a clean build — never a wrong one. Deleting the
 /// folder is always safe.
 public enum SiteCache {
@@ -25,12 +27,8 @@ public enum SiteCache {
 
     private static let indexMagic = "TRELLIS-SITE-INDEX"
     private static let modulesMagic = "TRELLIS-SITE-MODULES"
-    private static let fragmentsMagic = "TRELLIS-SITE-FRAGMENTS"
-    /// Saved: each module's share of `manual.html` and `search-index.js`. Without them, a
-    /// build after a one-module edit would redo every module's share of those files.
-    private static let savedFragmentKinds: Set<RenderedFragments.Key.Kind> = [.manualBody, .searchDocuments]
     /// Bump when the format, or what a digest covers, changes.
-    private static let formatVersion = 3
+    private static let formatVersion = 4
 
     /// The default cache folder for building `curriculumDirectory` into `outputDirectory`:
     /// below `$XDG_CACHE_HOME`, else `~/.cache`, else the temporary folder.
@@ -89,7 +87,6 @@ public enum SiteCache {
             guard reader.isAtEnd else { return nil }
             state.modules = nil
             state.moduleStore = ModuleStore(path: join(directory, "modules.bin"), token: token)
-            state.fragmentStore = join(directory, "fragments.bin")
             return state
         } catch {
             return nil
@@ -103,36 +100,17 @@ public enum SiteCache {
         } catch {
             throw AtomicDirectory.WriteError(path: directory, reason: error.localizedDescription)
         }
-        let modulesPath = join(directory, "modules.bin"), fragmentsPath = join(directory, "fragments.bin")
-        var token = state.moduleStore?.token ?? 0
-        var modulesToSave: [String: SiteState.ParsedModule]?
+        let modulesPath = join(directory, "modules.bin")
         if let modules = state.modules, state.modulesChanged || state.moduleStore == nil
             || state.moduleStore?.path != modulesPath || FileStatus.of(modulesPath) == nil {
-            token = UInt64.random(in: 1...UInt64.max)
-            modulesToSave = modules
-        }
-        let fragments = state.fragments
-        let savesFragments = fragments.hasChanges || FileStatus.of(fragmentsPath) == nil
-        // The two large files are encoded at the same time, one per core, each straight into its file.
-        let newToken = token, modules = modulesToSave
-        let failures = [0, 1].concurrentMap { file -> AtomicDirectory.WriteError? in
-            do throws(AtomicDirectory.WriteError) {
-                if file == 0, let modules {
-                    try stream(to: modulesPath) { encodeModules(modules, token: newToken, into: &$0) }
-                } else if file == 1, savesFragments {
-                    try stream(to: fragmentsPath) { encodeFragments(fragments, into: &$0) }
-                }
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        if modules != nil {
+            let token = UInt64.random(in: 1...UInt64.max)
+            try stream(to: modulesPath) { encodeModules(modules, token: token, into: &$0) }
             state.moduleStore = ModuleStore(path: modulesPath, token: token)
             state.modulesChanged = false
         }
-        if savesFragments { fragments.markSaved() }
+        let token = state.moduleStore?.token ?? 0
+        // Earlier caches also kept the whole-curriculum files' shares, as large as `modules.bin`.
+        unlink(join(directory, "fragments.bin"))
 
         try stream(to: join(directory, "index.bin")) { writer in
             writer.write(indexMagic)
@@ -209,18 +187,6 @@ public enum SiteCache {
         }
     }
 
-    private static func encodeFragments(_ fragments: RenderedFragments, into writer: inout CacheWriter) {
-        writer.write(fragmentsMagic)
-        writer.write(formatVersion)
-        writer.write(fragments.all(of: savedFragmentKinds)) { writer, entry in
-            writer.write(entry.key.kind.rawValue)
-            writer.write(entry.key.module)
-            writer.write(entry.key.edition.rawValue)
-            writer.write(entry.key.context)
-            writer.write(entry.value)
-        }
-    }
-
     /// Encodes a cache file straight into a temporary file, renamed into place when complete.
     private static func stream(to path: String, _ encode: (inout CacheWriter) -> Void) throws(AtomicDirectory.WriteError) {
         try FileTree.writeAtomically(to: path) { descriptor in
@@ -244,26 +210,6 @@ public enum SiteCache {
                 modules[name] = SiteState.ParsedModule(fileName: name, digest: digest, module: module, diagnostics: try reader.readDiagnostics())
             }
             return reader.isAtEnd ? modules : nil
-        } catch {
-            return nil
-        }
-    }
-
-    /// The saved fragments; nil when the file is missing or damaged. Each is keyed by the
-    /// digests it was made from, so a fragment that no longer fits is simply never used.
-    static func loadFragments(from path: String) -> [(key: RenderedFragments.Key, value: String)]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var reader = CacheReader(data)
-        do {
-            guard try reader.readString() == fragmentsMagic, try reader.readInt() == formatVersion else { return nil }
-            let entries = try reader.readArray { reader throws(CacheReader.Damaged) -> (key: RenderedFragments.Key, value: String) in
-                guard let kind = RenderedFragments.Key.Kind(rawValue: try reader.readUInt8()) else { throw CacheReader.Damaged() }
-                let module = try reader.readDigest()
-                guard let edition = Edition(rawValue: try reader.readString()) else { throw CacheReader.Damaged() }
-                let key = RenderedFragments.Key(kind: kind, module: module, edition: edition, context: try reader.readDigest())
-                return (key, try reader.readString())
-            }
-            return reader.isAtEnd ? entries : nil
         } catch {
             return nil
         }

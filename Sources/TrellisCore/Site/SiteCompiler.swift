@@ -81,6 +81,7 @@ public struct SiteCompiler: Sendable {
         try settings.checkOutputLocation()
         let isClean = clean || makesPDFs
         var state = (isClean ? nil : cacheDirectory.flatMap { SiteCache.load(settings, from: $0) }) ?? SiteState(settings: settings)
+        state.keepsRenderedFragments = false
         var pdfRenderer: PDFRenderer?
         let environment = self.environment, makesPDFs = self.makesPDFs
         let outcome = try state.update(
@@ -135,38 +136,62 @@ public struct SiteCompiler: Sendable {
 /// Writes a site's files into a folder, in parallel.
 enum SiteFileWriter {
     static func write(_ files: [SiteFile], into folder: String) throws {
-        _ = try write(files.map(\.path), into: folder) { files[$0].content }
+        _ = try write(files.map(\.path), into: folder) { index, destination in try files[index].content.write(to: destination, atomically: false) }
     }
 
-    /// Writes the file at each of `paths`, each rendered by `content(index)` just before it is
-    /// written: rendering and writing overlap, and only the pages in flight are in memory,
-    /// not the whole site. Returns each file's `lstat` once written (for the incremental
-    /// build's records), taken on the core that wrote it.
-    static func write(_ paths: [String], into folder: String, content: @Sendable (Int) -> SiteFile.Content) throws -> [FileStatus?] {
-        let directories = Set(paths.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }.sorted()
-        for directory in directories {
+    /// Writes the file at each of `paths` by `write(index, destination)`, each rendered just
+    /// before it is written: rendering and writing overlap, and only the pages in flight are
+    /// in memory, not the whole site. Returns each file's `lstat` once written (for the
+    /// incremental build's records), taken on the core that wrote it; throws one error naming
+    /// the first file that failed and how many others did.
+    static func write(_ paths: [String], into folder: String, serially: Set<Int> = [],
+                      by write: @Sendable (Int, String) throws -> Void) throws(AtomicDirectory.WriteError) -> [FileStatus?] {
+        try createDirectories(for: paths, in: folder)
+        let results = writeEach(paths, into: folder, serially: serially, by: write)
+        let failures = results.compactMap(\.failure)
+        if let first = failures.first {
+            throw AtomicDirectory.WriteError(path: folder, reason: "\(first.path): \(first.reason)" + (failures.count > 1 ? " (and \(failures.count - 1) more)" : ""))
+        }
+        return results.map(\.status)
+    }
+
+    /// Creates the folders that `paths` are in, below `folder`.
+    static func createDirectories(for paths: [String], in folder: String) throws(AtomicDirectory.WriteError) {
+        let directories = Set(paths.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+        for directory in directories.sorted() where FileStatus.of(join(folder, directory))?.kind != .directory {
             do {
                 try FileManager.default.createDirectory(atPath: join(folder, directory), withIntermediateDirectories: true)
             } catch {
                 throw AtomicDirectory.WriteError(path: join(folder, directory), reason: error.localizedDescription)
             }
         }
-        let results = Array(paths.indices).concurrentMap { index -> (status: FileStatus?, failure: String?) in
+    }
+
+    /// Writes each file (its folder must exist) and reports its `lstat` or failure. The files
+    /// at the indices in `serially` (the whole-curriculum files, each made on every core
+    /// already) are written one after another after the others: inside the parallel loop,
+    /// each would be made on one core.
+    static func writeEach(_ paths: [String], into folder: String, serially: Set<Int> = [],
+                          by write: @Sendable (Int, String) throws -> Void) -> [(status: FileStatus?, failure: AtomicDirectory.WriteError?)] {
+        @Sendable func writeOne(_ index: Int) -> (status: FileStatus?, failure: AtomicDirectory.WriteError?) {
             let destination = join(folder, paths[index])
             do {
-                try content(index).write(to: destination, atomically: false)
-                return (FileStatus.of(destination, followingLinks: false), nil)
+                try write(index, destination)
+                guard let status = FileStatus.of(destination, followingLinks: false) else {
+                    return (nil, AtomicDirectory.WriteError(path: destination, reason: "the file vanished after it was written"))
+                }
+                return (status, nil)
             } catch let error as AtomicDirectory.WriteError {
-                return (nil, "\(destination): \(error.reason)")
+                return (nil, AtomicDirectory.WriteError(path: destination, reason: error.reason))
             } catch {
-                return (nil, "\(destination): \(error.localizedDescription)")
+                return (nil, AtomicDirectory.WriteError(path: destination, reason: error.localizedDescription))
             }
         }
-        let failures = results.compactMap(\.failure)
-        if let first = failures.first {
-            throw AtomicDirectory.WriteError(path: folder, reason: first + (failures.count > 1 ? " (and \(failures.count - 1) more)" : ""))
-        }
-        return results.map(\.status)
+        var results = Array(paths.indices).filter { !serially.contains($0) }.concurrentMap { ($0, writeOne($0)) }
+        results += serially.sorted().map { ($0, writeOne($0)) }
+        var byIndex = Array<(status: FileStatus?, failure: AtomicDirectory.WriteError?)>(repeating: (nil, nil), count: paths.count)
+        for (index, result) in results { byIndex[index] = result }
+        return byIndex
     }
 }
 

@@ -138,8 +138,6 @@ public struct SiteState: Sendable {
     /// Parsed modules by file name; nil while they are still in the cache file (`moduleStore`).
     var modules: [String: ParsedModule]? = [:]
     var moduleStore: SiteCache.ModuleStore?
-    /// Saved fragments of the whole-curriculum files (`fragments.bin`), loaded when first needed.
-    var fragmentStore: String?
     /// Set when `modules` changed since it was loaded or saved.
     var modulesChanged = false
     var manifest: Parsed<CurriculumManifest>?
@@ -155,7 +153,14 @@ public struct SiteState: Sendable {
     /// What each version of a module (by module digest) refers to, for `moduleChecks` keys.
     var moduleReferences: [ContentDigest: ModuleReferences] = [:]
     var editions: [Edition: EditionRecord] = [:]
+    /// Each module's share of `manual.html` and `search-index.js` from the last update, while
+    /// `keepsRenderedFragments` is set.
     let fragments = RenderedFragments()
+    /// Whether to keep each module's share of the whole-curriculum files for the next update,
+    /// so that one edit redoes one module's share (`trellis serve`). A one-shot `trellis build`
+    /// has no next update: it makes each share as the file is written and lets it go, and a
+    /// large curriculum's shares (a hundred megabytes at 10,000 modules) are never all in memory.
+    public var keepsRenderedFragments = true
 
     public init(settings: Settings) {
         self.settings = settings
@@ -232,7 +237,6 @@ public struct SiteState: Sendable {
         let library = loadSearchLibrary()
         let options = SiteOptions(searchLibrary: library, linksPDFHandouts: linksPDFHandouts)
         try beforeWriting?()
-        loadFragmentsFromStore()
 
         let moduleDigests = curriculum.moduleDigests
         var copyDigests: [String: ContentDigest] = [:]
@@ -244,7 +248,7 @@ public struct SiteState: Sendable {
                               writtenFiles: [:], removedFiles: [:])
         defer { fragments.endGeneration() }
 
-        let clean = clean, outputDirectory = settings.outputDirectory, fragments = self.fragments
+        let clean = clean, outputDirectory = settings.outputDirectory, fragments = keepsRenderedFragments ? self.fragments : nil
         let builders = settings.editions.map { edition -> SiteBuilder in
             var builder = SiteBuilder(curriculum: curriculum.curriculum, theme: theme, edition: edition, options: options)
             builder.moduleDigests = moduleDigests
@@ -664,15 +668,6 @@ public struct SiteState: Sendable {
         return LoadedCurriculum(curriculum: curriculum, loadDiagnostics: diagnostics, moduleFiles: moduleFiles)
     }
 
-    private mutating func loadFragmentsFromStore() {
-        guard let path = fragmentStore else { return }
-        fragmentStore = nil
-        if fragments.isEmpty, let saved = SiteCache.loadFragments(from: path) {
-            fragments.add(saved)
-            fragments.markSaved()
-        }
-    }
-
     private mutating func loadModulesFromStore() {
         guard modules == nil else { return }
         modules = moduleStore.flatMap { SiteCache.loadModules(from: $0) } ?? [:]
@@ -721,12 +716,11 @@ public struct SiteState: Sendable {
     /// Writes the whole edition into a temporary folder and swaps it in.
     private func writeClean(_ planned: [PlannedFile], builder: SiteBuilder, context: SharedContext, to destination: String,
                             edition: Edition, beforePublishing: ((Edition, String, [Module]) throws -> Void)?) throws -> [String: OutputRecord] {
-        // Every module's share of the whole-curriculum files first, on all cores: rendered
-        // inside the pages' own parallel loop, each of those pages would run on one core.
-        builder.prepareFragments(context)
         var statuses: [FileStatus?] = []
         try AtomicDirectory.replace(destination) { folder in
-            statuses = try SiteFileWriter.write(planned.map(\.path), into: folder) { builder.file(for: planned[$0], context).content }
+            statuses = try SiteFileWriter.write(planned.map(\.path), into: folder, serially: Self.wholeCurriculumFiles(planned)) {
+                try builder.write(planned[$0], context, to: $1, atomically: false)
+            }
             try beforePublishing?(edition, folder, context.ordered)
         }
         var records: [String: OutputRecord] = [:]
@@ -734,6 +728,11 @@ public struct SiteState: Sendable {
             if let status { records[file.path] = OutputRecord(inputs: file.inputs, status: status) }
         }
         return records
+    }
+
+    /// The positions of `manual.html` and `search-index.js` among `files`.
+    private static func wholeCurriculumFiles(_ files: [PlannedFile]) -> Set<Int> {
+        Set(files.indices.filter { if case .page(let page) = files[$0].source { SiteBuilder.isWholeCurriculum(page) } else { false } })
     }
 
     /// One edition's planned files, and how they will be written.
@@ -779,38 +778,23 @@ public struct SiteState: Sendable {
     private func write(_ files: [PlannedFile], _ plan: EditionPlan,
                        records: inout [String: OutputRecord]) -> (written: [String], failure: AtomicDirectory.WriteError?) {
         let destination = plan.destination, builder = plan.builder, context = plan.context
-        let directories = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
-        for directory in directories.sorted() where FileStatus.of(join(destination, directory))?.kind != .directory {
-            do {
-                try FileManager.default.createDirectory(atPath: join(destination, directory), withIntermediateDirectories: true)
-            } catch {
-                return ([], AtomicDirectory.WriteError(path: join(destination, directory), reason: error.localizedDescription))
-            }
+        do {
+            try SiteFileWriter.createDirectories(for: files.map(\.path), in: destination)
+        } catch {
+            return ([], error)
         }
-        let results = files.concurrentMap { file -> Result<FileStatus, AtomicDirectory.WriteError> in
-            let path = join(destination, file.path)
-            do {
-                try builder.file(for: file, context).content.write(to: path, atomically: true)
-                guard let status = FileStatus.of(path, followingLinks: false) else {
-                    return .failure(AtomicDirectory.WriteError(path: path, reason: "the file vanished after it was written"))
-                }
-                return .success(status)
-            } catch let error as AtomicDirectory.WriteError {
-                return .failure(error)
-            } catch {
-                return .failure(AtomicDirectory.WriteError(path: path, reason: error.localizedDescription))
-            }
+        let results = SiteFileWriter.writeEach(files.map(\.path), into: destination, serially: Self.wholeCurriculumFiles(files)) {
+            try builder.write(files[$0], context, to: $1, atomically: true)
         }
         var written: [String] = []
         var failure: AtomicDirectory.WriteError?
         for (file, result) in zip(files, results) {
-            switch result {
-            case .success(let status):
+            if let status = result.status {
                 records[file.path] = OutputRecord(inputs: file.inputs, status: status)
                 written.append(file.path)
-            case .failure(let error):
+            } else {
                 records[file.path] = nil
-                failure = failure ?? error
+                failure = failure ?? result.failure
             }
         }
         return (written, failure)
