@@ -257,6 +257,18 @@ import Testing
         try project.expectSameAsCleanBuild("same-size edit")
     }
 
+    /// A large curriculum's whole-curriculum files are written a batch of modules at a time
+    /// after the pages (their shares never all in memory); the site is the same.
+    @Test func batchedWholeCurriculumFilesMakeTheSameSite() throws {
+        let project = try Project()
+        var state = SiteState(settings: project.compiler(cache: nil).settings)
+        state.keepsRenderedFragments = false
+        state.sharesKeptWhole = 0
+        let outcome = try state.update(today: Fixtures.today, clean: true)
+        #expect(outcome.writtenFiles[.trainer]?.contains("manual.html") == true)
+        try project.expectSameAsCleanBuild("whole-curriculum files written in batches")
+    }
+
     @Test func damagedOrForeignCacheMeansACleanBuild() throws {
         let project = try Project()
         try project.build()

@@ -344,6 +344,11 @@ public struct SiteBuilder: Sendable {
     /// curriculum's `manual.html` (a hundred megabytes at 10,000 modules) is never all in memory.
     static let piecesPerBatch = 256
 
+    /// Up to this many modules, the whole-curriculum files' shares are all made at once
+    /// (tens of megabytes) and the files written alongside the pages, which is quicker than
+    /// writing them a batch at a time after the pages.
+    static let sharesKeptWhole = 2_048
+
     /// True for the files made of every module's share (`manual.html`, `search-index.js`),
     /// which `writePieces` writes in batches.
     static func isWholeCurriculum(_ page: PageKind) -> Bool {
@@ -358,9 +363,16 @@ public struct SiteBuilder: Sendable {
     /// value `emit` returns (an `errno` from writing).
     func writePieces(of page: PageKind, _ shared: SharedContext, batch: Int = piecesPerBatch, to emit: ([String]) -> Int32) -> Int32 {
         let ordered = shared.ordered, builder = self
+        // Each batch is made while the one before it is written, so the cores are not idle
+        // while megabytes go to the file.
         func batches(_ share: @escaping @Sendable (Module) -> String, _ emitBatch: ([String]) -> Int32) -> Int32 {
-            for start in stride(from: 0, to: ordered.count, by: batch) {
-                let failure = emitBatch(Array(ordered[start..<min(start + batch, ordered.count)]).concurrentMap(share))
+            let starts = Array(stride(from: 0, to: ordered.count, by: batch))
+            let make = { @Sendable (start: Int) in Array(ordered[start..<min(start + batch, ordered.count)]).concurrentMap(share) }
+            var next = starts.first.map { start in BackgroundWork { make(start) } }
+            for index in starts.indices {
+                let made = next!.value
+                next = index + 1 < starts.count ? BackgroundWork { [start = starts[index + 1]] in make(start) } : nil
+                let failure = emitBatch(made)
                 if failure != 0 { return failure }
             }
             return 0

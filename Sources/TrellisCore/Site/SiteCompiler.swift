@@ -168,9 +168,9 @@ enum SiteFileWriter {
     }
 
     /// Writes each file (its folder must exist) and reports its `lstat` or failure. The files
-    /// at the indices in `serially` (the whole-curriculum files, each made on every core
-    /// already) are written one after another after the others: inside the parallel loop,
-    /// each would be made on one core.
+    /// at the indices in `serially` (a large curriculum's whole-curriculum files, each made on
+    /// every core itself) are written one after another after the others: inside the parallel
+    /// loop, each would be made on one core.
     static func writeEach(_ paths: [String], into folder: String, serially: Set<Int> = [],
                           by write: @Sendable (Int, String) throws -> Void) -> [(status: FileStatus?, failure: AtomicDirectory.WriteError?)] {
         @Sendable func writeOne(_ index: Int) -> (status: FileStatus?, failure: AtomicDirectory.WriteError?) {

@@ -161,6 +161,8 @@ public struct SiteState: Sendable {
     /// has no next update: it makes each share as the file is written and lets it go, and a
     /// large curriculum's shares (a hundred megabytes at 10,000 modules) are never all in memory.
     public var keepsRenderedFragments = true
+    /// See `SiteBuilder.sharesKeptWhole` (lowered by tests to write a small site the large way).
+    var sharesKeptWhole = SiteBuilder.sharesKeptWhole
 
     public init(settings: Settings) {
         self.settings = settings
@@ -716,9 +718,18 @@ public struct SiteState: Sendable {
     /// Writes the whole edition into a temporary folder and swaps it in.
     private func writeClean(_ planned: [PlannedFile], builder: SiteBuilder, context: SharedContext, to destination: String,
                             edition: Edition, beforePublishing: ((Edition, String, [Module]) throws -> Void)?) throws -> [String: OutputRecord] {
+        // A small curriculum's module shares of the whole-curriculum files are made first, on
+        // every core, and those files written with the pages; a large one's are made and
+        // written a batch at a time after the pages, so they are never all in memory.
+        var builder = builder, serially = Self.wholeCurriculumFiles(planned)
+        if context.ordered.count <= sharesKeptWhole {
+            if builder.fragments == nil { builder.fragments = RenderedFragments() }
+            builder.prepareFragments(context)
+            serially = []
+        }
         var statuses: [FileStatus?] = []
-        try AtomicDirectory.replace(destination) { folder in
-            statuses = try SiteFileWriter.write(planned.map(\.path), into: folder, serially: Self.wholeCurriculumFiles(planned)) {
+        try AtomicDirectory.replace(destination) { [builder] folder in
+            statuses = try SiteFileWriter.write(planned.map(\.path), into: folder, serially: serially) {
                 try builder.write(planned[$0], context, to: $1, atomically: false)
             }
             try beforePublishing?(edition, folder, context.ordered)
