@@ -257,16 +257,49 @@ import Testing
         try project.expectSameAsCleanBuild("same-size edit")
     }
 
-    /// A large curriculum's whole-curriculum files are written a batch of modules at a time
-    /// after the pages (their shares never all in memory); the site is the same.
+    /// A large curriculum's rendered text waits in a scratch file and its whole-curriculum files
+    /// are written a batch of modules at a time after the pages; the site is the same.
     @Test func batchedWholeCurriculumFilesMakeTheSameSite() throws {
         let project = try Project()
         var state = SiteState(settings: project.compiler(cache: nil).settings)
         state.keepsRenderedFragments = false
-        state.sharesKeptWhole = 0
+        state.largeCurriculum = 0
+        state.movesRenderedTextToScratch = true
         let outcome = try state.update(today: Fixtures.today, clean: true)
         #expect(outcome.writtenFiles[.trainer]?.contains("manual.html") == true)
         try project.expectSameAsCleanBuild("whole-curriculum files written in batches")
+
+        // The cache saved from that state holds the text read back from the scratch file.
+        try SiteCache.save(&state, to: project.cache)
+        try project.replace("Curriculum/modules/listening.md", "## Reflecting feelings", with: "Listen first.\n\n## Reflecting feelings")
+        #expect(try project.build().filesWritten < 20)
+        try project.expectSameAsCleanBuild("incremental build from a cache saved with text in a scratch file")
+    }
+
+    @Test func renderedTextMovedToAScratchFileReadsBackTheSame() throws {
+        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
+        let scratch = try ScratchDirectory()
+        let file = try #require(ScratchTextFile(directory: scratch.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "the scratch file has no name")
+        for module in curriculum.modules {
+            var moved = module
+            moved.body.moveRenderedText(to: file)
+            #expect(moved.body.storedHTML.isEmpty && moved.body.storedSections.isEmpty)
+            for edition in Edition.allCases {
+                #expect(moved.body.html(for: edition) == module.body.html[edition])
+                #expect(moved.body.sections(for: edition) == module.body.sections[edition])
+            }
+            var writer = CacheWriter()
+            writer.write(moved)
+            var reader = CacheReader(writer.data)
+            #expect(Canonical.text(of: try reader.readModule()) == Canonical.text(of: module), "the cache gets the text back")
+
+            moved.body.html[.trainee] = "<p>changed</p>"
+            #expect(moved.body.scratch == nil)
+            #expect(moved.body.html(for: .trainee) == "<p>changed</p>")
+            #expect(moved.body.html(for: .trainer) == module.body.html[.trainer], "changing one edition keeps the other")
+            #expect(moved.body.sections == module.body.sections)
+        }
     }
 
     @Test func damagedOrForeignCacheMeansACleanBuild() throws {

@@ -43,9 +43,37 @@ public struct ModuleBody: Sendable {
     public var headings: [Heading] = []
     public var links: [Link] = []
     public var callouts: [Callout] = []
-    public var html: [Edition: String] = [:]
+    /// The rendered HTML per edition.
+    public var html: [Edition: String] {
+        get {
+            guard let scratch else { return storedHTML }
+            return storedHTML.merging(scratch.html.keys.map { ($0, scratchHTML($0)!) }) { $1 }
+        }
+        set {
+            bringRenderedTextBack()
+            storedHTML = newValue
+        }
+    }
     /// The body's sections (at `##` and `###` headings outside callouts) per rendered edition.
-    public var sections: [Edition: [Section]] = [:]
+    public var sections: [Edition: [Section]] {
+        get {
+            guard let scratch else { return storedSections }
+            return storedSections.merging(scratch.sections.keys.map { ($0, scratchSections($0)!) }) { $1 }
+        }
+        set {
+            bringRenderedTextBack()
+            storedSections = newValue
+        }
+    }
+    var storedHTML: [Edition: String] = [:]
+    var storedSections: [Edition: [Section]] = [:]
+    /// Set when the rendered text was moved to a scratch file (a large one-shot build).
+    var scratch: ScratchText?
+
+    /// One edition's HTML (read back from the scratch file when it was moved there).
+    public func html(for edition: Edition) -> String? { storedHTML[edition] ?? scratchHTML(edition) }
+    /// One edition's sections (read back from the scratch file when they were moved there).
+    public func sections(for edition: Edition) -> [Section]? { storedSections[edition] ?? scratchSections(edition) }
 
     public var anchors: Set<String> { Set(headings.map(\.slug)) }
 }

@@ -237,17 +237,37 @@ extension CacheWriter {
             writer.write(callout.line)
             writer.write(callout.column)
         }
-        write(body.html.sorted { $0.key < $1.key }) { writer, entry in
-            writer.write(entry.key.rawValue)
-            writer.write(entry.value)
-        }
-        write(body.sections.sorted { $0.key < $1.key }) { writer, entry in
-            writer.write(entry.key.rawValue)
-            writer.write(entry.value) { writer, section in
-                writer.write(section.heading)
-                writer.write(section.anchor)
-                writer.write(section.text)
+        // Text moved to a scratch file is there in this very encoding: copied, not decoded.
+        if let scratch = body.scratch, !scratch.html.isEmpty {
+            copy(scratch.html, from: scratch.file)
+        } else {
+            write(body.html.sorted { $0.key < $1.key }) { writer, entry in
+                writer.write(entry.key.rawValue)
+                writer.write(entry.value)
             }
+        }
+        if let scratch = body.scratch, !scratch.sections.isEmpty {
+            copy(scratch.sections, from: scratch.file)
+        } else {
+            write(body.sections.sorted { $0.key < $1.key }) { writer, entry in
+                writer.write(entry.key.rawValue)
+                writer.write(entry.value)
+            }
+        }
+    }
+
+    private mutating func copy(_ texts: [Edition: Range<Int64>], from file: ScratchTextFile) {
+        write(texts.sorted { $0.key < $1.key }) { writer, entry in
+            writer.write(entry.key.rawValue)
+            writer.data.append(contentsOf: file.read(entry.value))
+        }
+    }
+
+    mutating func write(_ sections: [ModuleBody.Section]) {
+        write(sections) { writer, section in
+            writer.write(section.heading)
+            writer.write(section.anchor)
+            writer.write(section.text)
         }
     }
 }
@@ -283,6 +303,12 @@ extension CacheReader {
         return kind
     }
 
+    mutating func readSections() throws(Damaged) -> [ModuleBody.Section] {
+        try readArray { reader throws(Damaged) in
+            ModuleBody.Section(heading: try reader.readOptionalString(), anchor: try reader.readOptionalString(), text: try reader.readString())
+        }
+    }
+
     mutating func readModule() throws(Damaged) -> Module {
         let id = try readString(), title = try readString(), summary = try readString(), duration = try readInt()
         let competencies = try readStrings(), prerequisites = try readStrings(), objectives = try readStrings()
@@ -310,11 +336,7 @@ extension CacheReader {
             guard let edition = Edition(rawValue: edition) else { throw Damaged() }
             body.html[edition] = html
         }
-        for (edition, sections) in try readArray({ reader throws(Damaged) in
-            (try reader.readString(), try reader.readArray { reader throws(Damaged) in
-                ModuleBody.Section(heading: try reader.readOptionalString(), anchor: try reader.readOptionalString(), text: try reader.readString())
-            })
-        }) {
+        for (edition, sections) in try readArray({ reader throws(Damaged) in (try reader.readString(), try reader.readSections()) }) {
             guard let edition = Edition(rawValue: edition) else { throw Damaged() }
             body.sections[edition] = sections
         }

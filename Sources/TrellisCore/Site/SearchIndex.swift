@@ -35,7 +35,7 @@ public struct SearchIndex: Sendable, Equatable {
         var documents: [Document] = []
         for module in modules {
             let page = "modules/\(module.id).html"
-            let sections = module.body.sections[edition] ?? []
+            let sections = module.body.sections(for: edition) ?? []
             // The overview: what a reader sees first, including any text before the first heading.
             let introduction = sections.first { $0.heading == nil }?.text ?? ""
             let overview = ([module.summary] + module.objectives + [introduction]).filter { !$0.isEmpty }

@@ -191,7 +191,7 @@ public struct SiteBuilder: Sendable {
             .filter { $0.level == 2 && $0.callout == nil }
             .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
-        let body = module.body.html[edition] ?? ""
+        let body = module.body.html(for: edition) ?? ""
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = .text(module.summary)
         var fields: TemplateObject = [
@@ -344,10 +344,6 @@ public struct SiteBuilder: Sendable {
     /// curriculum's `manual.html` (a hundred megabytes at 10,000 modules) is never all in memory.
     static let piecesPerBatch = 256
 
-    /// Up to this many modules, the whole-curriculum files' shares are all made at once
-    /// (tens of megabytes) and the files written alongside the pages, which is quicker than
-    /// writing them a batch at a time after the pages.
-    static let sharesKeptWhole = 2_048
 
     /// True for the files made of every module's share (`manual.html`, `search-index.js`),
     /// which `writePieces` writes in batches.
@@ -462,7 +458,7 @@ public struct SiteBuilder: Sendable {
     /// A module's body as it appears in the manual; the same for the same module and module ids.
     private func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {
         let edition = self.edition
-        let make = { ManualBody.rewrite(module.body.html[edition] ?? "", moduleID: module.id, moduleIDs: moduleIDs) }
+        let make = { ManualBody.rewrite(module.body.html(for: edition) ?? "", moduleID: module.id, moduleIDs: moduleIDs) }
         guard let fragments, let digest = moduleDigests[module.id] else { return make() }
         return fragments.value(for: .init(kind: .manualBody, module: digest, edition: edition, context: shared.moduleIDsDigest), make: make)
     }

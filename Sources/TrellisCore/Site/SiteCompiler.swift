@@ -82,6 +82,7 @@ public struct SiteCompiler: Sendable {
         let isClean = clean || makesPDFs
         var state = (isClean ? nil : cacheDirectory.flatMap { SiteCache.load(settings, from: $0) }) ?? SiteState(settings: settings)
         state.keepsRenderedFragments = false
+        state.movesRenderedTextToScratch = true
         var pdfRenderer: PDFRenderer?
         let environment = self.environment, makesPDFs = self.makesPDFs
         let outcome = try state.update(

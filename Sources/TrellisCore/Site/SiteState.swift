@@ -161,8 +161,15 @@ public struct SiteState: Sendable {
     /// has no next update: it makes each share as the file is written and lets it go, and a
     /// large curriculum's shares (a hundred megabytes at 10,000 modules) are never all in memory.
     public var keepsRenderedFragments = true
-    /// See `SiteBuilder.sharesKeptWhole` (lowered by tests to write a small site the large way).
-    var sharesKeptWhole = SiteBuilder.sharesKeptWhole
+    /// Whether freshly parsed modules' rendered text goes to a `ScratchTextFile` until it is
+    /// written, when there are more than `largeCurriculum` of them: set by a one-shot
+    /// `trellis build`, whose memory would otherwise grow with the curriculum's text.
+    public var movesRenderedTextToScratch = false
+    /// Up to this many modules, a clean build keeps everything in memory: each module's share
+    /// of the whole-curriculum files is made at once and those files written alongside the
+    /// pages, which is quicker than batches after the pages; rendered text stays in memory.
+    /// (Lowered by tests to build a small site the large way.)
+    var largeCurriculum = 2_048
 
     public init(settings: Settings) {
         self.settings = settings
@@ -632,9 +639,11 @@ public struct SiteState: Sendable {
             parsedModules[name]?.digest != sources[join(loader.modulesDirectory, name)]?.digest
         }
         let state = self
+        let scratch = movesRenderedTextToScratch && stale.count > largeCurriculum ? makeScratchFile() : nil
         let fresh = stale.concurrentMap { name -> (String, ParsedModule) in
             let path = join(loader.modulesDirectory, name)
-            let (module, found) = loader.parseModule(state.contents(of: path, scan), fileName: name)
+            var (module, found) = loader.parseModule(state.contents(of: path, scan), fileName: name)
+            if let scratch { module?.body.moveRenderedText(to: scratch) }
             return (name, ParsedModule(fileName: name, digest: state.sources[path]?.digest ?? .zero, module: module, diagnostics: found))
         }
         for (name, parsed) in fresh { parsedModules[name] = parsed }
@@ -668,6 +677,13 @@ public struct SiteState: Sendable {
             credentials = nil
         }
         return LoadedCurriculum(curriculum: curriculum, loadDiagnostics: diagnostics, moduleFiles: moduleFiles)
+    }
+
+    /// A scratch file beside the output (whose disk takes the site anyway), else in the
+    /// temporary folder; nil when neither can be written.
+    private func makeScratchFile() -> ScratchTextFile? {
+        let output = URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL
+        return [output.path, output.deletingLastPathComponent().path, NSTemporaryDirectory()].lazy.compactMap { ScratchTextFile(directory: $0) }.first
     }
 
     private mutating func loadModulesFromStore() {
@@ -722,7 +738,7 @@ public struct SiteState: Sendable {
         // every core, and those files written with the pages; a large one's are made and
         // written a batch at a time after the pages, so they are never all in memory.
         var builder = builder, serially = Self.wholeCurriculumFiles(planned)
-        if context.ordered.count <= sharesKeptWhole {
+        if context.ordered.count <= largeCurriculum {
             if builder.fragments == nil { builder.fragments = RenderedFragments() }
             builder.prepareFragments(context)
             serially = []
