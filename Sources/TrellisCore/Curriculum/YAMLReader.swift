@@ -17,6 +17,7 @@ struct YAMLReader {
 
     /// Parses `text`; malformed YAML becomes one error at the position libyaml reports.
     mutating func parse(_ text: String) -> Node? {
+        if let node = SimpleYAML.compose(text) { return node }
         do {
             // `.basic`: every scalar is text until a field reads it as a number, date or list. The
             // default resolver runs a regular expression per scalar and per key lookup, which was
@@ -119,7 +120,7 @@ struct YAMLReader {
             }
             return nil
         }
-        guard let value = node.int else {
+        guard let value = Self.decimal(node) ?? node.int else {
             error(node, "field `\(key)` must be a whole number, not `\(node.string ?? "a list or mapping")`",
                   remedy: "write a number such as `\(key): \(range.lowerBound == 0 ? 90 : range.lowerBound)`")
             return nil
@@ -130,6 +131,15 @@ struct YAMLReader {
             return nil
         }
         return value
+    }
+
+    /// A plain `90` read without Yams' integer construction (which also reads `0x5A`, `1:30`
+    /// and `9_0`, and is left to do so).
+    private static func decimal(_ node: Node) -> Int? {
+        guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any,
+              let first = scalar.string.utf8.first, first != UInt8(ascii: "0"),
+              scalar.string.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int(scalar.string)
     }
 
     mutating func date(_ mapping: YAMLMapping, _ key: String, what: String) -> CalendarDate? {
