@@ -93,16 +93,56 @@ public enum SiteCache {
         }
     }
 
-    /// Saves `state` into `directory`.
-    public static func save(_ state: inout SiteState, to directory: String) throws(AtomicDirectory.WriteError) {
+    /// `modules.bin` being written on another thread while the site is (`startSavingModules`).
+    public struct PendingModules: Sendable {
+        fileprivate let work: BackgroundWork<Result<ModuleStore, AtomicDirectory.WriteError>>
+
+        /// Waits until the file is written (or has failed).
+        public func wait() { _ = work.value }
+    }
+
+    /// Starts writing `state`'s parsed modules to `directory` on another thread when they
+    /// changed since they were last saved: otherwise a serial step at the end of a large build,
+    /// while the cores have room as the site's files are created. Nil when there is nothing to write.
+    public static func startSavingModules(of state: SiteState, to directory: String) -> PendingModules? {
+        let modulesPath = join(directory, "modules.bin")
+        guard let modules = modulesToSave(state, at: modulesPath) else { return nil }
+        return PendingModules(work: BackgroundWork {
+            do throws(AtomicDirectory.WriteError) {
+                try createDirectory(directory)
+                let token = UInt64.random(in: 1...UInt64.max)
+                try stream(to: modulesPath) { encodeModules(modules, token: token, into: &$0) }
+                return .success(ModuleStore(path: modulesPath, token: token))
+            } catch {
+                return .failure(error)
+            }
+        })
+    }
+
+    /// The modules to write to `modulesPath`, unless that file already holds them.
+    private static func modulesToSave(_ state: SiteState, at modulesPath: String) -> [String: SiteState.ParsedModule]? {
+        guard let modules = state.modules, state.modulesChanged || state.moduleStore == nil
+                || state.moduleStore?.path != modulesPath || FileStatus.of(modulesPath) == nil else { return nil }
+        return modules
+    }
+
+    private static func createDirectory(_ directory: String) throws(AtomicDirectory.WriteError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw AtomicDirectory.WriteError(path: directory, reason: error.localizedDescription)
         }
+    }
+
+    /// Saves `state` into `directory`; `pending`, from `startSavingModules`, is its modules
+    /// already being written.
+    public static func save(_ state: inout SiteState, to directory: String, modules pending: PendingModules? = nil) throws(AtomicDirectory.WriteError) {
+        try createDirectory(directory)
         let modulesPath = join(directory, "modules.bin")
-        if let modules = state.modules, state.modulesChanged || state.moduleStore == nil
-            || state.moduleStore?.path != modulesPath || FileStatus.of(modulesPath) == nil {
+        if let pending {
+            state.moduleStore = try pending.work.value.get()
+            state.modulesChanged = false
+        } else if let modules = modulesToSave(state, at: modulesPath) {
             let token = UInt64.random(in: 1...UInt64.max)
             try stream(to: modulesPath) { encodeModules(modules, token: token, into: &$0) }
             state.moduleStore = ModuleStore(path: modulesPath, token: token)

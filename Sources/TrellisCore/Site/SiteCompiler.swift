@@ -84,22 +84,32 @@ public struct SiteCompiler: Sendable {
         state.keepsRenderedFragments = false
         state.movesRenderedTextToScratch = true
         var pdfRenderer: PDFRenderer?
-        let environment = self.environment, makesPDFs = self.makesPDFs
-        let outcome = try state.update(
-            today: today, linksPDFHandouts: makesPDFs, clean: isClean,
-            beforeWriting: {
-                // Before writing anything, so a missing Chromium leaves the previous site as it was.
-                if makesPDFs { pdfRenderer = try PDFRenderer.locate(environment: environment) }
-            },
-            beforePublishing: { _, folder, modules in
-                if let pdfRenderer { try pdfRenderer.render(Self.pdfJobs(in: folder, modules: modules)) }
-            })
+        let environment = self.environment, makesPDFs = self.makesPDFs, cacheDirectory = self.cacheDirectory
+        var pendingModules: SiteCache.PendingModules?
+        let outcome: SiteState.Outcome
+        do {
+            outcome = try state.update(
+                today: today, linksPDFHandouts: makesPDFs, clean: isClean,
+                beforeWriting: {
+                    // Before writing anything, so a missing Chromium leaves the previous site as it was.
+                    if makesPDFs { pdfRenderer = try PDFRenderer.locate(environment: environment) }
+                },
+                whenChecked: { checked in
+                    pendingModules = cacheDirectory.flatMap { SiteCache.startSavingModules(of: checked, to: $0) }
+                },
+                beforePublishing: { _, folder, modules in
+                    if let pdfRenderer { try pdfRenderer.render(Self.pdfJobs(in: folder, modules: modules)) }
+                })
+        } catch {
+            pendingModules?.wait()  // no half-written file left in the cache folder
+            throw error
+        }
         var notices = outcome.notices
         var timings = outcome.timings
         var clock = Stopwatch()
         if let cacheDirectory {
             do {
-                try SiteCache.save(&state, to: cacheDirectory)
+                try SiteCache.save(&state, to: cacheDirectory, modules: pendingModules)
             } catch {
                 notices.append("warning: could not save the build cache: \(error) — the next build will write every file again")
             }

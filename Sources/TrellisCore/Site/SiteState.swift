@@ -199,12 +199,16 @@ public struct SiteState: Sendable {
     ///     and calls it again; then the deferred files.
     ///   - beforeWriting: called once the sources have checked clean, before anything is
     ///     written (`--pdf` looks for Chromium there, so curriculum errors are reported first).
+    ///   - whenChecked: called with the state once the sources are parsed and have checked
+    ///     clean, before anything is written (`trellis build` starts saving the parsed modules
+    ///     to its cache there, while the site is written).
     ///   - beforePublishing: called in a clean build with each edition's finished temporary
     ///     folder and the modules in reading order, before the folder is swapped in (`--pdf`
     ///     prints there, so a failed print leaves the previous site as it was).
     public mutating func update(today: CalendarDate, linksPDFHandouts: Bool = false, clean: Bool = false,
                                 deferring: Set<String> = [], whenPrimaryFilesWritten: ((Outcome) -> Void)? = nil,
                                 beforeWriting: (() throws -> Void)? = nil,
+                                whenChecked: ((SiteState) -> Void)? = nil,
                                 beforePublishing: ((Edition, String, [Module]) throws -> Void)? = nil) throws -> Outcome {
         var clock = Stopwatch()
         var scan = scanSources()
@@ -246,6 +250,7 @@ public struct SiteState: Sendable {
         let library = loadSearchLibrary()
         let options = SiteOptions(searchLibrary: library, linksPDFHandouts: linksPDFHandouts)
         try beforeWriting?()
+        whenChecked?(self)
 
         let moduleDigests = curriculum.moduleDigests
         var copyDigests: [String: ContentDigest] = [:]
