@@ -50,11 +50,12 @@ struct Build: ParsableCommand {
     var clean = false
 
     func run() throws {
-        let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
+        var compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                     outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
                                     today: try options.todayDate(), makesPDFs: pdf, makesZips: zip,
                                     cacheDirectory: SiteCache.defaultDirectory(curriculumDirectory: options.curriculum, outputDirectory: output),
                                     clean: clean)
+        compiler.freesStateOnReturn = false  // the process ends right after
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)

@@ -464,11 +464,13 @@ public struct SiteState: Sendable {
             if let old = sources[path], old.status == status, old.status.modified + Self.racyWindow < old.verifiedAt { continue }
             toRead.append(path)
         }
-        let read = toRead.concurrentMap { path -> (String, Data?) in (path, FileManager.default.contents(atPath: path)) }
+        let read = toRead.concurrentMap { path -> (path: String, data: Data?, digest: ContentDigest) in
+            let data = FileManager.default.contents(atPath: path)
+            return (path, data, data.map { ContentDigest.of($0) } ?? .zero)
+        }
         var changed = Set(sources.keys.filter { scan.statuses[$0] == nil })
         var fresh = sources.filter { scan.statuses[$0.key] != nil }
-        let digests = read.concurrentMap { entry in entry.1.map { ContentDigest.of($0) } ?? .zero }
-        for ((path, data), digest) in zip(read, digests) {
+        for (path, data, digest) in read {
             if sources[path]?.digest != digest { changed.insert(path) }
             fresh[path] = SourceRecord(status: scan.statuses[path]!, digest: digest, verifiedAt: now)
             if let data { scan.contents[path] = data }
@@ -560,7 +562,8 @@ public struct SiteState: Sendable {
     private mutating func runCheck(_ loaded: LoadedCurriculum, today: CalendarDate) -> [Diagnostic] {
         let curriculum = loaded.curriculum
         let checker = CurriculumChecker(today: today)
-        let wide = checker.checkCurriculumWide(curriculum)
+        // The whole-curriculum checks (ids, tracks, cycles) run beside the per-module ones.
+        let wideCheck = BackgroundWork { checker.checkCurriculumWide(curriculum) }
         var context = DigestBuilder("check context")
         context.add(today.description)
         context.add(curriculum.directory)
@@ -583,7 +586,7 @@ public struct SiteState: Sendable {
             anchorsByID[module.id] = references[file.identity]!.anchors
         }
         let directory = curriculum.directory
-        let keys = files.map { file -> ModuleCheckKey in
+        let keys = files.concurrentMap { [references, anchorsByID] file -> ModuleCheckKey in
             let used = references[file.identity]!
             return ModuleCheckKey(context: contextDigest, module: file.identity,
                                   linkedAnchors: used.modules.map { anchorsByID[$0] },
@@ -596,6 +599,7 @@ public struct SiteState: Sendable {
         for file in files { checks[file.name] = moduleChecks[file.name] }
         for (index, diagnostics) in zip(stale, fresh) { checks[files[index].name] = (keys[index], diagnostics) }
         moduleChecks = checks
+        let wide = wideCheck.value
         return loaded.loadDiagnostics + wide.before + files.flatMap { checks[$0.name]?.diagnostics ?? [] } + wide.after
     }
 
