@@ -364,10 +364,10 @@ public struct SiteBuilder: Sendable {
         func batches(_ share: @escaping @Sendable (Module) -> String, _ emitBatch: ([String]) -> Int32) -> Int32 {
             let starts = Array(stride(from: 0, to: ordered.count, by: batch))
             let make = { @Sendable (start: Int) in Array(ordered[start..<min(start + batch, ordered.count)]).concurrentMap(share) }
-            var next = starts.first.map { start in BackgroundWork { make(start) } }
+            var next = starts.first.map { start in BackgroundWork(ownThread: true) { make(start) } }
             for index in starts.indices {
                 let made = next!.value
-                next = index + 1 < starts.count ? BackgroundWork { [start = starts[index + 1]] in make(start) } : nil
+                next = index + 1 < starts.count ? BackgroundWork(ownThread: true) { [start = starts[index + 1]] in make(start) } : nil
                 let failure = emitBatch(made)
                 if failure != 0 { return failure }
             }

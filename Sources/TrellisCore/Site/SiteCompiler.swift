@@ -174,7 +174,7 @@ enum SiteFileWriter {
     /// incremental build's records), taken on the core that wrote it; throws one error naming
     /// the first file that failed and how many others did.
     static func write(_ paths: [String], into folder: String, serially: Set<Int> = [],
-                      by write: @Sendable (Int, String) throws -> Void) throws(AtomicDirectory.WriteError) -> [FileStatus?] {
+                      by write: @escaping @Sendable (Int, String) throws -> Void) throws(AtomicDirectory.WriteError) -> [FileStatus?] {
         try createDirectories(for: paths, in: folder)
         let results = writeEach(paths, into: folder, serially: serially, by: write)
         let failures = results.compactMap(\.failure)
@@ -198,10 +198,10 @@ enum SiteFileWriter {
 
     /// Writes each file (its folder must exist) and reports its `lstat` or failure. The files
     /// at the indices in `serially` (a large curriculum's whole-curriculum files, each made on
-    /// every core itself) are written one after another after the others: inside the parallel
-    /// loop, each would be made on one core.
+    /// every core itself) are written one after another on a thread of their own, beside the
+    /// parallel loop that writes the others: inside that loop, each would be made on one core.
     static func writeEach(_ paths: [String], into folder: String, serially: Set<Int> = [],
-                          by write: @Sendable (Int, String) throws -> Void) -> [(status: FileStatus?, failure: AtomicDirectory.WriteError?)] {
+                          by write: @escaping @Sendable (Int, String) throws -> Void) -> [(status: FileStatus?, failure: AtomicDirectory.WriteError?)] {
         @Sendable func writeOne(_ index: Int) -> (status: FileStatus?, failure: AtomicDirectory.WriteError?) {
             let destination = join(folder, paths[index])
             do {
@@ -216,8 +216,9 @@ enum SiteFileWriter {
                 return (nil, AtomicDirectory.WriteError(path: destination, reason: error.localizedDescription))
             }
         }
+        let serial = serially.isEmpty ? nil : BackgroundWork(ownThread: true) { serially.sorted().map { ($0, writeOne($0)) } }
         var results = Array(paths.indices).filter { !serially.contains($0) }.concurrentMap { ($0, writeOne($0)) }
-        results += serially.sorted().map { ($0, writeOne($0)) }
+        results += serial?.value ?? []
         var byIndex = Array<(status: FileStatus?, failure: AtomicDirectory.WriteError?)>(repeating: (nil, nil), count: paths.count)
         for (index, result) in results { byIndex[index] = result }
         return byIndex
