@@ -427,13 +427,13 @@ public struct SiteState: Sendable {
 
     private func templatePath(_ name: String) -> String { join(templatesDirectory, name + ".mustache") }
 
-    /// Lists and stats every source file.
+    /// Lists and stats every source file (the `stat`s on every core: a large curriculum has
+    /// tens of thousands of files).
     private func scanSources() -> SourceScan {
         var scan = SourceScan()
         let loader = self.loader
-        func add(_ path: String) {
-            if let status = FileStatus.of(path), status.kind == .regular { scan.statuses[path] = status }
-        }
+        var paths: [String] = []
+        func add(_ path: String) { paths.append(path) }
         add(loader.manifestPath)
         add(loader.frameworkPath)
         add(loader.credentialsPath)
@@ -452,6 +452,9 @@ public struct SiteState: Sendable {
             scan.copiedSources.append(path)
         }
         add(settings.searchLibraryPath)
+        let statuses = paths.concurrentMap { FileStatus.of($0) }
+        scan.statuses.reserveCapacity(paths.count)
+        for (path, status) in zip(paths, statuses) where status?.kind == .regular { scan.statuses[path] = status }
         return scan
     }
 
