@@ -629,23 +629,29 @@ public struct SiteState: Sendable {
         loadModulesFromStore()
         var diagnostics: [Diagnostic] = []
 
+        // `curriculum.yml` and `competencies.yml` are read while the modules are parsed (a large
+        // curriculum's track list is tens of milliseconds of YAML on one core).
         let manifestDigest = sources[loader.manifestPath]?.digest
+        var manifestWork: BackgroundWork<Parsed<CurriculumManifest>>?
         if manifest == nil || manifest?.digest != manifestDigest {
-            var found: [Diagnostic] = []
-            let value = loader.parseManifest(contents(of: loader.manifestPath, scan), diagnostics: &found)
-            manifest = Parsed(digest: manifestDigest, value: value, diagnostics: found)
+            let text = contents(of: loader.manifestPath, scan)  // nil when the file is missing, which parsing reports
+            manifestWork = BackgroundWork {
+                var found: [Diagnostic] = []
+                let value = loader.parseManifest(text, diagnostics: &found)
+                return Parsed(digest: manifestDigest, value: value, diagnostics: found)
+            }
         }
-        diagnostics += manifest!.diagnostics
-
         let frameworkDigest = sources[loader.frameworkPath]?.digest
+        var frameworkWork: BackgroundWork<Parsed<CompetencyFramework>>?
         if framework == nil || framework?.digest != frameworkDigest {
-            var found: [Diagnostic] = []
-            let value = loader.parseFramework(contents(of: loader.frameworkPath, scan), diagnostics: &found)
-            framework = Parsed(digest: frameworkDigest, value: value, diagnostics: found)
+            let text = contents(of: loader.frameworkPath, scan)
+            frameworkWork = BackgroundWork {
+                var found: [Diagnostic] = []
+                let value = loader.parseFramework(text, diagnostics: &found)
+                return Parsed(digest: frameworkDigest, value: value, diagnostics: found)
+            }
         }
-        diagnostics += framework!.diagnostics
 
-        if scan.moduleFiles.isEmpty { diagnostics.append(loader.noModulesDiagnostic) }
         var parsedModules = modules ?? [:]
         let stale = scan.moduleFiles.filter { name in
             parsedModules[name]?.digest != sources[join(loader.modulesDirectory, name)]?.digest
@@ -664,6 +670,11 @@ public struct SiteState: Sendable {
         if !fresh.isEmpty || parsedModules.count != (modules?.count ?? 0) { modulesChanged = true }
         modules = parsedModules
 
+        if let manifestWork { manifest = manifestWork.value }
+        diagnostics += manifest!.diagnostics
+        if let frameworkWork { framework = frameworkWork.value }
+        diagnostics += framework!.diagnostics
+        if scan.moduleFiles.isEmpty { diagnostics.append(loader.noModulesDiagnostic) }
         var moduleList: [Module] = []
         var moduleFiles: [(name: String, identity: ContentDigest)] = []
         for name in scan.moduleFiles {
