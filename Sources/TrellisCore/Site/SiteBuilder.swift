@@ -344,7 +344,6 @@ public struct SiteBuilder: Sendable {
     /// curriculum's `manual.html` (a hundred megabytes at 10,000 modules) is never all in memory.
     static let piecesPerBatch = 256
 
-
     /// True for the files made of every module's share (`manual.html`, `search-index.js`),
     /// which `writePieces` writes in batches.
     static func isWholeCurriculum(_ page: PageKind) -> Bool {
