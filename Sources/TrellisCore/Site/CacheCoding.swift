@@ -239,27 +239,21 @@ extension CacheWriter {
         }
         // Text moved to a scratch file is there in this very encoding: copied, not decoded.
         if let scratch = body.scratch, !scratch.html.isEmpty {
-            copy(scratch.html, from: scratch.file)
+            write(byEdition: scratch.html) { writer, range in writer.data.append(contentsOf: scratch.file.read(range)) }
         } else {
-            write(body.html.sorted { $0.key < $1.key }) { writer, entry in
-                writer.write(entry.key.rawValue)
-                writer.write(entry.value)
-            }
+            write(byEdition: body.html) { writer, html in writer.write(html) }
         }
         if let scratch = body.scratch, !scratch.sections.isEmpty {
-            copy(scratch.sections, from: scratch.file)
+            write(byEdition: scratch.sections) { writer, range in writer.data.append(contentsOf: scratch.file.read(range)) }
         } else {
-            write(body.sections.sorted { $0.key < $1.key }) { writer, entry in
-                writer.write(entry.key.rawValue)
-                writer.write(entry.value)
-            }
+            write(byEdition: body.sections) { writer, sections in writer.write(sections) }
         }
     }
 
-    private mutating func copy(_ texts: [Edition: Range<Int64>], from file: ScratchTextFile) {
-        write(texts.sorted { $0.key < $1.key }) { writer, entry in
+    private mutating func write<Value>(byEdition values: [Edition: Value], _ each: (inout CacheWriter, Value) -> Void) {
+        write(values.sorted { $0.key < $1.key }) { writer, entry in
             writer.write(entry.key.rawValue)
-            writer.data.append(contentsOf: file.read(entry.value))
+            each(&writer, entry.value)
         }
     }
 
