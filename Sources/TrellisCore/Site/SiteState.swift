@@ -166,9 +166,9 @@ public struct SiteState: Sendable {
     /// `trellis build`, whose memory would otherwise grow with the curriculum's text.
     public var movesRenderedTextToScratch = false
     /// Up to this many modules, a clean build keeps everything in memory: each module's share
-    /// of the whole-curriculum files is made at once and those files written alongside the
-    /// pages, which is quicker than batches after the pages; rendered text stays in memory.
-    /// (Lowered by tests to build a small site the large way.)
+    /// of the whole-curriculum files is made at once (tens of megabytes at most) and those files
+    /// are written in the pages' own parallel loop, and rendered text stays in memory. (Lowered
+    /// by tests to build a small site the large way.)
     var largeCurriculum = 2_048
 
     public init(settings: Settings) {
@@ -759,7 +759,7 @@ public struct SiteState: Sendable {
                             edition: Edition, beforePublishing: ((Edition, String, [Module]) throws -> Void)?) throws -> [String: OutputRecord] {
         // A small curriculum's module shares of the whole-curriculum files are made first, on
         // every core, and those files written with the pages; a large one's are made and
-        // written a batch at a time after the pages, so they are never all in memory.
+        // written a batch at a time on a thread beside the pages, so they are never all in memory.
         var builder = builder, serially = Self.wholeCurriculumFiles(planned)
         if context.ordered.count <= largeCurriculum {
             if builder.fragments == nil { builder.fragments = RenderedFragments() }
