@@ -4,6 +4,7 @@ import TrellisCore
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Compile the curriculum into a static site.",
         discussion: """
         Checks the curriculum first and writes nothing if it has errors. Each edition is \

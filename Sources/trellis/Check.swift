@@ -4,6 +4,7 @@ import TrellisCore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the curriculum and report every problem.",
         discussion: """
         Prints each problem as `path:line:column: error|warning: message — what to do`.

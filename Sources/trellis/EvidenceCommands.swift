@@ -4,6 +4,7 @@ import TrellisCore
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "record",
         abstract: "Record evidence for one trainee.",
         discussion: """
         KIND is one of: module-completed, knowledge-check, observed-practice, coaching-session,
@@ -70,6 +71,7 @@ struct VoidEvidence: ParsableCommand {
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import trainees or evidence from a CSV file.",
         discussion: """
         The kind of file is read from its header:
@@ -110,6 +112,7 @@ struct Import: ParsableCommand {
 
 struct Progress: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "progress",
         abstract: "Show a trainee's transcript: every competency's level, its evidence, what is missing, when it lapses.",
         discussion: """
         Levels are derived from evidence by the rules in competencies.yml (`progression`); \

@@ -4,6 +4,7 @@ import TrellisCore
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Create new curriculum content from a template.",
         subcommands: [NewModule.self]
     )

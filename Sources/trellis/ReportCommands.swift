@@ -18,6 +18,7 @@ enum ReportOutput {
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Cohort and program views for coordinators.",
         discussion: """
         Completion per trainee and per competency, who is overdue or lapsing within N days, and \
@@ -84,6 +85,7 @@ struct Report: ParsableCommand {
 
 struct Coaching: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "coaching",
         abstract: "Coaching sessions per trainee and coach, and trainees with no recent coaching.",
         discussion: "Examples:\n  trellis coaching\n  trellis coaching --since 2026-09-01 --gap 4w --cohort 2026-fall"
     )
@@ -126,6 +128,7 @@ struct Coaching: ParsableCommand {
 
 struct Due: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "due",
         abstract: "Trainees short of continuing-education hours before their credential deadline.",
         discussion: "Rules come from credentials.yml beside the framework.\n\nExample:\n  trellis due --within 60d"
     )
@@ -173,6 +176,7 @@ struct CertificateCommand: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export all evidence as CSV, JSON or xAPI 1.0.3 statements.",
         discussion: """
         xAPI: the actor is the trainee's email (mbox) or an account under --base; verbs are ADL \

@@ -5,6 +5,7 @@ import TrellisCore
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Preview the site while you write: rebuild on every save and reload the page.",
         discussion: """
         Builds the curriculum into <output> (as `trellis build` does, sharing its cache), serves \
