@@ -237,15 +237,13 @@ extension CacheWriter {
             writer.write(callout.line)
             writer.write(callout.column)
         }
-        // Text moved to a scratch file is there in this very encoding: copied, not decoded.
-        if let scratch = body.scratch, !scratch.html.isEmpty {
-            write(byEdition: scratch.html) { writer, range in writer.data.append(contentsOf: scratch.file.read(range)) }
+        if let scratch = body.scratch {
+            // The scratch file holds each text in this very encoding: copied, not decoded.
+            let copy = { (writer: inout CacheWriter, range: Range<Int64>) in writer.data.append(contentsOf: scratch.file.read(range)) }
+            write(byEdition: scratch.html, copy)
+            write(byEdition: scratch.sections, copy)
         } else {
             write(byEdition: body.html) { writer, html in writer.write(html) }
-        }
-        if let scratch = body.scratch, !scratch.sections.isEmpty {
-            write(byEdition: scratch.sections) { writer, range in writer.data.append(contentsOf: scratch.file.read(range)) }
-        } else {
             write(byEdition: body.sections) { writer, sections in writer.write(sections) }
         }
     }

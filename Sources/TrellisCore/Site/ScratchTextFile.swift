@@ -43,6 +43,17 @@ final class ScratchTextFile: @unchecked Sendable {
         return start..<(start + Int64(bytes.count))
     }
 
+    /// The text `ModuleBody.moveRenderedText` wrote at `range` (in the cache's encoding).
+    func readString(_ range: Range<Int64>) -> String {
+        var reader = CacheReader(read(range))
+        return try! reader.readString()  // written by this process just before, in this encoding
+    }
+
+    func readSections(_ range: Range<Int64>) -> [ModuleBody.Section] {
+        var reader = CacheReader(read(range))
+        return try! reader.readSections()
+    }
+
     /// The bytes written at `range` by `append`.
     func read(_ range: Range<Int64>) -> [UInt8] {
         let length = Int(range.upperBound - range.lowerBound)
@@ -96,17 +107,5 @@ extension ModuleBody {
         scratch = nil
         storedHTML = html
         storedSections = sections
-    }
-
-    func scratchHTML(_ edition: Edition) -> String? {
-        guard let range = scratch?.html[edition] else { return nil }
-        var reader = CacheReader(scratch!.file.read(range))
-        return try! reader.readString()  // written by `moveRenderedText` just before
-    }
-
-    func scratchSections(_ edition: Edition) -> [Section]? {
-        guard let range = scratch?.sections[edition] else { return nil }
-        var reader = CacheReader(scratch!.file.read(range))
-        return try! reader.readSections()  // written by `moveRenderedText` just before
     }
 }

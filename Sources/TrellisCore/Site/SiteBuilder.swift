@@ -405,11 +405,7 @@ public struct SiteBuilder: Sendable {
             }
             return failure != 0 ? failure : emit([SearchIndex.scriptTail])
         default:
-            switch render(page, shared) {
-            case .text(let text): return emit([text])
-            case .pieces(let pieces): return emit(pieces)
-            case .copy: return 0
-            }
+            preconditionFailure("only manual.html and search-index.js are written in pieces (isWholeCurriculum)")
         }
     }
 
