@@ -125,13 +125,12 @@ public struct CurriculumChecker: Sendable {
     }
 
     private func checkReferences(of module: Module, in curriculum: Curriculum, _ diagnostics: inout [Diagnostic]) {
-        let known = Set(curriculum.framework.competencies.map(\.id))
         var seen = Set<String>()
         for (index, competency) in module.competencies.enumerated() {
             let location = module.location(of: "competencies[\(index)]")
-            if !known.contains(competency) {
+            if !curriculum.framework.defines(competency: competency) {
                 diagnostics.append(.error(at: location, "unknown competency `\(competency)`",
-                                          remedy: suggestion(competency, among: Array(known), noun: "competency")
+                                          remedy: suggestion(competency, among: curriculum.framework.competencies.map(\.id), noun: "competency")
                                             + "use an id from \(curriculum.framework.path)"))
             } else if !seen.insert(competency).inserted {
                 diagnostics.append(.warning(at: location, "competency `\(competency)` is listed twice", remedy: "remove the repeat"))
@@ -205,7 +204,7 @@ public struct CurriculumChecker: Sendable {
                                                 + "link to an existing module file in modules/"))
                     continue
                 }
-                if let fragment, !fragment.isEmpty, !target.body.anchors.contains(fragment) {
+                if let fragment, !fragment.isEmpty, !target.body.hasAnchor(fragment) {
                     diagnostics.append(.error(at: location, "\(noun) to `\(id).md#\(fragment)`, but `\(id)` has no such heading",
                                               remedy: suggestion(fragment, among: Array(target.body.anchors), noun: "anchor")
                                                 + "use the anchor of one of its headings"))

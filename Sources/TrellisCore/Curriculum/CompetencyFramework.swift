@@ -62,6 +62,11 @@ public struct CompetencyFramework: Sendable {
         return nil
     }
 
+    /// Whether a competency has this id (a scan that copies nothing: asked for every module).
+    public func defines(competency id: String) -> Bool {
+        domains.contains { domain in domain.competencies.contains { $0.id == id } }
+    }
+
     public func levelIndex(_ id: String) -> Int? { scale.firstIndex { $0.id == id } }
 
     public static let fields = ["title", "version", "scale", "samhsa_categories", "progression", "domains"]

@@ -77,6 +77,10 @@ public struct ModuleBody: Sendable {
     }
 
     public var anchors: Set<String> { Set(headings.map(\.slug)) }
+
+    /// Whether one of the headings has this anchor. A scan, not `anchors`: a body has a few
+    /// headings, and this is asked for every link into the module.
+    public func hasAnchor(_ slug: String) -> Bool { headings.contains { $0.slug == slug } }
 }
 
 /// Turns a module's Markdown body into `ModuleBody`: walks cmark-gfm's syntax tree to find
