@@ -54,6 +54,32 @@ import Testing
         #expect(body.callouts.map(\.kind) == CalloutKind.allCases.map { Optional($0) })
     }
 
+    /// The marker is read from cmark's text nodes byte by byte; these are the shapes it must
+    /// accept (any case, a title, non-ASCII letters kept for the "unknown kind" error) and refuse.
+    @Test(arguments: [
+        ("> [!tip]\n> Text.\n", "TIP", CalloutKind.tip, ""),
+        ("> [!Key-Points] What to remember\n> Text.\n", "KEY-POINTS", .keyPoints, "What to remember"),
+        ("> [!SCENARIO]Ana's *first* visit\n> Text.\n", "SCENARIO", .scenario, "Ana's first visit"),
+        ("> [!étude]\n> Text.\n", "ÉTUDE", nil, ""),
+        ("> [!SCENRIO]\n> Text.\n", "SCENRIO", nil, ""),
+    ] as [(String, String, CalloutKind?, String)])
+    func calloutMarkers(markdown: String, marker: String, kind: CalloutKind?, title: String) throws {
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: [.trainer])
+        let callout = try #require(body.callouts.first)
+        #expect(body.callouts.count == 1)
+        #expect(callout.marker == marker)
+        #expect(callout.kind == kind)
+        #expect(callout.title == title)
+    }
+
+    @Test(arguments: ["> [!]\n> Text.\n", "> [!two words]\n> Text.\n", "> [!NOTE2]\n> Text.\n", "> [NOTE]\n> Text.\n",
+                      "> Text [!NOTE]\n", "> *[!NOTE]*\n"])
+    func blockquotesThatAreNotCallouts(markdown: String) {
+        let body = ModuleBodyCompiler.compile(markdown: markdown, editions: [.trainer])
+        #expect(body.callouts.isEmpty)
+        #expect(!(body.html[.trainer] ?? "").contains("<aside"))
+    }
+
     @Test func trainerNotesAreAbsentFromTheTraineeEdition() throws {
         let markdown = try String(contentsOfFile: "\(Fixtures.markdown)/trainer-notes.md", encoding: .utf8)
         let body = ModuleBodyCompiler.compile(markdown: markdown, editions: Set(Edition.allCases))

@@ -292,24 +292,33 @@ struct CalloutMarker {
 
     init?(blockQuote: MarkdownNode) {
         guard let paragraph = blockQuote.firstChild, paragraph.isParagraph else { return nil }
-        var accumulated = ""
+        // Read as UTF-8 bytes: every blockquote of every module comes through here.
+        let open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        var accumulated: [UInt8] = []
         var markerNodes: [MarkdownNode] = []
         var remainder: String?
         var child = paragraph.firstChild
         while let node = child, node.isText {
-            accumulated += node.literal ?? ""
+            node.collectPlainText(into: &accumulated)
             markerNodes.append(node)
             child = node.next
-            if let close = accumulated.firstIndex(of: "]") {
-                remainder = String(accumulated[accumulated.index(after: close)...])
-                accumulated = String(accumulated[...close])
+            if let end = accumulated.firstIndex(of: close) {
+                remainder = String(decoding: accumulated[(end + 1)...], as: UTF8.self)
+                accumulated.removeSubrange((end + 1)...)
                 break
             }
-            guard accumulated.isEmpty || accumulated.hasPrefix("[") else { return nil }
+            guard accumulated.isEmpty || accumulated[0] == open else { return nil }
         }
-        guard let remainder, accumulated.hasPrefix("[!"), accumulated.count > 3 else { return nil }
-        let kindText = String(accumulated.dropFirst(2).dropLast()).uppercased()
-        guard kindText.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+        guard let remainder, accumulated.starts(with: [open, UInt8(ascii: "!")]), accumulated.count > 3 else { return nil }
+        let name = accumulated[2..<(accumulated.count - 1)]
+        let kindText: String
+        if name.allSatisfy({ $0 < 0x80 }) {
+            guard name.allSatisfy({ (0x41...0x5A).contains($0 & 0xDF) || $0 == UInt8(ascii: "-") }) else { return nil }
+            kindText = String(decoding: name.map { $0 == UInt8(ascii: "-") ? $0 : $0 & 0xDF }, as: UTF8.self)
+        } else {
+            kindText = String(decoding: name, as: UTF8.self).uppercased()
+            guard kindText.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+        }
 
         self.kindText = kindText
         self.kind = CalloutKind(rawValue: kindText)
@@ -327,7 +336,10 @@ struct CalloutMarker {
         }
         self.markerNodes = markerNodes
         self.titleNodes = titleNodes
-        self.title = titleNodes.map(\.plainText).joined().trimmingWhitespace
+        // One buffer for all title nodes: text either side of emphasis keeps its spaces.
+        var titleText: [UInt8] = []
+        for node in titleNodes { node.collectPlainText(into: &titleText) }
+        self.title = PlainWords.collapse(titleText)
     }
 
     /// Replaces the blockquote with an `<aside>` labelled by the callout's kind and title;
