@@ -80,7 +80,15 @@ struct Import: ParsableCommand {
         UTF-8 with or without a byte-order mark, CRLF or LF, quoted fields. The whole file is \
         checked first; every bad row is reported by line and nothing is written unless the file is \
         clean (or --skip-invalid is given). Importing the same file again adds nothing: rows are \
-        matched by their `key` column, or by their contents when there is none.
+        matched by their `key` column, or by their values when there is none (column order and \
+        the spelling of numbers do not matter). A known key with different values is a conflict: \
+        to correct a record, void it and import the correction under a new key.
+
+        A `void` row cancels the record its `voids` column names (a key of the same file, a key \
+        imported before, or a record id), with a `reason`. You are recorded as the writer of \
+        every row; the file's `recorded_by` and `recorded_at` are kept as provenance. Cells \
+        that `trellis export` wrote with a leading ' (against spreadsheet formulas) are read \
+        back without it. `trellis export --format csv` writes this format.
 
         Examples:
           trellis import trainees.csv
@@ -132,7 +140,7 @@ struct Progress: ParsableCommand {
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         guard let trainee else {
             let report = try TrackerFailure.wrap { ProgramReport(snapshot: try tracker.snapshot(), credentials: tracker.curriculum.credentials, withinDays: 30) }
             return try ReportOutput.trainees(report, format: format)

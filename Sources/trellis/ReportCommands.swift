@@ -42,7 +42,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The public site folder, which the dashboard must stay out of.", visibility: .hidden)) var siteOutput: String = "_site"
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let snapshot = try TrackerFailure.wrap { try tracker.snapshot(Tracker.TraineeFilter(cohort: cohort, site: site)) }
         let report = ProgramReport(snapshot: snapshot, credentials: tracker.curriculum.credentials, withinDays: within.days)
         if let html {
@@ -98,7 +98,7 @@ struct Coaching: ParsableCommand {
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         func date(_ text: String?, _ fallback: CalendarDate) throws -> CalendarDate {
             guard let text else { return fallback }
             guard let date = CalendarDate(text) else { throw ValidationError("dates are written YYYY-MM-DD, not \(text)") }
@@ -138,7 +138,7 @@ struct Due: ParsableCommand {
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let ledgers = try TrackerFailure.wrap { try tracker.credentialsDue(within: within.days) }
         if format == .json { return try printJSON(ledgers) }
         let table = TextTable(header: ["trainee", "credential", "deadline", "days_left", "hours", "required", "short_by_category"], rows: ledgers.map { ledger in
@@ -164,7 +164,7 @@ struct CertificateCommand: ParsableCommand {
     @Option(help: "Where to write the HTML (default: <trainee>-completion.html).") var output: String?
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let path = output ?? "\(trainee)-completion.html"
         try TrackerFailure.wrap {
             let certificate = try Certificate(transcript: try tracker.transcript(trainee), curriculum: tracker.curriculum)
@@ -197,7 +197,7 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file (readable by you only) instead of standard output.") var output: String?
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let data: Data = try TrackerFailure.wrap {
             let records = try tracker.allEvidence()
             let trainees = Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -49,7 +49,7 @@ struct TrackerBackup: ParsableCommand {
     @Argument(help: "The new backup file.") var path: String
 
     func run() throws {
-        let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: options.databasePath) }
+        let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: options.databasePath, access: .readOnly) }
         try TrackerFailure.wrap { try database.backup(to: path) }
         print("Backed up \(database.path) to \(path) (readable by you only).")
     }
@@ -66,7 +66,7 @@ struct TrackerVerify: ParsableCommand {
     @Flag(help: "Recompute the per-trainee fact digests from the evidence first.") var repair = false
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: repair ? .readWrite : .readOnly)
         if repair {
             let trainees = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).repairDigests() }
             print("Recomputed the fact digests of \(trainees) trainee(s) from their evidence.")

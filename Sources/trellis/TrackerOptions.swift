@@ -24,8 +24,9 @@ struct TrackerOptions: ParsableArguments {
         return date
     }
 
-    /// Opens the database and loads the curriculum it is checked against.
-    func tracker() throws -> Tracker {
+    /// Opens the database and loads the curriculum it is checked against. Commands that only
+    /// read open it read-only, so they work on a read-only file or mount.
+    func tracker(access: TrackerDatabase.Access = .readWrite) throws -> Tracker {
         let (curriculum, diagnostics) = CurriculumLoader(directory: self.curriculum).load()
         if curriculum.framework.competencies.isEmpty {
             Terminal.report(diagnostics.errors)
@@ -35,7 +36,7 @@ struct TrackerOptions: ParsableArguments {
         if diagnostics.hasErrors {
             Terminal.error("warning: the curriculum has errors (run `trellis check`); continuing with what could be read")
         }
-        let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: databasePath) }
+        let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: databasePath, access: access) }
         return Tracker(database: database, curriculum: curriculum, today: try todayDate(), actor: by ?? Tracker.defaultActor())
     }
 }

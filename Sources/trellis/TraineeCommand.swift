@@ -80,7 +80,7 @@ struct TraineeList: ParsableCommand {
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let trainees = try TrackerFailure.wrap { () -> [Trainee] in
             var filter = Tracker.TraineeFilter(cohort: cohort, site: site)
             if let status {
@@ -107,7 +107,7 @@ struct TraineeShow: ParsableCommand {
     @Argument(help: "The trainee's id.") var id: String
 
     func run() throws {
-        let tracker = try options.tracker()
+        let tracker = try options.tracker(access: .readOnly)
         let (trainee, history, evidence) = try TrackerFailure.wrap { (try tracker.trainee(id), try tracker.history(of: id), try tracker.evidence(of: id)) }
         let fields: [(String, String?)] = [("id", trainee.id), ("name", trainee.name), ("email", trainee.email), ("cohort", trainee.cohort),
                                            ("site", trainee.site), ("supervisor", trainee.supervisor), ("start_date", trainee.startDate.description),

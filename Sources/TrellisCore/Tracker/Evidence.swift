@@ -29,6 +29,19 @@ public enum EvidenceKind: Int, Sendable, Hashable, Codable, CaseIterable {
         self = kind
     }
 
+    /// Whether a record of this kind has a place for the value of an input field (only the
+    /// fields that some kinds ignore are listed; text fields such as `note` fit every kind).
+    func uses(_ field: String) -> Bool {
+        switch field {
+        case "score": self == .knowledgeCheck
+        case "level": self == .observedPractice
+        case "minutes", "competencies": self == .coachingSession
+        case "hours": self == .continuingEducation
+        case "voids", "reason": self == .void
+        default: true
+        }
+    }
+
     /// Kinds recorded with `trellis record` or imported (voids have their own command).
     public static var recordable: [EvidenceKind] { allCases.filter { $0 != .void } }
 }
@@ -81,13 +94,22 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var recordedBy: String
     /// Set when the record is cancelled by a void (derived when reading, never stored on the record).
     public var voidedBy: String?
+    /// The `key` an imported row had in its file.
+    public var importKey: String?
+    /// Who recorded it, and when, *according to the imported file*: provenance, never a verified
+    /// signature (`recordedBy` is whoever ran the import).
+    public var sourceRecordedBy: String?
+    public var sourceRecordedAt: String?
+
+    /// The key a CSV export writes: the import key it came in with, else the record's id.
+    public var exportKey: String { importKey ?? id }
 
     public init(id: String, traineeID: String, kind: EvidenceKind, subject: EvidenceSubject?, date: CalendarDate,
                 score: Double? = nil, level: String? = nil, observer: String? = nil, minutes: Int? = nil,
                 competencies: [String] = [], nextStep: String? = nil, hours: Double? = nil, topic: String? = nil,
                 provider: String? = nil, category: String? = nil, course: String? = nil, voids: String? = nil,
                 reason: String? = nil, note: String? = nil, recordedAt: String = "", recordedBy: String = "",
-                voidedBy: String? = nil) {
+                voidedBy: String? = nil, importKey: String? = nil, sourceRecordedBy: String? = nil, sourceRecordedAt: String? = nil) {
         self.id = id
         self.traineeID = traineeID
         self.kind = kind
@@ -110,6 +132,9 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
         self.recordedAt = recordedAt
         self.recordedBy = recordedBy
         self.voidedBy = voidedBy
+        self.importKey = importKey
+        self.sourceRecordedBy = sourceRecordedBy
+        self.sourceRecordedAt = sourceRecordedAt
     }
 
     /// The key under which continuing education counts once per period.

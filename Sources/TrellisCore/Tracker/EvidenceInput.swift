@@ -18,11 +18,15 @@ public struct EvidenceInput: Sendable, Hashable {
     public var category: String?
     public var course: String?
     public var note: String?
+    /// For a void row of an imported file: the record it cancels (a key of the same file, a key
+    /// imported before, or a record id) and why. `trellis void` has its own command.
+    public var voids: String?
+    public var reason: String?
 
     public init(trainee: String, kind: String, about: String? = nil, date: String? = nil, score: String? = nil,
                 level: String? = nil, observer: String? = nil, minutes: String? = nil, competencies: String? = nil,
                 nextStep: String? = nil, hours: String? = nil, topic: String? = nil, provider: String? = nil,
-                category: String? = nil, course: String? = nil, note: String? = nil) {
+                category: String? = nil, course: String? = nil, note: String? = nil, voids: String? = nil, reason: String? = nil) {
         self.trainee = trainee
         self.kind = kind
         self.about = about
@@ -39,6 +43,8 @@ public struct EvidenceInput: Sendable, Hashable {
         self.category = category
         self.course = course
         self.note = note
+        self.voids = voids
+        self.reason = reason
     }
 }
 
@@ -75,7 +81,9 @@ struct EvidenceValidator: Sendable {
         case invalid([TrackerError])
     }
 
-    func check(_ input: EvidenceInput) -> Outcome {
+    /// - Parameter allowVoid: true for an import, whose void rows name the record they cancel in
+    ///   `voids` (resolved by the importer, which knows the file's keys); `record` refuses voids.
+    func check(_ input: EvidenceInput, allowVoid: Bool = false) -> Outcome {
         var problems: [TrackerError] = []
         func fail(_ field: String, _ value: String, _ problem: String, _ remedy: String) {
             problems.append(.field(field, value, problem, remedy: remedy))
@@ -90,10 +98,17 @@ struct EvidenceValidator: Sendable {
         if trainee == nil {
             fail("trainee", traineeID, "is not on record", "add them first with `trellis trainee add` or import trainees.csv")
         }
-        guard let kind = EvidenceKind(name: input.kind.trimmingWhitespace), kind != .void else {
+        guard let kind = EvidenceKind(name: input.kind.trimmingWhitespace), kind != .void || allowVoid else {
             fail("kind", input.kind, "is not an evidence kind",
                  "use one of \(EvidenceKind.recordable.map(\.name).joined(separator: ", "))")
             return .invalid(problems)
+        }
+        // A value the kind has no place for would be dropped without a word: refuse it instead.
+        for (field, value) in [("score", input.score), ("level", input.level), ("minutes", input.minutes),
+                               ("competencies", input.competencies), ("hours", input.hours), ("voids", input.voids), ("reason", input.reason)] {
+            guard let written = text(value), !kind.uses(field) else { continue }
+            let users = EvidenceKind.allCases.filter { $0.uses(field) }.map(\.name).joined(separator: ", ")
+            fail(field, written, "does not apply to \(kind.name)", "leave it empty; it is used by \(users)")
         }
 
         var date = today
@@ -133,8 +148,12 @@ struct EvidenceValidator: Sendable {
         switch kind {
         case .knowledgeCheck:
             if let written = text(input.score) {
-                if let score = Double(written), score.isFinite, (0...100).contains(score) { record.score = score } else {
-                    fail("score", written, "is not a score from 0 to 100", "write the percentage, e.g. 85")
+                if let score = Double(written), score.isFinite {
+                    if (0...100).contains(score) { record.score = score } else {
+                        fail("score", written, "is out of range: a score is from 0 to 100", "write the percentage, e.g. 85")
+                    }
+                } else {
+                    fail("score", written, "is not a number", "write the percentage from 0 to 100, e.g. 85")
                 }
             } else {
                 fail("score", "", "is required for knowledge-check", "give the score from 0 to 100")
@@ -175,7 +194,14 @@ struct EvidenceValidator: Sendable {
                 fail("hours", "", "is required for continuing-education", "give the hours of the course")
             }
             if record.topic == nil { fail("topic", "", "is required for continuing-education", "name the course or topic") }
-        case .moduleCompleted, .void:
+        case .void:
+            if let target = text(input.voids) { record.voids = target } else {
+                fail("voids", "", "is required for void", "give the key or id of the record this void cancels")
+            }
+            if let reason = text(input.reason) { record.reason = reason } else {
+                fail("reason", "", "is required for void", "say why the record is cancelled")
+            }
+        case .moduleCompleted:
             break
         }
         guard problems.isEmpty, let trainee else { return .invalid(problems) }

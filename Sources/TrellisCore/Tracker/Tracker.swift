@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The tracker's operations, checked against the current curriculum.
 ///
@@ -149,7 +148,7 @@ public struct Tracker: Sendable {
                 record.id = RecordIDGenerator().next()
                 record.recordedAt = Timestamp.now()
                 record.recordedBy = actor
-                _ = try writer.insert(record, traineeNo: checked.traineeNo, importKey: nil)
+                try writer.insert(record, traineeNo: checked.traineeNo)
                 try writer.finish()
                 return record
             }
@@ -175,9 +174,10 @@ public struct Tracker: Sendable {
             }
             let record = EvidenceRecord(id: RecordIDGenerator().next(), traineeID: target[3], kind: .void, subject: nil,
                                         date: today, voids: evidenceID, reason: reason, recordedAt: Timestamp.now(), recordedBy: actor)
-            try EvidenceWriter(db).insert(record, traineeNo: target[2], importKey: nil, voids: (target[0], EvidenceKind(rawValue: target[1])!))
-            // The cancelled record no longer counts: recompute that trainee's fact digest.
-            try FactDigest.rebuild(traineeNo: target[2], db)
+            // The cancelled record no longer counts: `finish` recomputes that trainee's fact digest.
+            let writer = try EvidenceWriter(db)
+            try writer.insert(record, traineeNo: target[2], voids: (target[0], EvidenceKind(rawValue: target[1])!))
+            try writer.finish()
             return record
         }
     }
@@ -188,163 +188,5 @@ public struct Tracker: Sendable {
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM trainee WHERE id = ?", arguments: [traineeID]) != nil else { throw unknownTrainee(traineeID) }
             return try EvidenceRows.fetch(db, whereClause: "t.id = ?", arguments: [traineeID])
         }
-    }
-}
-
-/// Inserts evidence rows, interning module, competency and level ids as small integers, and
-/// keeps each trainee's fact digest (`FactDigest`) in step: call `finish()` before the
-/// transaction ends.
-///
-/// Values are bound straight to SQLite's prepared statement: an import of a million rows
-/// spends its time in SQLite, not in boxing arguments.
-final class EvidenceWriter {
-    private let db: Database
-    private var subjectNos: [EvidenceSubject: Int64] = [:]
-    private var levelNos: [String: Int64] = [:]
-    private let insertStatement: Statement
-    private var competencyStatement: Statement?
-    /// Facts added per trainee since the last `finish()`.
-    private var digestAdditions: [Int64: [UInt8]] = [:]
-
-    /// - Parameter checkImportKeys: false when the caller has already removed rows whose import
-    ///   key is stored (a bulk import that rebuilds the key index afterwards).
-    init(_ db: Database, checkImportKeys: Bool = true) throws {
-        self.db = db
-        for row in try Row.fetchAll(db, sql: "SELECT no, kind, id FROM subject") {
-            subjectNos[EvidenceSubject(EvidenceSubject.Kind(rawValue: row[1]) ?? .module, row[2])] = row[0]
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row[1]] = row[0] }
-        insertStatement = try db.makeStatement(sql: """
-            INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes, next_step,
-              hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by, import_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """ + (checkImportKeys ? " ON CONFLICT (import_key) DO NOTHING" : ""))
-    }
-
-    func subjectNo(_ subject: EvidenceSubject) throws -> Int64 {
-        if let no = subjectNos[subject] { return no }
-        try db.execute(sql: "INSERT INTO subject (kind, id) VALUES (?, ?)", arguments: [subject.kind.rawValue, subject.id])
-        let no = db.lastInsertedRowID
-        subjectNos[subject] = no
-        return no
-    }
-
-    func levelNo(_ level: String) throws -> Int64 {
-        if let no = levelNos[level] { return no }
-        try db.execute(sql: "INSERT INTO level (id) VALUES (?)", arguments: [level])
-        let no = db.lastInsertedRowID
-        levelNos[level] = no
-        return no
-    }
-
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    @inline(__always)
-    private func bind(_ index: Int32, _ value: String?) {
-        let statement = insertStatement.sqliteStatement
-        guard var value else { sqlite3_bind_null(statement, index); return }
-        value.withUTF8 { bytes in
-            _ = bytes.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), EvidenceWriter.transient)
-            }
-        }
-    }
-
-    @inline(__always)
-    private func bind(_ index: Int32, _ value: Int64?) {
-        if let value { sqlite3_bind_int64(insertStatement.sqliteStatement, index, value) } else { sqlite3_bind_null(insertStatement.sqliteStatement, index) }
-    }
-
-    @inline(__always)
-    private func bind(_ index: Int32, _ value: Double?) {
-        if let value { sqlite3_bind_double(insertStatement.sqliteStatement, index, value) } else { sqlite3_bind_null(insertStatement.sqliteStatement, index) }
-    }
-
-    /// Returns false when a row with the same import key is already stored.
-    @discardableResult
-    func insert(_ record: EvidenceRecord, traineeNo: Int64, importKey: Int64?, voids: (no: Int64, kind: EvidenceKind)? = nil) throws -> Bool {
-        let subjectNumber = try record.subject.map(subjectNo)
-        let levelNumber = try record.level.map(levelNo)
-        let competencyNos = try Set(record.competencies).map { try subjectNo(EvidenceSubject(.competency, $0)) }.sorted()
-        return try insert(id: record.id, traineeNo: traineeNo, kind: record.kind, subjectNo: subjectNumber, day: record.date.dayNumber,
-                          score: record.score, levelNo: levelNumber, observer: record.observer, minutes: record.minutes,
-                          nextStep: record.nextStep, hours: record.hours, topic: record.topic, provider: record.provider,
-                          category: record.category, course: record.course, voids: voids, reason: record.reason, note: record.note,
-                          recordedAt: record.recordedAt, recordedBy: record.recordedBy, importKey: importKey, competencyNos: competencyNos)
-    }
-
-    /// The insert itself, on already-interned numbers (the import's path).
-    /// - Parameter id: the record's id; nil to take the next one from `ids` (bound without making a String).
-    func insert(id: String?, generatedBy ids: RecordIDGenerator? = nil, traineeNo: Int64, kind: EvidenceKind, subjectNo: Int64?, day: Int, score: Double?, levelNo: Int64?,
-                observer: String?, minutes: Int?, nextStep: String?, hours: Double?, topic: String?, provider: String?,
-                category: String?, course: String?, voids: (no: Int64, kind: EvidenceKind)?, reason: String?, note: String?,
-                recordedAt: String, recordedBy: String, importKey: Int64?, competencyNos: [Int64]) throws -> Bool {
-        let statement = insertStatement.sqliteStatement
-        if let id {
-            bind(1, id)
-        } else {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
-                (ids ?? RecordIDGenerator()).next(into: buffer.baseAddress!)
-                _ = buffer.withMemoryRebound(to: CChar.self) {
-                    sqlite3_bind_text(statement, 1, $0.baseAddress, 36, EvidenceWriter.transient)
-                }
-            }
-        }
-        bind(2, traineeNo)
-        bind(3, Int64(kind.rawValue))
-        bind(4, subjectNo)
-        bind(5, Int64(day))
-        bind(6, score)
-        bind(7, levelNo)
-        bind(8, observer)
-        bind(9, minutes.map(Int64.init))
-        bind(10, nextStep)
-        bind(11, hours)
-        bind(12, topic)
-        bind(13, provider)
-        bind(14, category)
-        bind(15, course)
-        bind(16, voids?.no)
-        bind(17, voids.map { Int64($0.kind.rawValue) })
-        bind(18, reason)
-        bind(19, note)
-        bind(20, recordedAt)
-        bind(21, recordedBy)
-        bind(22, importKey)
-        let code = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        guard sqlite3_changes(db.sqliteConnection) > 0 else { return false }
-        if !competencyNos.isEmpty {
-            let evidenceNo = sqlite3_last_insert_rowid(db.sqliteConnection)
-            if competencyStatement == nil {
-                competencyStatement = try db.makeStatement(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (?, ?)")
-            }
-            let raw = competencyStatement!.sqliteStatement
-            for competency in competencyNos {
-                sqlite3_bind_int64(raw, 1, evidenceNo)
-                sqlite3_bind_int64(raw, 2, competency)
-                let code = sqlite3_step(raw)
-                sqlite3_reset(raw)
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-            }
-        }
-        if kind != .void {
-            let packed = FactDigest.Packed(day: Int32(truncatingIfNeeded: day), subjectNo: Int32(truncatingIfNeeded: subjectNo ?? 0),
-                                           levelNo: Int32(truncatingIfNeeded: levelNo ?? 0), kind: UInt8(kind.rawValue), score: score,
-                                           competencySubjectNos: kind == .coachingSession ? competencyNos.map { Int32(truncatingIfNeeded: $0) } : [])
-            FactDigest.append(packed, to: &digestAdditions[traineeNo, default: []])
-        }
-        return true
-    }
-
-    /// Writes the fact digests of everything inserted so far.
-    func finish() throws {
-        try FactDigest.append(digestAdditions, db)
-        digestAdditions = [:]
     }
 }

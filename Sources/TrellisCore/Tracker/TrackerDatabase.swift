@@ -32,7 +32,11 @@ public final class TrackerDatabase: Sendable {
         guard !fileManager.fileExists(atPath: path) else {
             throw TrackerError("a tracker database already exists at \(path)", remedy: "use it as it is, or choose another path with --db")
         }
-        try PrivateFile.refuseUnignoredGitWorkTree(path, what: "the tracker database")
+        // SQLite writes beside the database (-wal, -shm, and -journal during recovery): git must
+        // ignore those names as well, or they show up as untracked files ready to be committed.
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            try PrivateFile.refuseUnignoredGitWorkTree(file, what: file == path ? "the tracker database" : "SQLite's companion file \((file as NSString).lastPathComponent)")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !fileManager.fileExists(atPath: directory) {
             try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -45,51 +49,74 @@ public final class TrackerDatabase: Sendable {
         }
         close(descriptor)
         do {
-            return try openExisting(path)
+            try TrackerSchema.migrator.migrate(DatabaseQueue(path: path))
+            return try open(at: path)
         } catch {
             try? fileManager.removeItem(atPath: path)
             throw error
         }
     }
 
-    /// Opens an existing database, bringing its schema up to date.
-    public static func open(at path: String) throws -> TrackerDatabase {
+    /// Whether a command only reads (and so works on a read-only file or mount) or also writes.
+    public enum Access: Sendable {
+        case readWrite, readOnly
+    }
+
+    /// Opens an existing tracker database, bringing its schema up to date.
+    ///
+    /// It refuses, before anything is written, a file that is not a Trellis tracker (an empty
+    /// or foreign file is never turned into one: only `tracker init` creates a database), one
+    /// made by a newer Trellis, one readable by group or others, and one whose structure is
+    /// damaged (see `TrackerFileCheck`).
+    public static func open(at path: String, access: Access = .readWrite) throws -> TrackerDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrackerError("no tracker database at \(path)",
                                remedy: "create one with `trellis tracker init`, or point to yours with --db or $\(environmentVariable)")
         }
-        return try openExisting(path)
-    }
-
-    /// How long opening waits for a bulk import that has the database in rollback-journal mode
-    /// (see `bulkWrite`) before giving up with "database is locked".
-    static let openWaitSeconds: Double = 120
-
-    private static func openExisting(_ path: String) throws -> TrackerDatabase {
+        let schema = try TrackerFileCheck(path: path).run()
         var configuration = Configuration()
-        configuration.journalMode = .wal
         // Two coordinators recording at the same moment wait for each other instead of failing.
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
-        let deadline = Date(timeIntervalSinceNow: openWaitSeconds)
-        var pause = 0.02
-        while true {
-            do {
-                let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let writable = access == .readWrite || (schema.needsMigration && FileManager.default.isWritableFile(atPath: path))
+        if writable {
+            configuration.journalMode = .wal
+        } else {
+            configuration.readonly = true
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            if writable {
                 try TrackerSchema.migrator.migrate(queue)
-                return TrackerDatabase(path: path, queue: queue)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
-                // While a bulk import runs in rollback-journal mode, switching the database back to
-                // WAL (which every open does) needs the import's lock, and SQLite reports that
-                // conflict at once instead of through the busy timeout: wait for the import to end.
-                Thread.sleep(forTimeInterval: pause)
-                pause = min(pause * 2, 0.25)
-            } catch let error as DatabaseError {
-                throw TrackerError("cannot open the tracker database at \(path): \(error.message ?? error.description)",
-                                   remedy: error.resultCode == .SQLITE_BUSY
-                                       ? "another process (probably a large import) kept it locked for \(Int(openWaitSeconds)) s; try again when it has finished"
-                                       : "check the path; `trellis tracker verify` checks an existing database")
+            } else if schema.needsMigration {
+                throw TrackerError("\(path) needs an upgrade to this Trellis's schema, but it is read-only",
+                                   remedy: "open it once with write access (any writing command upgrades it), or use the Trellis that made it")
             }
+            return TrackerDatabase(path: path, queue: queue)
+        } catch let error as DatabaseError {
+            throw TrackerDatabase.explain(error, path: path)
+        }
+    }
+
+    /// A SQLite error about the file or the machine (full, read-only, damaged, busy) as a
+    /// coordinator can act on it: one line, with the remedy. Others (a constraint, a bug) are
+    /// left as they are.
+    static func explain(_ error: DatabaseError, path: String) -> Error {
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            TrackerError("the disk is full; nothing was written", remedy: "free some space and run the command again")
+        case .SQLITE_READONLY:
+            TrackerError("the database is read-only: \(path)",
+                         remedy: "check the file's and folder's permissions (`ls -l`) and whether the disk is mounted read-only; commands that only read work as they are")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            TrackerFileCheck.damaged(path, String(error.message?.split(separator: "\n").first ?? "\(error.resultCode)"))
+        case .SQLITE_BUSY:
+            TrackerError("the database is busy: another process kept it locked for 15 s", remedy: "try again when the other command has finished")
+        case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM, .SQLITE_AUTH:
+            TrackerError("cannot use the tracker database at \(path): \(error.message?.split(separator: "\n").first ?? "\(error.resultCode)")",
+                         remedy: "check the path, its permissions and the disk; `trellis tracker verify` checks an existing database")
+        default:
+            error
         }
     }
 
@@ -97,32 +124,9 @@ public final class TrackerDatabase: Sendable {
     func write<T>(_ work: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(work)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            throw TrackerError("the disk is full; nothing was written", remedy: "free some space and run the command again")
+        } catch let error as DatabaseError {
+            throw TrackerDatabase.explain(error, path: path)
         }
-    }
-
-    /// `write`, for one very large transaction (a bulk import): when no other connection has the
-    /// database open, it switches from the write-ahead log to a rollback journal for the duration,
-    /// so that the new pages are written once, straight into the database file, instead of into
-    /// the log and then again by the checkpoint at commit. Crash safety is the same: a kill
-    /// mid-transaction leaves a hot journal that SQLite rolls back on the next open, and the next
-    /// open switches back to WAL. When another connection is open, it stays in WAL mode.
-    ///
-    /// While it runs in rollback-journal mode, other processes cannot open the database (an open
-    /// switches it to WAL, which needs this transaction's lock): `openExisting` waits for the
-    /// import to finish (up to `openWaitSeconds`) rather than failing.
-    func bulkWrite<T>(_ work: (Database) throws -> T) throws -> T {
-        var switched = false
-        try? queue.writeWithoutTransaction { db in
-            sqlite3_busy_timeout(db.sqliteConnection, 0)
-            defer { sqlite3_busy_timeout(db.sqliteConnection, 15_000) }
-            switched = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"))?.lowercased() == "delete"
-        }
-        defer {
-            if switched { try? queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
-        }
-        return try write(work)
     }
 
     /// Caps the database's size, as a full disk would (for tests of what a full disk leaves behind).
@@ -138,14 +142,35 @@ public final class TrackerDatabase: Sendable {
     }
 
     func read<T>(_ work: (Database) throws -> T) throws -> T {
-        try queue.read(work)
+        do {
+            return try queue.read(work)
+        } catch let error as DatabaseError {
+            throw TrackerDatabase.explain(error, path: path)
+        }
     }
 
-    /// An online backup (SQLite's backup API), consistent even while others write.
+    /// SQLite's page-by-page check (`PRAGMA quick_check`): nil when the database is sound,
+    /// else the first problems it found.
+    func structuralProblems() throws -> String? {
+        do {
+            let findings = try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check(5)") }
+            return findings == ["ok"] ? nil : findings.joined(separator: "; ")
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            return error.message ?? "\(error.resultCode)"
+        }
+    }
+
+    /// An online backup (SQLite's backup API), consistent even while others write, and
+    /// verified: the source is checked before and the copy after, and a backup of a damaged
+    /// database is refused (it would replace a good backup with a bad one).
     public func backup(to destination: String) throws {
         try PrivateFile.refuseUnignoredGitWorkTree(destination, what: "the backup")
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw TrackerError("\(destination) already exists", remedy: "choose a new file name for the backup")
+        }
+        if let problems = try structuralProblems() {
+            throw TrackerError("the database is damaged, so no backup was made: \(path) (\(problems))",
+                               remedy: "keep your existing backups; restore the latest one that `trellis tracker verify --db BACKUP` finds intact")
         }
         let descriptor = Foundation.open(destination, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         guard descriptor >= 0 else {
@@ -155,10 +180,15 @@ public final class TrackerDatabase: Sendable {
         do {
             let target = try DatabaseQueue(path: destination)
             try queue.backup(to: target)
+            let check = try target.read { try String.fetchAll($0, sql: "PRAGMA quick_check(5)") }
             try target.close()
+            guard check == ["ok"] else {
+                throw TrackerError("the copy failed its check: \(check.joined(separator: "; "))")
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
-            throw TrackerError("backup failed: \(error)", remedy: "check free space at the destination")
+            throw TrackerError("backup failed, nothing was kept at \(destination): \(error)",
+                               remedy: "check free space and the disk at the destination, then run the backup again")
         }
     }
 }

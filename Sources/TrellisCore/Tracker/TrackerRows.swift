@@ -61,13 +61,14 @@ enum EvidenceRows {
         let rows = try Row.fetchAll(db, sql: """
             SELECT e.id, t.id, e.kind, s.kind, s.id, e.occurred_day, e.score, l.id, e.observer, e.minutes, e.next_step,
                    e.hours, e.topic, e.provider, e.category, e.course, target.id, e.reason, e.note, e.recorded_at,
-                   e.recorded_by, voider.id, e.no
+                   e.recorded_by, voider.id, e.no, imported.row_key, imported.source_recorded_by, imported.source_recorded_at
             FROM evidence e
             JOIN trainee t ON t.no = e.trainee_no
             LEFT JOIN subject s ON s.no = e.subject_no
             LEFT JOIN level l ON l.no = e.level_no
             LEFT JOIN evidence target ON target.no = e.voids_no
             LEFT JOIN evidence voider ON voider.voids_no = e.no
+            LEFT JOIN evidence_import imported ON imported.evidence_no = e.no
             WHERE \(whereClause)
             ORDER BY e.occurred_day, e.recorded_at, e.no
             """, arguments: arguments)
@@ -87,7 +88,8 @@ enum EvidenceRows {
                 date: CalendarDate(dayNumber: row[5]), score: row[6], level: row[7], observer: row[8], minutes: row[9],
                 competencies: competencies[row[22]] ?? [], nextStep: row[10], hours: row[11], topic: row[12],
                 provider: row[13], category: row[14], course: row[15], voids: row[16], reason: row[17], note: row[18],
-                recordedAt: row[19], recordedBy: row[20], voidedBy: row[21])
+                recordedAt: row[19], recordedBy: row[20], voidedBy: row[21], importKey: row[23],
+                sourceRecordedBy: row[24], sourceRecordedAt: row[25])
         }
     }
 }

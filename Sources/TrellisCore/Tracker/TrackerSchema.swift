@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema, as migrations from day one: a database made by an older Trellis is
@@ -189,6 +190,38 @@ enum TrackerSchema {
                 );
                 """)
             try FactDigest.rebuildAll(db)
+        }
+        migrator.registerMigration("v3: import ledger with row keys and SHA-256 fingerprints") { db in
+            // Evidence is append-only, so what an import knows about a row lives beside it: the
+            // file's key as written, a fingerprint of the checked values (`EvidenceFingerprint`),
+            // and the file's own `recorded_by`/`recorded_at`, kept as provenance (the person
+            // who ran the import is the row's `recorded_by`). Rows imported before v3 keep their
+            // 64-bit key (`legacy_key`), so a file imported then is still recognised now.
+            try db.execute(sql: """
+                CREATE TABLE evidence_import (
+                  evidence_no INTEGER PRIMARY KEY REFERENCES evidence(no),
+                  row_key TEXT,
+                  fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
+                  legacy_key INTEGER,
+                  source_recorded_by TEXT,
+                  source_recorded_at TEXT
+                );
+                CREATE UNIQUE INDEX evidence_import_row_key ON evidence_import (row_key) WHERE row_key IS NOT NULL;
+                CREATE TRIGGER evidence_import_is_append_only_update BEFORE UPDATE ON evidence_import
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+                CREATE TRIGGER evidence_import_is_append_only_delete BEFORE DELETE ON evidence_import
+                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
+                """)
+            var numbers: [String: (no: Int64, key: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, no, import_key FROM evidence WHERE import_key IS NOT NULL") {
+                numbers[row[0]] = (row[1], row[2])
+            }
+            guard !numbers.isEmpty else { return }
+            let insert = try db.makeStatement(sql: "INSERT INTO evidence_import (evidence_no, fingerprint, legacy_key) VALUES (?, ?, ?)")
+            for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: []) {
+                guard let (no, key) = numbers[record.id] else { continue }
+                try insert.execute(arguments: [no, Data(EvidenceFingerprint(record).bytes), key])
+            }
         }
         return migrator
     }

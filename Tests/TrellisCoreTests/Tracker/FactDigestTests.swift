@@ -31,27 +31,30 @@ import Testing
         #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
     }
 
-    @Test func bulkImportRebuildsIndexesAndStaysIdempotent() throws {
+    @Test func reimportStaysIdempotentAndTheLedgerRefusesADuplicateKey() throws {
         let fixture = try TrackerFixture()
         try fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
         try fixture.scratch.write("e.csv", header + rows + "\n" + rows.split(separator: "\n")[0] + "\n")
-        var importer = CSVImporter(tracker: fixture.tracker)
-        importer.bulkMinimumRows = 1
+        let importer = CSVImporter(tracker: fixture.tracker)
         let first = try importer.importFile(fixture.scratch.path + "/e.csv")
         #expect(first.inserted == 5 && first.alreadyPresent == 1)
         let again = try importer.importFile(fixture.scratch.path + "/e.csv")
         #expect(again.inserted == 0 && again.alreadyPresent == 6)
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 6)
-        #expect(try fixture.count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('evidence_import_key', 'evidence_by_trainee')") == 2)
         #expect(try stale(fixture) == [])
-        // The rebuilt key index still refuses a duplicate key.
-        #expect(throws: DatabaseError.self) {
+        // The ledger is append-only, and a key is stored once.
+        try fixture.scratch.write("k.csv", "key,trainee,kind,about,date\nk1,dana,module-completed,welcome,2026-01-03\n")
+        _ = try importer.importFile(fixture.scratch.path + "/k.csv")
+        #expect(throws: (any Error).self) {
             try fixture.tracker.database.write { db in
-                try db.execute(sql: """
-                    INSERT INTO evidence (id, trainee_no, kind, occurred_day, recorded_at, recorded_by, import_key)
-                    SELECT 'dup', trainee_no, kind, occurred_day, 'now', 'me', import_key FROM evidence WHERE import_key IS NOT NULL LIMIT 1
-                    """)
+                try db.execute(sql: "INSERT INTO evidence_import (evidence_no, row_key, fingerprint) SELECT 1, 'k1', fingerprint FROM evidence_import LIMIT 1")
             }
+        }
+        #expect(throws: (any Error).self) {
+            try fixture.tracker.database.write { db in try db.execute(sql: "UPDATE evidence_import SET row_key = 'k2'") }
+        }
+        #expect(throws: (any Error).self) {
+            try fixture.tracker.database.write { db in try db.execute(sql: "DELETE FROM evidence_import") }
         }
     }
 
@@ -84,6 +87,7 @@ import Testing
                 """)
         }
         try queue.close()
+        chmod(path, 0o600)
         let database = try TrackerDatabase.open(at: path)
         try database.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evidence") == 3)

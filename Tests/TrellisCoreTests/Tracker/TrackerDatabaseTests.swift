@@ -25,7 +25,10 @@ import Testing
         git.waitUntilExit()
         #expect(throws: TrackerError.self) { try TrackerDatabase.create(at: scratch.path + "/data/tracker.sqlite") }
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/data/tracker.sqlite"))
+        // Ignoring the database alone is not enough: SQLite's -wal and -shm files sit beside it.
         try scratch.write(".gitignore", "*.sqlite\n")
+        #expect(throws: TrackerError.self) { try TrackerDatabase.create(at: scratch.path + "/data/tracker.sqlite") }
+        try scratch.write(".gitignore", "*.sqlite\n*.sqlite-wal\n*.sqlite-shm\n*.sqlite-journal\n")
         _ = try TrackerDatabase.create(at: scratch.path + "/data/tracker.sqlite")
     }
 
@@ -66,7 +69,7 @@ import Testing
         #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2027-01-01")).contains("date `2027-01-01` is in the future"))
         #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2024-12-31")).contains("date `2024-12-31` is before the trainee's start date 2025-01-01"))
         #expect(message(EvidenceInput(trainee: "dana", kind: "continuing-education", date: "2026-01-01", hours: "-2", topic: "x")).contains("hours `-2` is not a positive number of hours"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "knowledge-check", about: "welcome", date: "2026-01-01", score: "101")).contains("score `101` is not a score from 0 to 100"))
+        #expect(message(EvidenceInput(trainee: "dana", kind: "knowledge-check", about: "welcome", date: "2026-01-01", score: "101")).contains("score `101` is out of range: a score is from 0 to 100"))
         #expect(message(EvidenceInput(trainee: "dana", kind: "graduated", date: "2026-01-01")).contains("kind `graduated` is not an evidence kind"))
         #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2026-13-01")).contains("date `2026-13-01` is not a date"))
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 0)

@@ -7,6 +7,11 @@ struct TrackerFixture {
     let tracker: Tracker
     var databasePath: String { tracker.database.path }
 
+    init(scratch: ScratchDirectory, tracker: Tracker) {
+        self.scratch = scratch
+        self.tracker = tracker
+    }
+
     init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) throws {
         scratch = try ScratchDirectory()
         let (curriculum, diagnostics) = CurriculumLoader(directory: Fixtures.valid).load()
@@ -48,8 +53,8 @@ struct TrackerFixture {
     }
 }
 
-/// Runs the built `trellis` executable (from this package's build folder).
-func runTrellis(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String, signal: Bool) {
+/// The built `trellis` executable (from this package's build folder).
+func trellisBinary() throws -> String {
     // The trellis built beside this test bundle first (so `swift test --scratch-path X` tests
     // X's build, not another one), then the default build folder.
     let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trellis").path
@@ -58,6 +63,11 @@ func runTrellis(_ arguments: [String], environment: [String: String] = [:]) thro
     guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         throw TrackerError("the trellis executable is not built", remedy: "run `swift build` before `swift test`")
     }
+    return binary
+}
+
+func runTrellis(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String, signal: Bool) {
+    let binary = try trellisBinary()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments

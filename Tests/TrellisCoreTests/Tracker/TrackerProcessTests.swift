@@ -24,24 +24,6 @@ import Testing
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 20)
     }
 
-    @Test func killedImportLeavesNothingPartial() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
-        var csv = "trainee,kind,about,date,note\n"
-        for index in 0..<2000 { csv += "dana,reflection,,2026-01-05,note \(index)\n" }
-        try fixture.scratch.write("e.csv", csv)
-        let result = try runTrellis(["import", fixture.scratch.path + "/e.csv", "--curriculum", Fixtures.valid],
-                                    environment: ["TRELLIS_DB": fixture.databasePath, "TRELLIS_FAILPOINT_KILL_IMPORT_AFTER_ROWS": "1000"])
-        #expect(result.signal, "the import must have been killed part-way")
-        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
-        let integrity = try fixture.tracker.database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
-        #expect(integrity == "ok")
-        // And the same import then completes.
-        let again = try runTrellis(["import", fixture.scratch.path + "/e.csv", "--curriculum", Fixtures.valid], environment: ["TRELLIS_DB": fixture.databasePath])
-        #expect(again.status == 0)
-        #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 2001)
-    }
-
     @Test func commandLineErrorsAndExitCodes() throws {
         let fixture = try TrackerFixture()
         let environment = ["TRELLIS_DB": fixture.databasePath]

@@ -1,18 +1,23 @@
-/// Evidence as CSV in the import format (plus id, void columns and who/when), so an export
-/// can be read back by people and spreadsheets.
+/// Evidence as CSV in the import format, so that an export can be imported again (into the
+/// same tracker, where every row is already present, or into an empty one).
+///
+/// `key` is the key a row was imported with, else the record's id; a void's `voids` names
+/// its target the same way. `recorded_by` and `recorded_at` are who recorded the row as far as
+/// Trellis knows: the imported file's values when the row came from one (kept as provenance),
+/// else the person who recorded it here.
 public enum EvidenceCSV {
-    public static let columns = ["id", "trainee", "kind", "about", "date", "score", "level", "observer", "minutes", "competencies",
-                                 "next_step", "hours", "topic", "provider", "category", "course", "note", "voids", "reason",
-                                 "voided_by", "recorded_at", "recorded_by"]
+    public static let columns = CSVImporter.evidenceColumns
 
     public static func render(_ records: [EvidenceRecord]) -> String {
-        func number(_ value: Double?) -> String { value.map(HoursText.format) ?? "" }
+        func number(_ value: Double?) -> String { value.map(EvidenceFingerprint.canonical) ?? "" }
+        let keys = Dictionary(records.map { ($0.id, $0.exportKey) }, uniquingKeysWith: { first, _ in first })
         let rows = records.map { record in
-            [record.id, record.traineeID, record.kind.name, record.subject?.description ?? "", record.date.description,
+            [record.exportKey, record.traineeID, record.kind.name, record.subject?.description ?? "", record.date.description,
              number(record.score), record.level ?? "", record.observer ?? "", record.minutes.map(String.init) ?? "",
              record.competencies.joined(separator: ";"), record.nextStep ?? "", number(record.hours), record.topic ?? "",
-             record.provider ?? "", record.category ?? "", record.course ?? "", record.note ?? "", record.voids ?? "",
-             record.reason ?? "", record.voidedBy ?? "", record.recordedAt, record.recordedBy]
+             record.provider ?? "", record.category ?? "", record.course ?? "", record.note ?? "",
+             record.voids.map { keys[$0] ?? $0 } ?? "", record.reason ?? "",
+             record.sourceRecordedBy ?? record.recordedBy, record.sourceRecordedAt ?? record.recordedAt]
         }
         return TextTable(header: columns, rows: rows).csv()
     }

@@ -142,11 +142,13 @@ public struct ProgramReport: Sendable, Codable {
     }
 }
 
-/// Hours as people write them: `3`, `1.5`.
-
+/// Hours as people write them: `3`, `1.5`, `1.25` (at most two decimals, trailing zeros dropped).
 public enum HoursText {
     public static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        if value == value.rounded() { return String(Int(value)) }
+        var text = String(format: "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
     }
 }
 

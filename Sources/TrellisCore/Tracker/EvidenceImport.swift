@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// The evidence half of `trellis import`: every row is parsed, checked by the one
+/// `EvidenceValidator` and fingerprinted (on all cores, in chunks), then matched against
+/// what earlier imports stored, and only then written, in one transaction, by the one
+/// `EvidenceWriter`.
+///
+/// A row is *already present* only when its content is the same as a row imported before
+/// (under its key, or — for files without a `key` column — by fingerprint). A known key
+/// with different content is a conflict, reported by line; nothing is written then, as for
+/// any other invalid row.
+struct EvidenceImport {
+    let tracker: Tracker
+    let skipInvalid: Bool
+
+    /// One row after parsing and checking.
+    struct CheckedRow: Sendable {
+        var line: Int
+        var traineeNo: Int64
+        var record: EvidenceRecord
+        var key: String?
+        var sourceRecordedBy: String?
+        var sourceRecordedAt: String?
+    }
+
+    private struct Chunk: Sendable {
+        var rows: [CheckedRow] = []
+        var problems: [TrackerError] = []
+        var records = 0
+        var parseError: TrackerError?
+    }
+
+    func run(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> CSVImporter.Report {
+        try tracker.database.write { db in
+            let validator = try tracker.validator(db)
+            let chunks = parse(data, header: header, validator: validator)
+            // A malformed file stops at its first broken record, as a sequential read would.
+            if let broken = chunks.first(where: { $0.parseError != nil }) { throw broken.parseError! }
+            var problems = chunks.flatMap(\.problems)
+            let rows = chunks.flatMap(\.rows)
+            let count = chunks.reduce(0) { $0 + $1.records }
+            var plan = try ImportPlan(db, ledger: ImportLedger(db))
+            for row in rows where row.record.kind != .void { try plan.add(row, problems: &problems) }
+            for row in rows where row.record.kind == .void { try plan.addVoid(row, problems: &problems) }
+            problems.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+            guard problems.isEmpty || skipInvalid else {
+                return CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent, problems: problems)
+            }
+            try plan.write(db, at: Timestamp.now(), by: tracker.actor)
+            return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
+        }
+    }
+
+    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores.
+    private func parse(_ data: Data, header: (names: [String], next: Int, line: Int), validator: EvidenceValidator) -> [Chunk] {
+        let names = header.names
+        let position = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
+            let total = starts.offsets.count, size = 2048
+            nonisolated(unsafe) let input = bytes
+            return Array(0..<(total + size - 1) / size).concurrentMap { chunk in
+                var result = Chunk()
+                var fields: [String] = []
+                for record in (chunk * size)..<min(total, (chunk + 1) * size) {
+                    var index = starts.offsets[record], line = starts.lines[record]
+                    let recordLine = line
+                    do throws(TrackerError) {
+                        try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
+                    } catch {
+                        result.parseError = error
+                        break
+                    }
+                    if fields.count == 1 && fields[0].isEmpty { continue }
+                    result.records += 1
+                    switch check(fields, line: recordLine, names: names, position: position, validator: validator) {
+                    case .success(let row): result.rows.append(row)
+                    case .failure(let problems): result.problems.append(contentsOf: problems.errors)
+                    }
+                }
+                return result
+            }
+        }
+    }
+
+    private struct Problems: Error { var errors: [TrackerError] }
+
+    private func check(_ fields: [String], line: Int, names: [String], position: [String: Int],
+                       validator: EvidenceValidator) -> Result<CheckedRow, Problems> {
+        func located(_ error: TrackerError) -> Problems {
+            var error = error
+            error.line = line
+            return Problems(errors: [error])
+        }
+        guard fields.count == names.count else {
+            return .failure(located(TrackerError("has \(fields.count) fields but the header has \(names.count)",
+                                                 remedy: "check for a missing or extra comma; quote fields that contain commas")))
+        }
+        if let column = fields.firstIndex(where: { $0.utf8.contains(0) }) {
+            return .failure(located(TrackerError("the `\(names[column])` field contains a NUL byte",
+                                                 remedy: "remove the control character; save the file as plain UTF-8 text")))
+        }
+        func value(_ name: String) -> String? {
+            guard let column = position[name] else { return nil }
+            let text = CSVField.unescape(fields[column]).trimmingWhitespace
+            return text.isEmpty ? nil : text
+        }
+        guard let date = value("date") else {
+            return .failure(located(TrackerError("the date is empty", remedy: "give the day the evidence happened, as YYYY-MM-DD")))
+        }
+        let input = EvidenceInput(
+            trainee: value("trainee") ?? "", kind: value("kind") ?? "", about: value("about"), date: date,
+            score: value("score"), level: value("level"), observer: value("observer"), minutes: value("minutes"),
+            competencies: value("competencies"), nextStep: value("next_step"), hours: value("hours"), topic: value("topic"),
+            provider: value("provider"), category: value("category"), course: value("course"), note: value("note"),
+            voids: value("voids"), reason: value("reason"))
+        switch validator.check(input, allowVoid: true) {
+        case .invalid(let errors):
+            return .failure(Problems(errors: errors.map { var error = $0; error.line = line; return error }))
+        case .valid(let checked):
+            return .success(CheckedRow(line: line, traineeNo: checked.traineeNo, record: checked.record, key: value("key"),
+                                       sourceRecordedBy: value("recorded_by"), sourceRecordedAt: value("recorded_at")))
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import GRDB
+
+/// Decides, row by row, what an evidence import writes: a new record, nothing (the same
+/// content is already stored, or appears earlier in the file), or a conflict (a known key
+/// with different content). Nothing is written until every row has been decided.
+struct ImportPlan {
+    struct Insert {
+        var row: EvidenceImport.CheckedRow
+        var fingerprint: EvidenceFingerprint
+        /// For a void: the stored record it cancels, or the earlier insert of this plan.
+        var voids: VoidTarget?
+    }
+
+    enum VoidTarget {
+        case stored(no: Int64, kind: EvidenceKind)
+        case planned(index: Int, kind: EvidenceKind)
+    }
+
+    /// A key seen in this file: the row it was first seen on, and where that row went.
+    private struct SeenKey {
+        var line: Int
+        var record: EvidenceRecord
+        var fingerprint: EvidenceFingerprint
+        var insert: Int?
+        var storedNo: Int64?
+    }
+
+    private enum Match {
+        case new
+        case present(storedNo: Int64?)
+        case conflict(TrackerError)
+    }
+
+    private let db: Database
+    private let ledger: ImportLedger
+    private let ids = RecordIDGenerator()
+    private(set) var inserts: [Insert] = []
+    private(set) var alreadyPresent = 0
+    private var keys: [String: SeenKey] = [:]
+    private var unkeyed: Set<EvidenceFingerprint> = []
+    /// Records cancelled by a void of this file (by id), and the void's line.
+    private var voidedHere: [String: Int] = [:]
+
+    init(_ db: Database, ledger: ImportLedger) throws {
+        self.db = db
+        self.ledger = ledger
+    }
+
+    mutating func add(_ row: EvidenceImport.CheckedRow, problems: inout [TrackerError]) throws {
+        var row = row
+        row.record.id = ids.next()
+        try place(row, fingerprint: EvidenceFingerprint(row.record), voids: nil, problems: &problems)
+    }
+
+    /// A void row: its `voids` names a key of this file, a key imported before, or a record id.
+    mutating func addVoid(_ row: EvidenceImport.CheckedRow, problems: inout [TrackerError]) throws {
+        var row = row
+        row.record.id = ids.next()
+        let reference = row.record.voids ?? ""
+        func problem(_ text: String, _ remedy: String) {
+            problems.append(TrackerError("voids `\(reference)` \(text)", remedy: remedy, line: row.line))
+        }
+        let target: (id: String, kind: EvidenceKind, traineeNo: Int64, voidedBy: String?, place: VoidTarget)
+        if let seen = keys[reference], let index = seen.insert {
+            let record = inserts[index].row.record
+            target = (record.id, record.kind, inserts[index].row.traineeNo, nil, .planned(index: index, kind: record.kind))
+        } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference),
+                  let stored = try Row.fetchOne(db, sql: """
+                      SELECT e.id, e.kind, e.trainee_no, (SELECT v.id FROM evidence v WHERE v.voids_no = e.no) FROM evidence e WHERE e.no = ?
+                      """, arguments: [no]) {
+            let kind = EvidenceKind(rawValue: stored[1]) ?? .void
+            target = (stored[0], kind, stored[2], stored[3], .stored(no: no, kind: kind))
+        } else {
+            return problem("names no record in this file or in the tracker",
+                           "give the key of a row of this file or of an earlier import, or a record id from `trellis export`")
+        }
+        guard target.kind != .void else { return problem("is itself a void and cannot be voided", "record the evidence again instead") }
+        guard target.traineeNo == row.traineeNo else {
+            return problem("is a record of another trainee", "check the trainee column of the void row")
+        }
+        let fingerprint = EvidenceFingerprint(row.record, voidsID: target.id)
+        let before = inserts.count
+        try place(row, fingerprint: fingerprint, voids: target.place, problems: &problems)
+        guard inserts.count > before else { return }
+        if let voidedBy = target.voidedBy {
+            inserts.removeLast()
+            return problem("is already voided (by \(voidedBy))", "a record is voided once; remove this row")
+        }
+        if let line = voidedHere[target.id] {
+            inserts.removeLast()
+            return problem("is already voided on line \(line)", "a record is voided once; remove one of the rows")
+        }
+        voidedHere[target.id] = row.line
+    }
+
+    private mutating func place(_ row: EvidenceImport.CheckedRow, fingerprint: EvidenceFingerprint, voids: VoidTarget?,
+                                problems: inout [TrackerError]) throws {
+        switch try match(row, fingerprint) {
+        case .conflict(let error):
+            problems.append(error)
+        case .present(let storedNo):
+            alreadyPresent += 1
+            if let key = row.key, keys[key] == nil {
+                keys[key] = SeenKey(line: row.line, record: row.record, fingerprint: fingerprint, insert: nil, storedNo: storedNo)
+            }
+        case .new:
+            if let key = row.key {
+                keys[key] = SeenKey(line: row.line, record: row.record, fingerprint: fingerprint, insert: inserts.count, storedNo: nil)
+            } else {
+                unkeyed.insert(fingerprint)
+            }
+            inserts.append(Insert(row: row, fingerprint: fingerprint, voids: voids))
+        }
+    }
+
+    private func match(_ row: EvidenceImport.CheckedRow, _ fingerprint: EvidenceFingerprint) throws -> Match {
+        guard let key = row.key else {
+            return ledger.unkeyed.contains(fingerprint) || unkeyed.contains(fingerprint) ? .present(storedNo: nil) : .new
+        }
+        let correct = "to correct a record, void it and import the correction under a new key"
+        if let seen = keys[key] {
+            if seen.fingerprint == fingerprint { return .present(storedNo: seen.storedNo) }
+            let changes = EvidenceFingerprint.differences(stored: seen.record, storedVoidsID: nil, incoming: row.record, incomingVoidsID: nil)
+            return .conflict(TrackerError("key `\(key)` appears on line \(seen.line) with different values: \(changes)",
+                                          remedy: "keep one row per key; \(correct)", line: row.line))
+        }
+        guard let no = try storedNo(forKey: key) else { return .new }
+        guard let stored = try EvidenceRows.fetch(db, whereClause: "e.no = ?", arguments: [no]).first else { return .new }
+        let storedFingerprint = EvidenceFingerprint(stored)
+        if storedFingerprint == fingerprint { return .present(storedNo: no) }
+        let incomingVoids = row.record.kind == .void ? try voidsID(row.record.voids) : nil
+        let changes = EvidenceFingerprint.differences(stored: stored, storedVoidsID: nil, incoming: row.record, incomingVoidsID: incomingVoids)
+        return .conflict(TrackerError("key `\(key)` was imported on \(stored.recordedAt.prefix(10)) with different values: \(changes)",
+                                      remedy: correct, line: row.line))
+    }
+
+    /// The stored record a key names: a key imported before (since schema v3, or before it by
+    /// its 64-bit key), or a record id (the key an export writes for a record not imported).
+    private func storedNo(forKey key: String) throws -> Int64? {
+        if let entry = ledger.byKey[key] { return entry.evidenceNo }
+        if key.utf8.count == 36, let no = try Int64.fetchOne(db, sql: "SELECT no FROM evidence WHERE id = ?", arguments: [key]) { return no }
+        if ledger.hasLegacyRows, let entry = ledger.byLegacyKey[LegacyRowKey.of(key: key)] { return entry.evidenceNo }
+        return nil
+    }
+
+    private func voidsID(_ reference: String?) throws -> String? {
+        guard let reference else { return nil }
+        if let index = keys[reference]?.insert { return inserts[index].row.record.id }
+        guard let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference) else { return reference }
+        return try String.fetchOne(db, sql: "SELECT id FROM evidence WHERE no = ?", arguments: [no])
+    }
+
+    /// Writes every planned insert, in file order, with the importer as writer.
+    func write(_ db: Database, at now: String, by actor: String) throws {
+        let writer = try EvidenceWriter(db)
+        var numbers: [Int64] = []
+        numbers.reserveCapacity(inserts.count)
+        for insert in inserts {
+            var record = insert.row.record
+            record.recordedAt = now
+            record.recordedBy = actor
+            let voids: (no: Int64, kind: EvidenceKind)? = switch insert.voids {
+            case .stored(let no, let kind): (no, kind)
+            case .planned(let index, let kind): (numbers[index], kind)
+            case nil: nil
+            }
+            numbers.append(try writer.insert(record, traineeNo: insert.row.traineeNo, voids: voids, imported: EvidenceWriter.ImportedRow(
+                key: insert.row.key, fingerprint: insert.fingerprint,
+                sourceRecordedBy: insert.row.sourceRecordedBy, sourceRecordedAt: insert.row.sourceRecordedAt)))
+        }
+        try writer.finish()
+    }
+}
