@@ -199,7 +199,10 @@ public enum PrivateFile {
     public static func write(_ data: Data, to path: String) throws {
         try refuseUnignoredGitWorkTree(path, what: "this file")
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // Folders it creates are private too (a dashboard folder's listing names trainees).
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)"
         let descriptor = Foundation.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard descriptor >= 0 else { throw TrackerError("cannot write \(path): \(String(cString: strerror(errno)))") }
