@@ -186,6 +186,10 @@ struct Export: ParsableCommand {
         Examples:
           trellis export --format xapi --base https://training.example.org/xapi --output statements.json
           trellis export --format csv --output evidence.csv
+          trellis export --format xapi --base https://training.example.org/xapi --since 2026-09-01
+
+        CSV is the import format (`trellis import` reads it back); cells that a spreadsheet would \
+        run as a formula are written with a leading ' and read back without it.
         """
     )
 
@@ -195,11 +199,16 @@ struct Export: ParsableCommand {
     @Option(help: "csv, json or xapi.") var format: Format
     @Option(help: "Base IRI for xAPI activities and custom verbs.") var base: String = "https://trellis.invalid/xapi"
     @Option(help: "Write to this file (readable by you only) instead of standard output.") var output: String?
+    @Option(help: "Only evidence that happened on or after this date (YYYY-MM-DD).") var since: String?
 
     func run() throws {
+        let since = try self.since.map { text in
+            guard let date = CalendarDate(text) else { throw ValidationError("--since must be a date written YYYY-MM-DD") }
+            return date
+        }
         let tracker = try options.tracker(access: .readOnly)
         let data: Data = try TrackerFailure.wrap {
-            let records = try tracker.allEvidence()
+            let records = try tracker.allEvidence().filter { since == nil || $0.date >= since! }
             let trainees = Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             switch format {
             case .xapi:

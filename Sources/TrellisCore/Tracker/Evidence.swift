@@ -1,6 +1,6 @@
 /// The kinds of evidence a coordinator records. Stored as small integers (the order here
 /// is part of the database format: append new kinds, never reorder).
-public enum EvidenceKind: Int, Sendable, Hashable, Codable, CaseIterable {
+public enum EvidenceKind: Int, Sendable, Hashable, CaseIterable {
     case moduleCompleted = 0
     case knowledgeCheck = 1
     case observedPractice = 2
@@ -44,6 +44,22 @@ public enum EvidenceKind: Int, Sendable, Hashable, Codable, CaseIterable {
 
     /// Kinds recorded with `trellis record` or imported (voids have their own command).
     public static var recordable: [EvidenceKind] { allCases.filter { $0 != .void } }
+}
+
+/// In JSON a kind is its name (`"coaching-session"`), never the stored number.
+extension EvidenceKind: Codable {
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let kind = EvidenceKind(name: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown evidence kind `\(name)`"))
+        }
+        self = kind
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }
 
 /// What a piece of evidence is about: a module or a competency of the curriculum.

@@ -3,8 +3,8 @@ import GRDB
 
 /// The one way evidence reaches the database, for `record`, `void` and `import` alike.
 ///
-/// It interns module, competency and level ids as small integers, writes an imported row's
-/// ledger entry (`evidence_import`: its key, fingerprint and the file's provenance) and keeps
+/// It interns module, competency and level ids as small integers, stores what an import knows
+/// about a row (its key, fingerprint and the file's provenance) with the row, and keeps
 /// each trainee's fact digest (`FactDigest`) in step: call `finish()` before the transaction
 /// ends.
 final class EvidenceWriter {
@@ -21,7 +21,6 @@ final class EvidenceWriter {
     private var levelNos: [String: Int64] = [:]
     private let insertEvidence: Statement
     private let insertCompetency: Statement
-    private let insertLedger: Statement
     /// Facts added per trainee since the last `finish()`.
     private var digestAdditions: [Int64: [UInt8]] = [:]
     /// Trainees whose digest must be recomputed (a void cancelled one of their records).
@@ -35,13 +34,11 @@ final class EvidenceWriter {
         for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row[1]] = row[0] }
         insertEvidence = try db.makeStatement(sql: """
             INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes, next_step,
-              hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by,
+              row_key, fingerprint, source_recorded_by, source_recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertCompetency = try db.makeStatement(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (?, ?)")
-        insertLedger = try db.makeStatement(sql: """
-            INSERT INTO evidence_import (evidence_no, row_key, fingerprint, source_recorded_by, source_recorded_at) VALUES (?, ?, ?, ?, ?)
-            """)
     }
 
     private func subjectNo(_ subject: EvidenceSubject) throws -> Int64 {
@@ -61,24 +58,23 @@ final class EvidenceWriter {
     /// Stores `record` (its id, `recordedAt` and `recordedBy` already set) and returns its row number.
     /// - Parameters:
     ///   - voids: for a void, the row number and kind of the record it cancels.
-    ///   - imported: for an imported row, its ledger entry.
+    ///   - imported: for an imported row, what the import knows about it.
     @discardableResult
     func insert(_ record: EvidenceRecord, traineeNo: Int64, voids: (no: Int64, kind: EvidenceKind)? = nil, imported: ImportedRow? = nil) throws -> Int64 {
         let subject = try record.subject.map(subjectNo)
         let level = try record.level.map(levelNo)
         let competencies = try Set(record.competencies).map { try subjectNo(EvidenceSubject(.competency, $0)) }.sorted()
-        try insertEvidence.execute(arguments: [
+        // The argument list matches the statement by construction: skip GRDB's per-row check.
+        insertEvidence.setUncheckedArguments([
             record.id, traineeNo, record.kind.rawValue, subject, record.date.dayNumber, record.score, level, record.observer,
             record.minutes, record.nextStep, record.hours, record.topic, record.provider, record.category, record.course,
             voids?.no, voids?.kind.rawValue, record.reason, record.note, record.recordedAt, record.recordedBy,
+            imported?.key, imported.map { Data($0.fingerprint.bytes) }, imported?.sourceRecordedBy, imported?.sourceRecordedAt,
         ])
+        try insertEvidence.execute()
         let evidenceNo = db.lastInsertedRowID
         for competency in competencies {
             try insertCompetency.execute(arguments: [evidenceNo, competency])
-        }
-        if let imported {
-            try insertLedger.execute(arguments: [evidenceNo, imported.key, Data(imported.fingerprint.bytes),
-                                                  imported.sourceRecordedBy, imported.sourceRecordedAt])
         }
         if record.kind == .void {
             voidedTrainees.insert(traineeNo)

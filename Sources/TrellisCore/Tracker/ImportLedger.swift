@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// What earlier imports stored about their rows (`evidence_import`), for recognising a row
-/// seen before: by its key when the file has a `key` column, else by its fingerprint.
+/// What earlier imports stored about their rows (`evidence.row_key`, `fingerprint` and, for
+/// rows imported before schema v3, `import_key`), for recognising a row seen before: by its
+/// key when the file has a `key` column, else by its fingerprint.
 struct ImportLedger {
     struct Entry {
         var evidenceNo: Int64
@@ -17,7 +18,7 @@ struct ImportLedger {
     private(set) var unkeyed: Set<EvidenceFingerprint> = []
 
     init(_ db: Database) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT evidence_no, row_key, fingerprint, legacy_key FROM evidence_import")
+        let rows = try Row.fetchCursor(db, sql: "SELECT no, row_key, fingerprint, import_key FROM evidence WHERE fingerprint IS NOT NULL")
         while let row = try rows.next() {
             guard let fingerprint = EvidenceFingerprint(bytes: [UInt8](row[2] as Data)) else { continue }
             let entry = Entry(evidenceNo: row[0], fingerprint: fingerprint)

@@ -5,7 +5,8 @@ import GRDB
 /// with different content). Nothing is written until every row has been decided.
 struct ImportPlan {
     struct Insert {
-        var row: EvidenceImport.CheckedRow
+        /// Index into `rows`.
+        var row: Int
         var fingerprint: EvidenceFingerprint
         /// For a void: the stored record it cancels, or the earlier insert of this plan.
         var voids: VoidTarget?
@@ -18,8 +19,8 @@ struct ImportPlan {
 
     /// A key seen in this file: the row it was first seen on, and where that row went.
     private struct SeenKey {
-        var line: Int
-        var record: EvidenceRecord
+        /// Index into `rows`.
+        var row: Int
         var fingerprint: EvidenceFingerprint
         var insert: Int?
         var storedNo: Int64?
@@ -33,7 +34,12 @@ struct ImportPlan {
 
     private let db: Database
     private let ledger: ImportLedger
+    /// Every checked row of the file, in file order.
+    private let rows: [EvidenceImport.CheckedRow]
     private let ids = RecordIDGenerator()
+    /// Record ids given out before writing: to rows of this file that a void of this file
+    /// cancels (the void's fingerprint names its target by id). Other rows get theirs when written.
+    private var plannedIDs: [Int: String] = [:]
     private(set) var inserts: [Insert] = []
     private(set) var alreadyPresent = 0
     private var keys: [String: SeenKey] = [:]
@@ -41,29 +47,38 @@ struct ImportPlan {
     /// Records cancelled by a void of this file (by id), and the void's line.
     private var voidedHere: [String: Int] = [:]
 
-    init(_ db: Database, ledger: ImportLedger) throws {
+    init(_ db: Database, ledger: ImportLedger, rows: consuming [EvidenceImport.CheckedRow]) throws {
         self.db = db
         self.ledger = ledger
+        self.rows = rows
     }
 
-    mutating func add(_ row: EvidenceImport.CheckedRow, problems: inout [TrackerError]) throws {
-        var row = row
-        row.record.id = ids.next()
-        try place(row, fingerprint: EvidenceFingerprint(row.record), voids: nil, problems: &problems)
+    private mutating func id(ofRow index: Int) -> String {
+        if let id = plannedIDs[index] { return id }
+        let id = ids.next()
+        plannedIDs[index] = id
+        return id
+    }
+
+    /// Decides every row: records first, then voids (which may cancel records of the file).
+    mutating func decide(problems: inout [TrackerError]) throws {
+        for index in rows.indices where rows[index].record.kind != .void {
+            try place(index, fingerprint: rows[index].fingerprint ?? EvidenceFingerprint(rows[index].record), voids: nil, problems: &problems)
+        }
+        for index in rows.indices where rows[index].record.kind == .void { try addVoid(index, problems: &problems) }
     }
 
     /// A void row: its `voids` names a key of this file, a key imported before, or a record id.
-    mutating func addVoid(_ row: EvidenceImport.CheckedRow, problems: inout [TrackerError]) throws {
-        var row = row
-        row.record.id = ids.next()
+    private mutating func addVoid(_ index: Int, problems: inout [TrackerError]) throws {
+        let row = rows[index]
         let reference = row.record.voids ?? ""
         func problem(_ text: String, _ remedy: String) {
             problems.append(TrackerError("voids `\(reference)` \(text)", remedy: remedy, line: row.line))
         }
         let target: (id: String, kind: EvidenceKind, traineeNo: Int64, voidedBy: String?, place: VoidTarget)
-        if let seen = keys[reference], let index = seen.insert {
-            let record = inserts[index].row.record
-            target = (record.id, record.kind, inserts[index].row.traineeNo, nil, .planned(index: index, kind: record.kind))
+        if let seen = keys[reference], let planned = seen.insert {
+            let record = rows[seen.row].record
+            target = (id(ofRow: seen.row), record.kind, rows[seen.row].traineeNo, nil, .planned(index: planned, kind: record.kind))
         } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference),
                   let stored = try Row.fetchOne(db, sql: """
                       SELECT e.id, e.kind, e.trainee_no, (SELECT v.id FROM evidence v WHERE v.voids_no = e.no) FROM evidence e WHERE e.no = ?
@@ -80,7 +95,7 @@ struct ImportPlan {
         }
         let fingerprint = EvidenceFingerprint(row.record, voidsID: target.id)
         let before = inserts.count
-        try place(row, fingerprint: fingerprint, voids: target.place, problems: &problems)
+        try place(index, fingerprint: fingerprint, voids: target.place, problems: &problems)
         guard inserts.count > before else { return }
         if let voidedBy = target.voidedBy {
             inserts.removeLast()
@@ -93,23 +108,24 @@ struct ImportPlan {
         voidedHere[target.id] = row.line
     }
 
-    private mutating func place(_ row: EvidenceImport.CheckedRow, fingerprint: EvidenceFingerprint, voids: VoidTarget?,
+    private mutating func place(_ index: Int, fingerprint: EvidenceFingerprint, voids: VoidTarget?,
                                 problems: inout [TrackerError]) throws {
+        let row = rows[index]
         switch try match(row, fingerprint) {
         case .conflict(let error):
             problems.append(error)
         case .present(let storedNo):
             alreadyPresent += 1
             if let key = row.key, keys[key] == nil {
-                keys[key] = SeenKey(line: row.line, record: row.record, fingerprint: fingerprint, insert: nil, storedNo: storedNo)
+                keys[key] = SeenKey(row: index, fingerprint: fingerprint, insert: nil, storedNo: storedNo)
             }
         case .new:
             if let key = row.key {
-                keys[key] = SeenKey(line: row.line, record: row.record, fingerprint: fingerprint, insert: inserts.count, storedNo: nil)
+                keys[key] = SeenKey(row: index, fingerprint: fingerprint, insert: inserts.count, storedNo: nil)
             } else {
                 unkeyed.insert(fingerprint)
             }
-            inserts.append(Insert(row: row, fingerprint: fingerprint, voids: voids))
+            inserts.append(Insert(row: index, fingerprint: fingerprint, voids: voids))
         }
     }
 
@@ -120,8 +136,8 @@ struct ImportPlan {
         let correct = "to correct a record, void it and import the correction under a new key"
         if let seen = keys[key] {
             if seen.fingerprint == fingerprint { return .present(storedNo: seen.storedNo) }
-            let changes = EvidenceFingerprint.differences(stored: seen.record, storedVoidsID: nil, incoming: row.record, incomingVoidsID: nil)
-            return .conflict(TrackerError("key `\(key)` appears on line \(seen.line) with different values: \(changes)",
+            let changes = EvidenceFingerprint.differences(stored: rows[seen.row].record, storedVoidsID: nil, incoming: row.record, incomingVoidsID: nil)
+            return .conflict(TrackerError("key `\(key)` appears on line \(rows[seen.row].line) with different values: \(changes)",
                                           remedy: "keep one row per key; \(correct)", line: row.line))
         }
         guard let no = try storedNo(forKey: key) else { return .new }
@@ -145,7 +161,7 @@ struct ImportPlan {
 
     private func voidsID(_ reference: String?) throws -> String? {
         guard let reference else { return nil }
-        if let index = keys[reference]?.insert { return inserts[index].row.record.id }
+        if let seen = keys[reference], seen.insert != nil { return plannedIDs[seen.row] }
         guard let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference) else { return reference }
         return try String.fetchOne(db, sql: "SELECT id FROM evidence WHERE no = ?", arguments: [no])
     }
@@ -156,7 +172,9 @@ struct ImportPlan {
         var numbers: [Int64] = []
         numbers.reserveCapacity(inserts.count)
         for insert in inserts {
-            var record = insert.row.record
+            let row = rows[insert.row]
+            var record = row.record
+            record.id = plannedIDs[insert.row] ?? ids.next()
             record.recordedAt = now
             record.recordedBy = actor
             let voids: (no: Int64, kind: EvidenceKind)? = switch insert.voids {
@@ -164,9 +182,8 @@ struct ImportPlan {
             case .planned(let index, let kind): (numbers[index], kind)
             case nil: nil
             }
-            numbers.append(try writer.insert(record, traineeNo: insert.row.traineeNo, voids: voids, imported: EvidenceWriter.ImportedRow(
-                key: insert.row.key, fingerprint: insert.fingerprint,
-                sourceRecordedBy: insert.row.sourceRecordedBy, sourceRecordedAt: insert.row.sourceRecordedAt)))
+            numbers.append(try writer.insert(record, traineeNo: row.traineeNo, voids: voids, imported: EvidenceWriter.ImportedRow(
+                key: row.key, fingerprint: insert.fingerprint, sourceRecordedBy: row.sourceRecordedBy, sourceRecordedAt: row.sourceRecordedAt)))
         }
         try writer.finish()
     }

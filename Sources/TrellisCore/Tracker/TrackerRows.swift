@@ -61,14 +61,13 @@ enum EvidenceRows {
         let rows = try Row.fetchAll(db, sql: """
             SELECT e.id, t.id, e.kind, s.kind, s.id, e.occurred_day, e.score, l.id, e.observer, e.minutes, e.next_step,
                    e.hours, e.topic, e.provider, e.category, e.course, target.id, e.reason, e.note, e.recorded_at,
-                   e.recorded_by, voider.id, e.no, imported.row_key, imported.source_recorded_by, imported.source_recorded_at
+                   e.recorded_by, voider.id, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at
             FROM evidence e
             JOIN trainee t ON t.no = e.trainee_no
             LEFT JOIN subject s ON s.no = e.subject_no
             LEFT JOIN level l ON l.no = e.level_no
             LEFT JOIN evidence target ON target.no = e.voids_no
             LEFT JOIN evidence voider ON voider.voids_no = e.no
-            LEFT JOIN evidence_import imported ON imported.evidence_no = e.no
             WHERE \(whereClause)
             ORDER BY e.occurred_day, e.recorded_at, e.no
             """, arguments: arguments)

@@ -191,37 +191,34 @@ enum TrackerSchema {
                 """)
             try FactDigest.rebuildAll(db)
         }
-        migrator.registerMigration("v3: import ledger with row keys and SHA-256 fingerprints") { db in
-            // Evidence is append-only, so what an import knows about a row lives beside it: the
-            // file's key as written, a fingerprint of the checked values (`EvidenceFingerprint`),
-            // and the file's own `recorded_by`/`recorded_at`, kept as provenance (the person
-            // who ran the import is the row's `recorded_by`). Rows imported before v3 keep their
-            // 64-bit key (`legacy_key`), so a file imported then is still recognised now.
+        migrator.registerMigration("v3: import keys, SHA-256 fingerprints and the imported file's provenance") { db in
+            // What an import knows about a row is stored with it: the file's key as written, a
+            // fingerprint of the checked values (`EvidenceFingerprint`), and the file's own
+            // `recorded_by`/`recorded_at`, kept as provenance (the person who ran the import is
+            // the row's `recorded_by`). Rows imported before v3 keep their 64-bit `import_key`,
+            // so a file imported then is still recognised now, and get their fingerprint here:
+            // the one change ever made to stored evidence, so the append-only trigger is lifted
+            // for it inside this migration's transaction and put back.
             try db.execute(sql: """
-                CREATE TABLE evidence_import (
-                  evidence_no INTEGER PRIMARY KEY REFERENCES evidence(no),
-                  row_key TEXT,
-                  fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
-                  legacy_key INTEGER,
-                  source_recorded_by TEXT,
-                  source_recorded_at TEXT
-                );
-                CREATE UNIQUE INDEX evidence_import_row_key ON evidence_import (row_key) WHERE row_key IS NOT NULL;
-                CREATE TRIGGER evidence_import_is_append_only_update BEFORE UPDATE ON evidence_import
-                BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
-                CREATE TRIGGER evidence_import_is_append_only_delete BEFORE DELETE ON evidence_import
+                ALTER TABLE evidence ADD COLUMN row_key TEXT;
+                ALTER TABLE evidence ADD COLUMN fingerprint BLOB CHECK (fingerprint IS NULL OR length(fingerprint) = 32);
+                ALTER TABLE evidence ADD COLUMN source_recorded_by TEXT;
+                ALTER TABLE evidence ADD COLUMN source_recorded_at TEXT;
+                CREATE UNIQUE INDEX evidence_row_key ON evidence (row_key) WHERE row_key IS NOT NULL;
+                DROP INDEX evidence_import_key;
+                DROP TRIGGER evidence_is_append_only_update;
+                """)
+            var numbers: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, no FROM evidence WHERE import_key IS NOT NULL") { numbers[row[0]] = row[1] }
+            let update = try db.makeStatement(sql: "UPDATE evidence SET fingerprint = ? WHERE no = ?")
+            for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: []) {
+                guard let no = numbers[record.id] else { continue }
+                try update.execute(arguments: [Data(EvidenceFingerprint(record).bytes), no])
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER evidence_is_append_only_update BEFORE UPDATE ON evidence
                 BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
                 """)
-            var numbers: [String: (no: Int64, key: Int64)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, no, import_key FROM evidence WHERE import_key IS NOT NULL") {
-                numbers[row[0]] = (row[1], row[2])
-            }
-            guard !numbers.isEmpty else { return }
-            let insert = try db.makeStatement(sql: "INSERT INTO evidence_import (evidence_no, fingerprint, legacy_key) VALUES (?, ?, ?)")
-            for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: []) {
-                guard let (no, key) = numbers[record.id] else { continue }
-                try insert.execute(arguments: [no, Data(EvidenceFingerprint(record).bytes), key])
-            }
         }
         return migrator
     }

@@ -43,7 +43,6 @@ import Testing
         let reflections = try fixture.count("SELECT COUNT(*) FROM evidence WHERE kind = 5")
         #expect(reflections == 0, "a killed import must leave none of its rows, found \(reflections)")
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
-        #expect(try fixture.count("SELECT COUNT(*) FROM evidence_import") == 0)
         #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
 
         // The same file imports whole afterwards.

@@ -185,7 +185,7 @@ import Testing
     @Test func filesImportedBeforeTheUpgradeAreStillPresent() throws {
         let fixture = try Self.upgradedFixture()
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 5)
-        #expect(try fixture.count("SELECT COUNT(*) FROM evidence_import WHERE legacy_key IS NOT NULL") == 5)
+        #expect(try fixture.count("SELECT COUNT(*) FROM evidence WHERE import_key IS NOT NULL AND fingerprint IS NOT NULL") == 5)
         for file in ["old.csv", "keyed.csv"] {
             let report = try CSVImporter(tracker: fixture.tracker).importFile(Self.fixtures + "/" + file)
             #expect(report.inserted == 0 && report.alreadyPresent > 0, "\(file): \(report)")

@@ -103,12 +103,19 @@ import Testing
         let completed = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
         try fixture.record("lee", "knowledge-check", "welcome", date: "2026-01-06", score: "85")
         _ = try fixture.tracker.void(completed.id, reason: "wrong date")
-        let export = XAPIExport(base: "https://training.example.org/xapi/", curriculum: fixture.tracker.curriculum)
+        try fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "1.25", topic: "!!!")
+        try fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "2", topic: "???")
+        let export = try XAPIExport(base: "https://training.example.org/xapi/", curriculum: fixture.tracker.curriculum)
         let trainees = Dictionary(uniqueKeysWithValues: try fixture.tracker.trainees().map { ($0.id, $0) })
-        let statements = export.statements(records: try fixture.tracker.allEvidence(), trainees: trainees)
-        #expect(statements.count == 3)
+        let data = try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)
+        let statements = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(statements.count == 5)
         let first = statements[0]
-        #expect(first["id"] as? String == completed.id)
+        let id = try #require(first["id"] as? String)
+        // RFC 4122 version 5 (name-based), stable across exports; the record id is an extension.
+        #expect(id.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression) != nil, "\(id)")
+        #expect(id == XAPIExport.uuid5(completed.id).uuidString.lowercased())
+        #expect(((first["context"] as? [String: Any])?["extensions"] as? [String: String])?["https://training.example.org/xapi/extensions/record-id"] == completed.id)
         #expect((first["actor"] as? [String: Any])?["mbox"] as? String == "mailto:dana@example.org")
         #expect(((first["verb"] as? [String: Any])?["id"] as? String) == "http://adlnet.gov/expapi/verbs/completed")
         #expect(((first["object"] as? [String: Any])?["id"] as? String) == "https://training.example.org/xapi/modules/welcome")
@@ -117,10 +124,28 @@ import Testing
         let score = (scored["result"] as? [String: Any])?["score"] as? [String: Double]
         #expect(score?["scaled"] == 0.85 && score?["raw"] == 85)
         #expect((scored["result"] as? [String: Any])?["success"] as? Bool == true)
-        let void = statements[2]
-        #expect(((void["verb"] as? [String: Any])?["id"] as? String) == "http://adlnet.gov/expapi/verbs/voided")
-        #expect((void["object"] as? [String: String]) == ["objectType": "StatementRef", "id": completed.id])
-        #expect(try JSONSerialization.jsonObject(with: try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)) is [Any])
+        let void = try #require(statements.first { ($0["verb"] as? [String: Any])?["id"] as? String == "http://adlnet.gov/expapi/verbs/voided" })
+        #expect((void["object"] as? [String: String]) == ["objectType": "StatementRef", "id": id])
+        let courses = statements.filter { ($0["result"] as? [String: Any])?["duration"] != nil }
+        #expect(courses.map { ($0["result"] as? [String: Any])?["duration"] as? String } == ["PT1H15M", "PT2H"])
+        let courseIDs = courses.compactMap { ($0["object"] as? [String: Any])?["id"] as? String }
+        #expect(Set(courseIDs).count == 2, "courses whose names slug alike keep their own ids: \(courseIDs)")
+        // Exporting again gives the same statements.
+        #expect(try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees) == data)
+    }
+
+    @Test(arguments: ["", "not a url", "ftp://example.org/x", "https://", "/relative/path"])
+    func anInvalidBaseIRIIsRefused(base: String) throws {
+        let fixture = try TrackerFixture(addTrainees: false)
+        #expect(throws: TrackerError.self) { try XAPIExport(base: base, curriculum: fixture.tracker.curriculum) }
+    }
+
+    @Test func durationsKeepTheirValue() {
+        #expect(XAPIExport.duration(seconds: 4500) == "PT1H15M")
+        #expect(XAPIExport.duration(seconds: 2700) == "PT45M")
+        #expect(XAPIExport.duration(seconds: 3600) == "PT1H")
+        #expect(XAPIExport.duration(seconds: 3630) == "PT1H0M30S")
+        #expect(XAPIExport.duration(seconds: 0) == "PT0S")
     }
 
     @Test func dashboardIsPrivateAndStaysOutOfThePublicSite() throws {

@@ -1,22 +1,49 @@
+import Crypto
 import Foundation
 
 /// `trellis export --format xapi`: evidence as xAPI 1.0.3 statements, so records can move to a
-/// Learning Record Store. Voided records are exported as `voided` statements that reference
-/// the statement they cancel (the evidence id is the statement id).
+/// Learning Record Store.
+///
+/// Statement ids are name-based UUIDs (version 5, RFC 4122) of the record id, so exporting
+/// again gives the same ids, and record stores that accept only versions 1–5 take them (record
+/// ids are version 7). The record id itself travels in the `record-id` extension. A voided
+/// record becomes a `voided` statement whose `StatementRef` is the cancelled statement's id.
 public struct XAPIExport: Sendable {
     /// Activity and custom-verb IRIs are built under this base, e.g. `https://training.example.org/xapi`.
-    public var base: String
-    public var curriculum: Curriculum
+    public let base: String
+    public let curriculum: Curriculum
 
-    public init(base: String, curriculum: Curriculum) {
-        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+    /// - Throws: when `base` is not an absolute http(s) IRI with a host.
+    public init(base: String, curriculum: Curriculum) throws {
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, !trimmed.contains(" ") else {
+            throw TrackerError("--base `\(base)` is not an absolute http(s) IRI",
+                               remedy: "give the address your activities live under, e.g. --base https://training.example.org/xapi")
+        }
+        self.base = trimmed
         self.curriculum = curriculum
     }
 
     static let adl = "http://adlnet.gov/expapi/verbs/"
 
-    func verb(_ kind: EvidenceKind) -> (id: String, display: String) {
-        switch kind {
+    /// The namespace of Trellis's statement ids: a constant chosen once for Trellis. Changing it
+    /// would change every exported statement id, so it never changes.
+    static let namespace = UUID(uuidString: "3b8f6a2e-5d7c-5e1a-9f4b-2c6d8e0a1b3c")!
+
+    /// The version 5 UUID of `name` in `namespace` (RFC 4122, section 4.3).
+    static func uuid5(_ name: String, namespace: UUID = XAPIExport.namespace) -> UUID {
+        var bytes = withUnsafeBytes(of: namespace.uuid) { Array($0) }
+        bytes += Array(name.utf8)
+        var hash = Array(Insecure.SHA1.hash(data: bytes).prefix(16))
+        hash[6] = (hash[6] & 0x0F) | 0x50
+        hash[8] = (hash[8] & 0x3F) | 0x80
+        return UUID(uuid: (hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7],
+                           hash[8], hash[9], hash[10], hash[11], hash[12], hash[13], hash[14], hash[15]))
+    }
+
+    func verb(_ kind: EvidenceKind) -> XAPIStatement.Verb {
+        let (id, display): (String, String) = switch kind {
         case .moduleCompleted: (Self.adl + "completed", "completed")
         case .knowledgeCheck: (Self.adl + "scored", "scored")
         case .observedPractice: (base + "/verbs/demonstrated", "demonstrated in observed practice")
@@ -26,94 +53,95 @@ public struct XAPIExport: Sendable {
         case .continuingEducation: (Self.adl + "completed", "completed")
         case .void: (Self.adl + "voided", "voided")
         }
-    }
-
-    public func statements(records: [EvidenceRecord], trainees: [String: Trainee]) -> [[String: Any]] {
-        records.map { statement(for: $0, trainee: trainees[$0.traineeID]) }
+        return XAPIStatement.Verb(id: id, display: ["en-US": display])
     }
 
     public func json(records: [EvidenceRecord], trainees: [String: Trainee]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: statements(records: records, trainees: trainees),
-                                   options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(records.map { statement(for: $0, trainee: trainees[$0.traineeID]) })
     }
 
-    func actor(_ trainee: Trainee?, id: String) -> [String: Any] {
-        var actor: [String: Any] = ["objectType": "Agent"]
-        if let trainee { actor["name"] = trainee.name }
-        if let email = trainee?.email {
-            actor["mbox"] = "mailto:" + email
-        } else {
-            actor["account"] = ["homePage": base, "name": id]
-        }
-        return actor
+    func actor(_ trainee: Trainee?, id: String) -> XAPIStatement.Agent {
+        if let email = trainee?.email { return XAPIStatement.Agent(name: trainee?.name, mbox: "mailto:" + email) }
+        return XAPIStatement.Agent(name: trainee?.name, account: .init(homePage: base, name: id))
     }
 
-    func statement(for record: EvidenceRecord, trainee: Trainee?) -> [String: Any] {
-        let verb = verb(record.kind)
-        var statement: [String: Any] = [
-            "id": record.id,
-            "version": "1.0.3",
-            "actor": actor(trainee, id: record.traineeID),
-            "verb": ["id": verb.id, "display": ["en-US": verb.display]],
-            "timestamp": "\(record.date)T12:00:00Z",
-        ]
-        var extensions: [String: Any] = ["\(base)/extensions/recorded-at": record.recordedAt, "\(base)/extensions/recorded-by": record.recordedBy]
+    /// `PT1H15M`, `PT45M`, `PT1H0M30S`: whole seconds, so 1.25 hours is never rounded to 1.2.
+    static func duration(seconds: Int) -> String {
+        let hours = seconds / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60
+        var text = "PT"
+        if hours > 0 { text += "\(hours)H" }
+        if minutes > 0 || (hours > 0 && rest > 0) { text += "\(minutes)M" }
+        if rest > 0 || seconds == 0 { text += "\(rest)S" }
+        return text
+    }
+
+    func statement(for record: EvidenceRecord, trainee: Trainee?) -> XAPIStatement {
+        var extensions = ["\(base)/extensions/record-id": record.id, "\(base)/extensions/recorded-at": record.recordedAt,
+                          "\(base)/extensions/recorded-by": record.recordedBy]
+        if let source = record.sourceRecordedBy { extensions["\(base)/extensions/recorded-by-according-to-import"] = source }
+        if let source = record.sourceRecordedAt { extensions["\(base)/extensions/recorded-at-according-to-import"] = source }
+        var statement = XAPIStatement(id: Self.uuid5(record.id).uuidString.lowercased(), actor: actor(trainee, id: record.traineeID),
+                                      verb: verb(record.kind), object: .statementRef(""), timestamp: "\(record.date)T12:00:00Z")
         if record.kind == .void {
-            statement["object"] = ["objectType": "StatementRef", "id": record.voids ?? ""]
+            statement.object = .statementRef(Self.uuid5(record.voids ?? "").uuidString.lowercased())
             if let reason = record.reason { extensions["\(base)/extensions/reason"] = reason }
-            statement["context"] = ["platform": "Trellis", "extensions": extensions]
+            statement.context = XAPIStatement.Context(language: nil, extensions: extensions)
             return statement
         }
-        statement["object"] = activity(for: record)
-        var result: [String: Any] = [:]
+        statement.object = .activity(activity(for: record))
+        var result = XAPIStatement.Result()
         if let score = record.score {
-            result["score"] = ["raw": score, "min": 0, "max": 100, "scaled": score / 100]
+            result.score = .init(raw: score, min: 0, max: 100, scaled: score / 100)
             if let threshold = curriculum.framework.progression?.rules.compactMap(\.knowledgeCheckMinScore).min() {
-                result["success"] = score >= Double(threshold)
+                result.success = score >= Double(threshold)
             }
         }
-        if let minutes = record.minutes { result["duration"] = "PT\(minutes)M" }
-        if let hours = record.hours { result["duration"] = "PT\(HoursText.format(hours))H" }
-        if record.kind == .moduleCompleted || record.kind == .continuingEducation { result["completion"] = true }
+        if let minutes = record.minutes { result.duration = Self.duration(seconds: minutes * 60) }
+        if let hours = record.hours { result.duration = Self.duration(seconds: Int((hours * 3600).rounded())) }
+        if record.kind == .moduleCompleted || record.kind == .continuingEducation { result.completion = true }
         if let level = record.level { extensions["\(base)/extensions/proficiency-level"] = level }
-        if let note = record.note ?? record.nextStep { result["response"] = note }
-        if !result.isEmpty { statement["result"] = result }
-        var context: [String: Any] = ["platform": "Trellis", "language": "en-US"]
-        if let observer = record.observer { context["instructor"] = ["objectType": "Agent", "name": observer, "account": ["homePage": base, "name": observer]] }
-        if !record.competencies.isEmpty {
-            context["contextActivities"] = ["other": record.competencies.map { competencyActivity($0) }]
-        }
-        if let nextStep = record.nextStep { extensions["\(base)/extensions/next-step"] = nextStep }
-        if let category = record.category { extensions["\(base)/extensions/category"] = category }
-        if let provider = record.provider { extensions["\(base)/extensions/provider"] = provider }
-        context["extensions"] = extensions
-        statement["context"] = context
+        result.response = record.note ?? record.nextStep
+        if result != XAPIStatement.Result() { statement.result = result }
+        var context = XAPIStatement.Context(language: "en-US", extensions: extensions)
+        if let observer = record.observer { context.instructor = XAPIStatement.Agent(name: observer, account: .init(homePage: base, name: observer)) }
+        if !record.competencies.isEmpty { context.contextActivities = .init(other: record.competencies.map(competencyActivity)) }
+        if let nextStep = record.nextStep { context.extensions["\(base)/extensions/next-step"] = nextStep }
+        if let category = record.category { context.extensions["\(base)/extensions/category"] = category }
+        if let provider = record.provider { context.extensions["\(base)/extensions/provider"] = provider }
+        statement.context = context
         return statement
     }
 
-    func activity(for record: EvidenceRecord) -> [String: Any] {
+    func activity(for record: EvidenceRecord) -> XAPIStatement.Activity {
         if let subject = record.subject {
             switch subject.kind {
             case .module:
-                let title = curriculum.module(subject.id)?.title ?? subject.id
-                return ["objectType": "Activity", "id": "\(base)/modules/\(subject.id)",
-                        "definition": ["name": ["en-US": title], "type": "http://adlnet.gov/expapi/activities/module"]]
+                return .init(id: "\(base)/modules/\(subject.id)", name: curriculum.module(subject.id)?.title ?? subject.id,
+                             type: "http://adlnet.gov/expapi/activities/module")
             case .competency:
                 return competencyActivity(subject.id)
             }
         }
         if record.kind == .continuingEducation {
-            let slug = HeadingSlugger.slugify(record.courseKey.replacingOccurrences(of: "|", with: " "))
-            return ["objectType": "Activity", "id": "\(base)/courses/\(slug)",
-                    "definition": ["name": ["en-US": record.topic ?? "Continuing education"], "type": "http://adlnet.gov/expapi/activities/course"]]
+            return .init(id: "\(base)/courses/\(Self.courseID(record.courseKey))", name: record.topic ?? "Continuing education",
+                         type: "http://adlnet.gov/expapi/activities/course")
         }
-        return ["objectType": "Activity", "id": "\(base)/\(record.kind.name)",
-                "definition": ["name": ["en-US": record.kind.name], "type": "http://adlnet.gov/expapi/activities/meeting"]]
+        return .init(id: "\(base)/\(record.kind.name)", name: record.kind.name, type: "http://adlnet.gov/expapi/activities/meeting")
     }
 
-    func competencyActivity(_ id: String) -> [String: Any] {
-        let title = curriculum.framework.competency(id)?.title ?? id
-        return ["objectType": "Activity", "id": "\(base)/competencies/\(id)",
-                "definition": ["name": ["en-US": title], "type": "http://adlnet.gov/expapi/activities/objective"]]
+    /// A readable slug of the course key plus 12 hex digits of its SHA-256: the same course
+    /// always gets the same id, and two courses whose names slug alike (`!!!` and `???`) do not
+    /// share one.
+    static func courseID(_ key: String) -> String {
+        let slug = HeadingSlugger.slugify(key.replacingOccurrences(of: "|", with: " "))
+        let hash = String(ContentDigest.of(key).description.prefix(12))
+        return slug.isEmpty ? hash : "\(slug)-\(hash)"
+    }
+
+    func competencyActivity(_ id: String) -> XAPIStatement.Activity {
+        .init(id: "\(base)/competencies/\(id)", name: curriculum.framework.competency(id)?.title ?? id,
+              type: "http://adlnet.gov/expapi/activities/objective")
     }
 }
