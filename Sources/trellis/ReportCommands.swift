@@ -43,6 +43,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let tracker = try options.tracker(access: .readOnly)
+        try TrackerFailure.wrap { try tracker.checkCohort(cohort) }
         let snapshot = try TrackerFailure.wrap { try tracker.snapshot(Tracker.TraineeFilter(cohort: cohort, site: site)) }
         let report = ProgramReport(snapshot: snapshot, credentials: tracker.curriculum.credentials, withinDays: within.days)
         if let html {
@@ -106,7 +107,8 @@ struct Coaching: ParsableCommand {
         }
         let from = try date(since, tracker.today.adding(days: -90)), to = try date(until, tracker.today)
         let report = try TrackerFailure.wrap {
-            try tracker.coachingReport(from: from, to: to, gapWeeks: max(1, gap.days / 7), filter: Tracker.TraineeFilter(cohort: cohort))
+            try tracker.checkCohort(cohort)
+            return try tracker.coachingReport(from: from, to: to, gapWeeks: max(1, gap.days / 7), filter: Tracker.TraineeFilter(cohort: cohort))
         }
         if format == .json { return try printJSON(report) }
         let sessions = TextTable(header: ["date", "trainee", "coach", "minutes", "competencies", "next_step"], rows: report.sessions.map {

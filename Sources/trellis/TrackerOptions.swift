@@ -57,8 +57,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `30d`, `8w`, `2m` (30-day months) or a plain number of days.
-struct DayCount: ExpressibleByArgument {
+struct DayCount: ExpressibleByArgument, CustomStringConvertible {
     var days: Int
+    /// How `--help` shows a default: `30d`, as it is typed.
+    var description: String { days % 7 == 0 && days > 0 ? "\(days / 7)w" : "\(days)d" }
+    var defaultValueDescription: String { description }
     init?(argument: String) {
         var text = argument.lowercased()
         var unit = 1

@@ -113,8 +113,12 @@ struct TraineeShow: ParsableCommand {
                                            ("site", trainee.site), ("supervisor", trainee.supervisor), ("start_date", trainee.startDate.description),
                                            ("status", trainee.status.rawValue), ("credential", trainee.credential)]
         for (field, value) in fields { print("\(field.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value ?? "—")") }
-        let active = evidence.filter { $0.kind != .void && $0.voidedBy == nil }
-        print("evidence    \(active.count) record(s)\(evidence.count > active.count ? ", \(evidence.count - active.count) voided or void" : "") — see `trellis progress \(id)`")
+        let voids = evidence.filter { $0.kind == .void }.count
+        let voided = evidence.filter { $0.kind != .void && $0.voidedBy != nil }.count
+        let counting = evidence.count - voids - voided
+        var summary = "\(evidence.count) record(s): \(counting) counting"
+        if voided + voids > 0 { summary += ", \(voided) voided, \(voids) void(s) cancelling them" }
+        print("evidence    \(summary) — see `trellis progress \(id)`")
         if !history.isEmpty {
             print("\nChanges:")
             for entry in history {

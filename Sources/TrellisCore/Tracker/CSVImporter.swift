@@ -26,7 +26,6 @@ public struct CSVImporter: Sendable {
         public var alreadyPresent: Int
         /// Every invalid row, with its line number.
         public var problems: [TrackerError]
-        public var wroteAnything: Bool { inserted > 0 }
     }
 
     public var tracker: Tracker

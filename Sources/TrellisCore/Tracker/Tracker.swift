@@ -90,6 +90,17 @@ public struct Tracker: Sendable {
         }
     }
 
+    /// A report filtered by a cohort nobody is in would be empty without a word: refuse the
+    /// filter instead, naming the cohorts there are.
+    public func checkCohort(_ cohort: String?) throws {
+        guard let cohort else { return }
+        let cohorts = Set(try trainees().compactMap(\.cohort)).sorted()
+        guard cohorts.contains(cohort) else {
+            throw TrackerError("no trainees in cohort `\(cohort)`",
+                               remedy: cohorts.isEmpty ? "no trainee has a cohort yet; set one with `trellis trainee edit ID --cohort C`" : "cohorts: \(cohorts.joined(separator: ", "))")
+        }
+    }
+
     public func trainee(_ id: String) throws -> Trainee {
         guard let trainee = try database.read({ try TraineeRows.fetch(id, $0) }) else { throw unknownTrainee(id) }
         return trainee

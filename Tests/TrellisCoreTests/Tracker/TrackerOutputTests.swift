@@ -140,6 +140,17 @@ import Testing
         #expect(throws: TrackerError.self) { try XAPIExport(base: base, curriculum: fixture.tracker.curriculum) }
     }
 
+    /// Statements are encoded in chunks of 4,096 on all cores; the spliced output is one valid array, in order.
+    @Test func manyStatementsSpliceIntoOneArray() throws {
+        let fixture = try TrackerFixture(addTrainees: false)
+        let export = try XAPIExport(base: "https://training.example.org/xapi", curriculum: fixture.tracker.curriculum)
+        let records = (0..<9000).map { EvidenceRecord(id: "r\($0)", traineeID: "t", kind: .reflection, subject: nil, date: CalendarDate("2026-01-05")!, note: "n\($0)") }
+        let statements = try #require(try JSONSerialization.jsonObject(with: try export.json(records: records, trainees: [:])) as? [[String: Any]])
+        #expect(statements.count == 9000)
+        #expect(statements.map { ($0["result"] as? [String: Any])?["response"] as? String } == records.map(\.note))
+        #expect((try JSONSerialization.jsonObject(with: try export.json(records: [], trainees: [:])) as? [Any])?.isEmpty == true)
+    }
+
     @Test func durationsKeepTheirValue() {
         #expect(XAPIExport.duration(seconds: 4500) == "PT1H15M")
         #expect(XAPIExport.duration(seconds: 2700) == "PT45M")

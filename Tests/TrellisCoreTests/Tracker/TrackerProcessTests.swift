@@ -24,6 +24,23 @@ import Testing
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 20)
     }
 
+    @Test func smallThingsACoordinatorHit() throws {
+        let fixture = try TrackerFixture()
+        let first = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try fixture.record("dana", "module-completed", "listening", date: "2026-01-05")
+        _ = try fixture.tracker.void(first.id, reason: "wrong module")
+        let environment = ["TRELLIS_DB": fixture.databasePath]
+        let show = try runTrellis(["trainee", "show", "dana", "--curriculum", Fixtures.valid], environment: environment)
+        #expect(show.output.contains("evidence    3 record(s): 1 counting, 1 voided, 1 void(s) cancelling them"), "\(show.output)")
+        let typo = try runTrellis(["report", "--cohort", "fal", "--curriculum", Fixtures.valid], environment: environment)
+        #expect(typo.status == 1)
+        #expect(typo.error.contains("no trainees in cohort `fal` — cohorts: fall"), "\(typo.error)")
+        let help = try runTrellis(["report", "--help"])
+        #expect(help.output.contains("(default: 30d)"), "\(help.output)")
+        let json = try runTrellis(["export", "--format", "json", "--curriculum", Fixtures.valid], environment: environment)
+        #expect(json.output.contains("\"kind\" : \"module-completed\""), "\(json.output)")
+    }
+
     @Test func commandLineErrorsAndExitCodes() throws {
         let fixture = try TrackerFixture()
         let environment = ["TRELLIS_DB": fixture.databasePath]

@@ -56,11 +56,29 @@ public struct XAPIExport: Sendable {
         return XAPIStatement.Verb(id: id, display: ["en-US": display])
     }
 
+    /// The statements as one JSON array. Statements are encoded in chunks on all cores and the
+    /// chunks' arrays spliced into one: a statement has three times the values of a record, and
+    /// on one core a million of them took 115 s against 32 s for `--format json`.
     public func json(records: [EvidenceRecord], trainees: [String: Trainee]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(records.map { statement(for: $0, trainee: trainees[$0.traineeID]) })
+        let size = 4096
+        let chunks = Array(stride(from: 0, to: records.count, by: size)).concurrentMap { start -> Result<Data, EncodingFailure> in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let statements = records[start..<min(records.count, start + size)].map { statement(for: $0, trainee: trainees[$0.traineeID]) }
+            do { return .success(try encoder.encode(statements)) } catch { return .failure(EncodingFailure(message: "\(error)")) }
+        }
+        // Each chunk is `[\n  {…},\n  {…}\n]`: keep what is between the brackets.
+        var output = Data("[\n".utf8)
+        for (index, chunk) in chunks.enumerated() {
+            let array = try chunk.get()
+            if index > 0 { output.append(contentsOf: Array(",\n".utf8)) }
+            output.append(array.dropFirst(2).dropLast(2))
+        }
+        output.append(contentsOf: Array((chunks.isEmpty ? "]" : "\n]").utf8))
+        return output
     }
+
+    struct EncodingFailure: Error, Sendable { var message: String }
 
     func actor(_ trainee: Trainee?, id: String) -> XAPIStatement.Agent {
         if let email = trainee?.email { return XAPIStatement.Agent(name: trainee?.name, mbox: "mailto:" + email) }
