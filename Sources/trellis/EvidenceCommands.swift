@@ -28,13 +28,14 @@ struct Record: ParsableCommand {
     @Argument(help: "The module or competency it is about (optional for coaching, reflection, continuing education).") var about: String?
 
     @Option(help: "When it happened, YYYY-MM-DD (default: today).") var date: String?
-    @Option(help: "Knowledge-check score, 0–100.") var score: String?
+    // `.unconditional` here and below: `--score -5` is a wrong value to report, not a flag.
+    @Option(parsing: .unconditional, help: "Knowledge-check score, 0–100.") var score: String?
     @Option(help: "Observed-practice level on the framework's scale.") var level: String?
     @Option(help: "Observer, coach or signing supervisor.") var observer: String?
-    @Option(help: "Coaching session length in minutes.") var minutes: String?
+    @Option(parsing: .unconditional, help: "Coaching session length in minutes.") var minutes: String?
     @Option(help: "Competencies worked on in a coaching session, comma-separated.") var competencies: String?
     @Option(help: "The next step agreed in a coaching session.") var nextStep: String?
-    @Option(help: "Continuing-education hours.") var hours: String?
+    @Option(parsing: .unconditional, help: "Continuing-education hours.") var hours: String?
     @Option(help: "Continuing-education course or topic.") var topic: String?
     @Option(help: "Continuing-education provider.") var provider: String?
     @Option(help: "Continuing-education category, e.g. ethics or supervision.") var category: String?

@@ -28,9 +28,8 @@ struct EvidenceFingerprint: Sendable, Hashable {
 
     /// The 32 bytes, big-endian, as stored.
     var bytes: [UInt8] {
-        [digest.words.0, digest.words.1, digest.words.2, digest.words.3].flatMap { word in
-            (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) }
-        }
+        var words = (digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian)
+        return withUnsafeBytes(of: &words) { Array($0) }
     }
 
     /// The values that make up the event, by field name (absent values as nil).

@@ -10,9 +10,9 @@ import GRDB
 ///   An empty or foreign file is refused, never turned into a tracker.
 /// - Not from a newer Trellis: every applied migration must be one this Trellis knows. The
 ///   decision rests on the migrations table, which a PostgreSQL backend has too.
-/// - Not visibly damaged: the header, the size the header claims and the schema are read. This
-///   costs milliseconds whatever the size; the full page-by-page `quick_check` (seconds on a
-///   million rows) runs in `trellis tracker verify` and before and after every backup.
+/// - Not visibly damaged: the header, the size the header claims and the schema are read, in
+///   milliseconds whatever the size. Commands that write then run the full page-by-page
+///   `quick_check` as well (`TrackerDatabase.open`), as do `tracker verify` and `backup`.
 struct TrackerFileCheck {
     let path: String
 

@@ -89,6 +89,11 @@ import Testing
         try fixture.tracker.database.closeConnection()
         try Self.damage(fixture.databasePath)
 
+        // Nothing is written into it, and reads say so in one line.
+        let write = try Self.trellis(["record", "dana", "reflection", "--note", "x"], db: fixture.databasePath)
+        #expect(write.status == 1)
+        #expect(write.error.contains("the database is damaged: \(fixture.databasePath)") && write.error.contains("restore your latest backup"), "\(write.error)")
+        #expect(!write.error.contains("SELECT"), "no SQL in the message: \(write.error)")
         let bad = fixture.scratch.path + "/bad-backup.sqlite"
         let refused = try Self.trellis(["tracker", "backup", bad], db: fixture.databasePath)
         #expect(refused.status == 1)
@@ -98,6 +103,15 @@ import Testing
         #expect(verify.status == 1)
         // The good backup still verifies.
         #expect(try Self.trellis(["tracker", "verify"], db: good).status == 0)
+    }
+
+    @Test func aNegativeScoreIsOutOfRangeNotAMissingValue() throws {
+        let fixture = try TrackerFixture()
+        let result = try Self.trellis(["record", "dana", "knowledge-check", "welcome", "--score", "-5", "--date", "2026-01-05"], db: fixture.databasePath)
+        #expect(result.status == 1)
+        #expect(result.error.contains("score `-5` is out of range: a score is from 0 to 100"), "\(result.error)")
+        let wrongKind = try Self.trellis(["record", "dana", "module-completed", "welcome", "--score", "80", "--date", "2026-01-05"], db: fixture.databasePath)
+        #expect(wrongKind.error.contains("score `80` does not apply to module-completed"), "\(wrongKind.error)")
     }
 
     @Test func dashboardFoldersArePrivate() throws {
