@@ -6,10 +6,11 @@ import TrellisCore
 enum ReportOutput {
     static func trainees(_ report: ProgramReport, format: OutputFormat) throws {
         if format == .json { return try printJSON(report.trainees) }
-        let table = TextTable(header: ["trainee", "name", "cohort", "site", "status", "modules", "competencies", "complete", "last_coaching", "ce_hours", "credential_deadline"],
+        let table = TextTable(header: ["trainee", "name", "cohort", "site", "status", "modules", "competencies", "complete", "completed_on", "last_coaching", "ce_hours", "credential_deadline"],
                               rows: report.trainees.map {
             [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, "\($0.modulesCompleted)/\($0.modulesTotal)",
-             "\($0.competenciesAtTarget)/\($0.competenciesTotal)", "\($0.percentComplete)%", $0.lastCoaching?.description ?? "",
+             "\($0.competenciesAtTarget)/\($0.competenciesTotal)", "\($0.percentComplete)%", $0.completedOn?.description ?? "",
+             $0.lastCoaching?.description ?? "",
              $0.credentialHours.map(HoursText.format) ?? "", $0.credentialDeadline?.description ?? ""]
         })
         print(format == .csv ? table.csv() : table.render(), terminator: "")
@@ -158,7 +159,7 @@ struct CertificateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
         abstract: "Write a printable completion record (HTML) for a trainee who completed the program.",
-        discussion: "Refuses, with the reasons, when the trainee has not completed.\n\nExample:\n  trellis certificate dana-r --output ~/records/dana-r.html"
+        discussion: "The record is frozen the first time the trainee is found complete, as of the day they completed (even if a competency has lapsed since), and is reproduced unchanged afterwards; the page says separately what is current. Refuses, with the reasons, when the trainee has never completed.\n\nExample:\n  trellis certificate dana-r --output ~/records/dana-r.html"
     )
 
     @OptionGroup var options: TrackerOptions
@@ -166,13 +167,15 @@ struct CertificateCommand: ParsableCommand {
     @Option(help: "Where to write the HTML (default: <trainee>-completion.html).") var output: String?
 
     func run() throws {
-        let tracker = try options.tracker(access: .readOnly)
+        // It writes: the first time a completion is found, it is frozen (`CompletionRecord`).
+        let tracker = try options.tracker()
         let path = output ?? "\(trainee)-completion.html"
-        try TrackerFailure.wrap {
-            let certificate = try Certificate(transcript: try tracker.transcript(trainee), curriculum: tracker.curriculum)
+        let certificate = try TrackerFailure.wrap {
+            let certificate = try tracker.certificate(trainee)
             try PrivateFile.write(Data(certificate.html().utf8), to: path)
+            return certificate
         }
-        print("Wrote the completion record to \(path) (readable by you only).")
+        print("Wrote the completion record to \(path) (readable by you only): completed \(certificate.completedOn); now \(certificate.current).")
     }
 }
 

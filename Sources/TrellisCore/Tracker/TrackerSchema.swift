@@ -220,6 +220,24 @@ enum TrackerSchema {
                 BEGIN SELECT RAISE(ABORT, 'evidence is append-only: record a void instead'); END;
                 """)
         }
+        migrator.registerMigration("v4: frozen completion records") { db in
+            // One completion per trainee, as it stood on the day (`CompletionRecord`): never
+            // changed, so a later lapse cannot take back a completion that happened.
+            try db.execute(sql: """
+                CREATE TABLE completion (
+                  trainee_no INTEGER PRIMARY KEY REFERENCES trainee(no),
+                  completed_day INTEGER NOT NULL,
+                  framework_version TEXT,
+                  record TEXT NOT NULL,
+                  frozen_at TEXT NOT NULL,
+                  frozen_by TEXT NOT NULL
+                );
+                CREATE TRIGGER completion_is_append_only_update BEFORE UPDATE ON completion
+                BEGIN SELECT RAISE(ABORT, 'a completion record is never changed'); END;
+                CREATE TRIGGER completion_is_append_only_delete BEFORE DELETE ON completion
+                BEGIN SELECT RAISE(ABORT, 'a completion record is never changed'); END;
+                """)
+        }
         return migrator
     }
 }

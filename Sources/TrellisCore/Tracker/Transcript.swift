@@ -24,9 +24,12 @@ public struct Transcript: Sendable {
 }
 
 extension Tracker {
-    public func transcript(_ traineeID: String) throws -> Transcript {
+    /// - Parameter day: the transcript as it stood at the end of that day (evidence after it
+    ///   left out; corrections by void still apply, a voided record was a mistake on any day).
+    public func transcript(_ traineeID: String, asOf day: CalendarDate? = nil) throws -> Transcript {
         let trainee = try self.trainee(traineeID)
-        let records = try evidence(of: traineeID)
+        let today = day ?? self.today
+        let records = try evidence(of: traineeID).filter { day == nil || $0.date <= today }
         let engine = ProgressEngine(curriculum: curriculum)
         let facts = records.enumerated().compactMap { index, record in engine.fact(from: record, reference: index) }
         let progress = engine.derive(facts, today: today, detail: true)
@@ -76,6 +79,8 @@ public struct ProgramSnapshot: Sendable {
         public var lastCoaching: CalendarDate?
         /// Continuing-education records (not voided), for credential ledgers.
         public var continuingEducation: [EvidenceRecord]
+        /// The day of the frozen completion record, if there is one (`CompletionRecord`).
+        public var completedOn: CalendarDate? = nil
     }
 
     public var engine: ProgressEngine
@@ -167,9 +172,14 @@ extension Tracker {
                     if let owner = positionOfID[record.traineeID] { education[owner].append(record) }
                 }
             }
+            var completions = Array(repeating: CalendarDate?.none, count: trainees.count)
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT trainee_no, completed_day FROM completion") {
+                let no = Int(row[0] as Int64)
+                if no < position.count, position[no] >= 0 { completions[position[no]] = CalendarDate(dayNumber: row[1]) }
+            }
             let today = self.today
             let competencyCount = engine.competencyIDs.count
-            let (allTrainees, allDigests, ledgers) = (trainees, digests, education)
+            let (allTrainees, allDigests, ledgers, completedDays) = (trainees, digests, education, completions)
             let (subjectOf, rankOfLevel, competencyOf) = (subjects, levelRank, competencyOfSubjectNo)
             // Trainees in chunks on all cores, each chunk reusing its scratch space.
             let rows = selected.chunkedConcurrentMap(chunkSize: 512, makeState: {
@@ -181,7 +191,7 @@ extension Tracker {
                 }
                 return ProgramSnapshot.Row(trainee: allTrainees[index], progress: cells, modulesCompleted: deriver.modulesCompleted,
                                            lastCoaching: deriver.lastCoaching.map(CalendarDate.init(dayNumber:)),
-                                           continuingEducation: ledgers[index])
+                                           continuingEducation: ledgers[index], completedOn: completedDays[index])
             }
             return ProgramSnapshot(engine: engine, rows: rows, today: today)
         }

@@ -74,28 +74,68 @@ import Testing
         #expect(report.gaps.first?.lastCoaching == CalendarDate("2025-06-01"))
     }
 
-    @Test func certificateOnlyForCompletedTrainees() throws {
-        let fixture = try TrackerFixture(today: CalendarDate("2025-12-01")!)
-        #expect(throws: TrackerError.self) { try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum) }
+    /// Everything dana needs to complete the fixture program by 2025-07-04.
+    private func complete(_ fixture: TrackerFixture) throws {
         try fixture.recordCompetentListening(on: "2025-06-01")
-        do {
-            _ = try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum)
-            Issue.record("goal-setting is not competent yet")
-        } catch let error as TrackerError {
-            #expect(error.message.contains("modules not completed: planning"))
-            #expect(error.message.contains("1 competency is below Competent: goal-setting"))
-        }
         try fixture.record("dana", "module-completed", "planning", date: "2025-07-01")
         try fixture.record("dana", "knowledge-check", "planning", date: "2025-07-01", score: "90")
         try fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2025-07-02", level: "competent", observer: "Ana")
         try fixture.record("dana", "supervisor-signoff", "competency:goal-setting", date: "2025-07-03", observer: "Kai Moana")
         try fixture.record("dana", "coaching-session", date: "2025-07-04", observer: "Ana", minutes: "30", competencies: "goal-setting")
-        let certificate = try Certificate(transcript: fixture.tracker.transcript("dana"), curriculum: fixture.tracker.curriculum)
+    }
+
+    @Test func certificateOnlyForCompletedTrainees() throws {
+        let fixture = try TrackerFixture(today: CalendarDate("2025-12-01")!)
+        #expect(throws: TrackerError.self) { try fixture.tracker.certificate("dana") }
+        try fixture.recordCompetentListening(on: "2025-06-01")
+        do {
+            _ = try fixture.tracker.certificate("dana")
+            Issue.record("goal-setting is not competent yet")
+        } catch let error as TrackerError {
+            #expect(error.message.contains("modules not completed: planning"))
+            #expect(error.message.contains("1 competency is below Competent: goal-setting"))
+        }
+        #expect(try fixture.count("SELECT COUNT(*) FROM completion") == 0)
+        try complete(fixture)
+        let certificate = try fixture.tracker.certificate("dana")
         #expect(certificate.signatories == ["Kai Moana", "Sam Lee"])
         #expect(certificate.completedOn == CalendarDate("2025-07-04"))
+        #expect(certificate.current.hasPrefix("still complete"))
         let html = certificate.html()
         #expect(html.contains("Dana Rivera completed <strong>Fixture Training</strong> with Test Program on 2025-07-04"))
         #expect(html.contains("<th scope=\"row\">Sets goals with parents</th><td>Planning</td><td>Competent</td><td>2025-07-04</td>"))
+        let goalSetting = try #require(certificate.record.competencies.first { $0.id == "goal-setting" })
+        #expect(!goalSetting.evidence.isEmpty, "the evidence behind each level is kept")
+        #expect(try fixture.count("SELECT COUNT(*) FROM completion") == 1)
+    }
+
+    /// Completion is a fact as of its date: a lapse later neither takes it back nor blocks a record.
+    @Test func aCompletionStandsAfterALaterLapse() throws {
+        // Never issued before the lapse: the completion is found on the day it happened.
+        let late = try TrackerFixture(today: CalendarDate("2026-11-23")!)
+        try complete(late)
+        #expect(try late.tracker.transcript("dana").entries.contains { $0.progress.lapsed }, "the fixture's competencies lapse after 12 months")
+        let found = try late.tracker.certificate("dana")
+        #expect(found.completedOn == CalendarDate("2025-07-04"))
+        #expect(found.current.contains("(lapsed)") && found.current.hasSuffix("the completion on 2025-07-04 stands"), "\(found.current)")
+        // Reports show the completion beside today's (lower) percentage.
+        let report = ProgramReport(snapshot: try late.tracker.snapshot(), credentials: [], withinDays: 30)
+        let dana = try #require(report.trainees.first { $0.id == "dana" })
+        #expect(dana.completedOn == CalendarDate("2025-07-04") && dana.percentComplete < 100)
+
+        // Issued on the day, then reproduced unchanged a year later, and never rewritten.
+        let early = try TrackerFixture(today: CalendarDate("2025-07-10")!)
+        try complete(early)
+        let issued = try early.tracker.certificate("dana")
+        var later = early.tracker
+        later.today = CalendarDate("2026-11-23")!
+        let again = try later.certificate("dana")
+        #expect(again.record == issued.record)
+        #expect(again.current.contains("lapsed"))
+        #expect(throws: (any Error).self) {
+            try early.tracker.database.write { try $0.execute(sql: "UPDATE completion SET completed_day = 0") }
+        }
+        #expect(throws: (any Error).self) { try early.tracker.database.write { try $0.execute(sql: "DELETE FROM completion") } }
     }
 
     @Test func xapiStatementsFollowTheSpecification() throws {

@@ -17,6 +17,8 @@ public struct ProgramReport: Sendable, Codable {
         /// Continuing-education hours counted in the current credential period.
         public var credentialHours: Double?
         public var credentialDeadline: CalendarDate?
+        /// When the program was completed (the frozen completion record), whatever has lapsed since.
+        public var completedOn: CalendarDate?
     }
 
     public struct CompetencyLine: Sendable, Codable {
@@ -118,7 +120,8 @@ public struct ProgramReport: Sendable, Codable {
                 id: row.trainee.id, name: row.trainee.name, cohort: row.trainee.cohort, site: row.trainee.site,
                 status: row.trainee.status.rawValue, modulesCompleted: row.modulesCompleted, modulesTotal: moduleTotal,
                 competenciesAtTarget: atTarget, competenciesTotal: competencyTotal, percentComplete: percent,
-                lastCoaching: row.lastCoaching, credentialHours: credentialHours, credentialDeadline: deadline))
+                lastCoaching: row.lastCoaching, credentialHours: credentialHours, credentialDeadline: deadline,
+                completedOn: row.completedOn))
         }
         trainees = traineeLines
         let count = max(1, snapshot.rows.count)
