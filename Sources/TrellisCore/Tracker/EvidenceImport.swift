@@ -50,7 +50,8 @@ struct EvidenceImport {
             }
             var plan = try ImportPlan(db, ledger: ImportLedger(db), rows: rows)
             try plan.decide(problems: &problems)
-            problems.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+            // By line; a line's own problems keep their order (the field order of the check).
+            problems = problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
             guard problems.isEmpty || skipInvalid else {
                 return CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent, problems: problems)
             }
