@@ -23,7 +23,10 @@ public enum CSVField {
 
     /// The value `escape` was given: one neutralising `'` removed.
     public static func unescape(_ field: String) -> String {
-        guard field.first == "'", let second = field.dropFirst().first, formulaStarts.contains(second) else { return field }
+        // Bytes, not Characters: import calls this for every cell of every row.
+        let utf8 = field.utf8
+        guard utf8.first == UInt8(ascii: "'"), let second = utf8.dropFirst().first,
+              "=+-@\t\r'".utf8.contains(second) else { return field }
         return String(field.dropFirst())
     }
 
