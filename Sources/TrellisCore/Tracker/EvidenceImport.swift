@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 /// The evidence half of `trellis import`: every row is parsed, checked by the one
-/// `EvidenceValidator` and fingerprinted (on all cores, in chunks), then matched against
-/// what earlier imports stored, and only then written, in one transaction, by the one
-/// `EvidenceWriter`.
+/// `EvidenceValidator` and fingerprinted (on all cores, in chunks), matched against what
+/// earlier imports stored and earlier rows of the file, and written by the one
+/// `EvidenceWriter`, all in one transaction that is rolled back if any row has a problem.
 ///
 /// A row is *already present* only when its content is the same as a row imported before
 /// (under its key, or — for files without a `key` column — by fingerprint). A known key
@@ -36,66 +36,89 @@ struct EvidenceImport {
     func run(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> CSVImporter.Report {
         try tracker.database.write { db in
             let validator = try tracker.validator(db)
-            var chunks = parse(data, header: header, validator: validator)
-            // A malformed file stops at its first broken record, as a sequential read would.
-            if let broken = chunks.first(where: { $0.parseError != nil }) { throw broken.parseError! }
-            var problems = chunks.flatMap(\.problems)
-            let count = chunks.reduce(0) { $0 + $1.records }
-            // One array of rows, each chunk released as soon as it is copied.
-            var rows: [CheckedRow] = []
-            rows.reserveCapacity(chunks.reduce(0) { $0 + $1.rows.count })
-            for index in chunks.indices {
-                rows.append(contentsOf: chunks[index].rows)
-                chunks[index].rows = []
+            var plan = try ImportPlan(db, ledger: ImportLedger(db))
+            let writer = try EvidenceWriter(db)
+            let (now, actor) = (Timestamp.now(), tracker.actor)
+            var problems: [TrackerError] = []
+            var count = 0, cacheRaised = false
+            defer { if cacheRaised { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
+            // Chunks arrive in file order while later ones are still being checked on the other
+            // cores, and each is decided and written at once. Writing before the whole file is
+            // checked loses nothing: a problem anywhere stops the writing, and the transaction
+            // is rolled back at the end, so nothing is written unless every row is good.
+            try parse(data, header: header, validator: validator) { chunk in
+                // A malformed file stops at its first broken record, as a sequential read would.
+                if let error = chunk.parseError { throw error }
+                count += chunk.records
+                problems += chunk.problems
+                try plan.add(chunk.rows, problems: &problems)
+                guard problems.isEmpty || skipInvalid else { return }
+                // A large import touches index pages all over the file; a larger page cache (up to
+                // 256 MB, for this transaction only) keeps them in memory instead of spilling them
+                // to the write-ahead log and writing them again. A/B on the benchmark's 1,000,000
+                // rows (2 runs each): 34.8 / 30.8 s without it, 18.5 / 21.1 s with it (Benchmarks/README.md).
+                if !cacheRaised, plan.inserts.count > 10_000 {
+                    try db.execute(sql: "PRAGMA cache_size = -262144")
+                    cacheRaised = true
+                }
+                try plan.writeNew(with: writer, at: now, by: actor)
             }
-            var plan = try ImportPlan(db, ledger: ImportLedger(db), rows: rows)
-            try plan.decide(problems: &problems)
+            try plan.addVoids(problems: &problems)
             // By line; a line's own problems keep their order (the field order of the check).
             problems = problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
             guard problems.isEmpty || skipInvalid else {
-                return CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent, problems: problems)
+                // Thrown from inside the transaction: whatever was written is rolled back.
+                throw ImportFailure(report: CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent,
+                                                               problems: problems))
             }
-            // A large import touches index pages all over the file; a larger page cache (up to
-            // 256 MB, for this transaction only) keeps them in memory instead of spilling them
-            // to the write-ahead log and writing them again. A/B on the benchmark's 1,000,000
-            // rows (2 runs each): 34.8 / 30.8 s without it, 18.5 / 21.1 s with it (Benchmarks/README.md).
-            if plan.inserts.count > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
-            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
-            try plan.write(db, at: Timestamp.now(), by: tracker.actor)
+            try plan.writeNew(with: writer, at: now, by: actor)
+            try writer.finish()
             return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
         }
     }
 
-    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores.
-    private func parse(_ data: Data, header: (names: [String], next: Int, line: Int), validator: EvidenceValidator) -> [Chunk] {
+    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores, and hands the
+    /// chunks to `each` in file order on the calling thread as they become ready.
+    private func parse(_ data: Data, header: (names: [String], next: Int, line: Int), validator: EvidenceValidator,
+                       each: (Chunk) throws -> Void) throws {
         let names = header.names
         let position = Columns(names)
-        return data.withUnsafeBytes { raw in
+        try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
             let total = starts.offsets.count, size = 2048
+            let slots = ChunkSlots<Chunk>(count: (total + size - 1) / size)
             nonisolated(unsafe) let input = bytes
-            return Array(0..<(total + size - 1) / size).concurrentMap { chunk in
-                var result = Chunk()
-                var fields: [String] = []
-                for record in (chunk * size)..<min(total, (chunk + 1) * size) {
-                    var index = starts.offsets[record], line = starts.lines[record]
-                    let recordLine = line
-                    do throws(TrackerError) {
-                        try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
-                    } catch {
-                        result.parseError = error
-                        break
+            let parsers = DispatchGroup()
+            DispatchQueue.global().async(group: parsers) {
+                DispatchQueue.concurrentPerform(iterations: slots.count) { chunk in
+                    var result = Chunk()
+                    var fields: [String] = []
+                    for record in (chunk * size)..<min(total, (chunk + 1) * size) where !slots.isCancelled {
+                        var index = starts.offsets[record], line = starts.lines[record]
+                        let recordLine = line
+                        do throws(TrackerError) {
+                            try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
+                        } catch {
+                            result.parseError = error
+                            break
+                        }
+                        if fields.count == 1 && fields[0].isEmpty { continue }
+                        result.records += 1
+                        switch check(fields, line: recordLine, names: names, position: position, validator: validator) {
+                        case .success(let row): result.rows.append(row)
+                        case .failure(let problems): result.problems.append(contentsOf: problems.errors)
+                        }
                     }
-                    if fields.count == 1 && fields[0].isEmpty { continue }
-                    result.records += 1
-                    switch check(fields, line: recordLine, names: names, position: position, validator: validator) {
-                    case .success(let row): result.rows.append(row)
-                    case .failure(let problems): result.problems.append(contentsOf: problems.errors)
-                    }
+                    slots.store(result, at: chunk)
                 }
-                return result
             }
+            // The parsers read `input`: they must have finished before this scope ends.
+            defer {
+                slots.cancel()
+                parsers.wait()
+            }
+            for chunk in 0..<slots.count { try each(slots.take(chunk)) }
         }
     }
 
@@ -154,4 +177,37 @@ struct EvidenceImport {
                                        sourceRecordedBy: value(c.recordedBy), sourceRecordedAt: value(c.recordedAt)))
         }
     }
+}
+
+/// Chunks handed from the parsing threads to the writing one: each slot is filled once and
+/// taken once, and `take` waits until its slot is filled.
+private final class ChunkSlots<Value: Sendable>: @unchecked Sendable {
+    let count: Int
+    private var slots: [Value?]
+    private let ready: [DispatchSemaphore]
+    private let lock = NSLock()
+    private var cancelled = false
+
+    init(count: Int) {
+        self.count = count
+        slots = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    func store(_ chunk: Value, at index: Int) {
+        lock.withLock { slots[index] = chunk }
+        ready[index].signal()
+    }
+
+    func take(_ index: Int) -> Value {
+        ready[index].wait()
+        return lock.withLock {
+            defer { slots[index] = nil }
+            return slots[index]!
+        }
+    }
+
+    /// Parsers stop early once the writer has stopped (an error ended the import).
+    func cancel() { lock.withLock { cancelled = true } }
+    var isCancelled: Bool { lock.withLock { cancelled } }
 }

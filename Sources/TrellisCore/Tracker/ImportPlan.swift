@@ -1,12 +1,16 @@
 import GRDB
 
-/// Decides, row by row, what an evidence import writes: a new record, nothing (the same
-/// content is already stored, or appears earlier in the file), or a conflict (a known key
-/// with different content). Nothing is written until every row has been decided.
+/// Decides, row by row in file order, what an evidence import writes: a new record, nothing
+/// (the same content is already stored, or appears earlier in the file), or a conflict (a
+/// known key with different content). Voids are decided last, once every record of the file
+/// they may cancel is known. The caller writes only while no row has a problem, and rolls the
+/// transaction back if one has.
 struct ImportPlan {
     struct Insert {
         /// Index into `rows`.
         var row: Int
+        /// The record's new id (given when decided: a void of the file may name it).
+        var id: String
         var fingerprint: EvidenceFingerprint
         /// For a void: the stored record it cancels, or the earlier insert of this plan.
         var voids: VoidTarget?
@@ -34,38 +38,39 @@ struct ImportPlan {
 
     private let db: Database
     private let ledger: ImportLedger
-    /// Every checked row of the file, in file order.
-    private let rows: [EvidenceImport.CheckedRow]
+    /// Every checked row of the file so far, in file order.
+    private var rows: [EvidenceImport.CheckedRow] = []
+    /// Rows of kind `void`, decided by `addVoids`.
+    private var voidRows: [Int] = []
     private let ids = RecordIDGenerator()
-    /// Record ids given out before writing: to rows of this file that a void of this file
-    /// cancels (the void's fingerprint names its target by id). Other rows get theirs when written.
-    private var plannedIDs: [Int: String] = [:]
     private(set) var inserts: [Insert] = []
+    /// How many of `inserts` are written, and their row numbers.
+    private var numbers: [Int64] = []
     private(set) var alreadyPresent = 0
     private var keys: [String: SeenKey] = [:]
     private var unkeyed: Set<EvidenceFingerprint> = []
     /// Records cancelled by a void of this file (by id), and the void's line.
     private var voidedHere: [String: Int] = [:]
 
-    init(_ db: Database, ledger: ImportLedger, rows: consuming [EvidenceImport.CheckedRow]) throws {
+    init(_ db: Database, ledger: ImportLedger) {
         self.db = db
         self.ledger = ledger
-        self.rows = rows
     }
 
-    private mutating func id(ofRow index: Int) -> String {
-        if let id = plannedIDs[index] { return id }
-        let id = ids.next()
-        plannedIDs[index] = id
-        return id
-    }
-
-    /// Decides every row: records first, then voids (which may cancel records of the file).
-    mutating func decide(problems: inout [TrackerError]) throws {
-        for index in rows.indices where rows[index].record.kind != .void {
+    /// Decides the next rows of the file (voids wait for `addVoids`).
+    mutating func add(_ more: [EvidenceImport.CheckedRow], problems: inout [TrackerError]) throws {
+        let start = rows.count
+        rows.append(contentsOf: more)
+        for index in start..<rows.count {
+            if rows[index].record.kind == .void { voidRows.append(index); continue }
             try place(index, fingerprint: rows[index].fingerprint ?? EvidenceFingerprint(rows[index].record), voids: nil, problems: &problems)
         }
-        for index in rows.indices where rows[index].record.kind == .void { try addVoid(index, problems: &problems) }
+    }
+
+    /// Decides the file's voids, once all its records are known.
+    mutating func addVoids(problems: inout [TrackerError]) throws {
+        for index in voidRows { try addVoid(index, problems: &problems) }
+        voidRows = []
     }
 
     /// A void row: its `voids` names a key of this file, a key imported before, or a record id.
@@ -78,7 +83,7 @@ struct ImportPlan {
         let target: (id: String, kind: EvidenceKind, traineeNo: Int64, voidedBy: String?, place: VoidTarget)
         if let seen = keys[reference], let planned = seen.insert {
             let record = rows[seen.row].record
-            target = (id(ofRow: seen.row), record.kind, rows[seen.row].traineeNo, nil, .planned(index: planned, kind: record.kind))
+            target = (inserts[planned].id, record.kind, rows[seen.row].traineeNo, nil, .planned(index: planned, kind: record.kind))
         } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference),
                   let stored = try Row.fetchOne(db, sql: """
                       SELECT e.id, e.kind, e.trainee_no, (SELECT v.id FROM evidence v WHERE v.voids_no = e.no) FROM evidence e WHERE e.no = ?
@@ -125,7 +130,7 @@ struct ImportPlan {
             } else {
                 unkeyed.insert(fingerprint)
             }
-            inserts.append(Insert(row: index, fingerprint: fingerprint, voids: voids))
+            inserts.append(Insert(row: index, id: ids.next(), fingerprint: fingerprint, voids: voids))
         }
     }
 
@@ -161,20 +166,18 @@ struct ImportPlan {
 
     private func voidsID(_ reference: String?) throws -> String? {
         guard let reference else { return nil }
-        if let seen = keys[reference], seen.insert != nil { return plannedIDs[seen.row] }
+        if let seen = keys[reference], let planned = seen.insert { return inserts[planned].id }
         guard let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference) else { return reference }
         return try String.fetchOne(db, sql: "SELECT id FROM evidence WHERE no = ?", arguments: [no])
     }
 
-    /// Writes every planned insert, in file order, with the importer as writer.
-    func write(_ db: Database, at now: String, by actor: String) throws {
-        let writer = try EvidenceWriter(db)
-        var numbers: [Int64] = []
+    /// Writes the inserts decided since the last call, in file order, with the importer as writer.
+    mutating func writeNew(with writer: EvidenceWriter, at now: String, by actor: String) throws {
         numbers.reserveCapacity(inserts.count)
-        for insert in inserts {
+        for insert in inserts[numbers.count...] {
             let row = rows[insert.row]
             var record = row.record
-            record.id = plannedIDs[insert.row] ?? ids.next()
+            record.id = insert.id
             record.recordedAt = now
             record.recordedBy = actor
             let voids: (no: Int64, kind: EvidenceKind)? = switch insert.voids {
@@ -185,6 +188,5 @@ struct ImportPlan {
             numbers.append(try writer.insert(record, traineeNo: row.traineeNo, voids: voids, imported: EvidenceWriter.ImportedRow(
                 key: row.key, fingerprint: insert.fingerprint, sourceRecordedBy: row.sourceRecordedBy, sourceRecordedAt: row.sourceRecordedAt)))
         }
-        try writer.finish()
     }
 }
