@@ -12,6 +12,19 @@ public struct XAPIExport: Sendable {
     /// Activity and custom-verb IRIs are built under this base, e.g. `https://training.example.org/xapi`.
     public let base: String
     public let curriculum: Curriculum
+    /// Extension IRIs under `base`, built once rather than for every statement.
+    let iri: ExtensionIRIs
+
+    struct ExtensionIRIs: Sendable {
+        let recordID, recordedAt, recordedBy, sourceRecordedBy, sourceRecordedAt, reason, level, nextStep, category, provider: String
+
+        init(base: String) {
+            func iri(_ name: String) -> String { base + "/extensions/" + name }
+            (recordID, recordedAt, recordedBy) = (iri("record-id"), iri("recorded-at"), iri("recorded-by"))
+            (sourceRecordedBy, sourceRecordedAt) = (iri("recorded-by-according-to-import"), iri("recorded-at-according-to-import"))
+            (reason, level, nextStep, category, provider) = (iri("reason"), iri("proficiency-level"), iri("next-step"), iri("category"), iri("provider"))
+        }
+    }
 
     /// - Throws: when `base` is not an absolute http(s) IRI with a host.
     public init(base: String, curriculum: Curriculum) throws {
@@ -23,6 +36,7 @@ public struct XAPIExport: Sendable {
         }
         self.base = trimmed
         self.curriculum = curriculum
+        self.iri = ExtensionIRIs(base: trimmed)
     }
 
     static let adl = "http://adlnet.gov/expapi/verbs/"
@@ -53,7 +67,7 @@ public struct XAPIExport: Sendable {
         case .continuingEducation: (Self.adl + "completed", "completed")
         case .void: (Self.adl + "voided", "voided")
         }
-        return XAPIStatement.Verb(id: id, display: ["en-US": display])
+        return XAPIStatement.Verb(id: id, display: .init(display))
     }
 
     /// The statements as one JSON array. Statements are encoded in chunks on all cores and the
@@ -96,15 +110,15 @@ public struct XAPIExport: Sendable {
     }
 
     func statement(for record: EvidenceRecord, trainee: Trainee?) -> XAPIStatement {
-        var extensions = ["\(base)/extensions/record-id": record.id, "\(base)/extensions/recorded-at": record.recordedAt,
-                          "\(base)/extensions/recorded-by": record.recordedBy]
-        if let source = record.sourceRecordedBy { extensions["\(base)/extensions/recorded-by-according-to-import"] = source }
-        if let source = record.sourceRecordedAt { extensions["\(base)/extensions/recorded-at-according-to-import"] = source }
+        var extensions = [iri.recordID: record.id, iri.recordedAt: record.recordedAt,
+                          iri.recordedBy: record.recordedBy]
+        if let source = record.sourceRecordedBy { extensions[iri.sourceRecordedBy] = source }
+        if let source = record.sourceRecordedAt { extensions[iri.sourceRecordedAt] = source }
         var statement = XAPIStatement(id: Self.uuid5(record.id).uuidString.lowercased(), actor: actor(trainee, id: record.traineeID),
                                       verb: verb(record.kind), object: .statementRef(""), timestamp: "\(record.date)T12:00:00Z")
         if record.kind == .void {
             statement.object = .statementRef(Self.uuid5(record.voids ?? "").uuidString.lowercased())
-            if let reason = record.reason { extensions["\(base)/extensions/reason"] = reason }
+            if let reason = record.reason { extensions[iri.reason] = reason }
             statement.context = XAPIStatement.Context(language: nil, extensions: extensions)
             return statement
         }
@@ -119,15 +133,15 @@ public struct XAPIExport: Sendable {
         if let minutes = record.minutes { result.duration = Self.duration(seconds: minutes * 60) }
         if let hours = record.hours { result.duration = Self.duration(seconds: Int((hours * 3600).rounded())) }
         if record.kind == .moduleCompleted || record.kind == .continuingEducation { result.completion = true }
-        if let level = record.level { extensions["\(base)/extensions/proficiency-level"] = level }
+        if let level = record.level { extensions[iri.level] = level }
         result.response = record.note ?? record.nextStep
         if result != XAPIStatement.Result() { statement.result = result }
         var context = XAPIStatement.Context(language: "en-US", extensions: extensions)
         if let observer = record.observer { context.instructor = XAPIStatement.Agent(name: observer, account: .init(homePage: base, name: observer)) }
         if !record.competencies.isEmpty { context.contextActivities = .init(other: record.competencies.map(competencyActivity)) }
-        if let nextStep = record.nextStep { context.extensions["\(base)/extensions/next-step"] = nextStep }
-        if let category = record.category { context.extensions["\(base)/extensions/category"] = category }
-        if let provider = record.provider { context.extensions["\(base)/extensions/provider"] = provider }
+        if let nextStep = record.nextStep { context.extensions[iri.nextStep] = nextStep }
+        if let category = record.category { context.extensions[iri.category] = category }
+        if let provider = record.provider { context.extensions[iri.provider] = provider }
         statement.context = context
         return statement
     }

@@ -1,6 +1,14 @@
 /// The parts of an xAPI 1.0.3 statement that Trellis writes, as `Codable` values (the JSON
 /// keys are the specification's).
 struct XAPIStatement: Encodable, Sendable {
+    /// A language map with the one language Trellis writes (a struct, not a dictionary: a
+    /// million statements encode noticeably faster).
+    struct LanguageMap: Encodable, Sendable, Equatable {
+        var english: String
+        private enum CodingKeys: String, CodingKey { case english = "en-US" }
+        init(_ english: String) { self.english = english }
+    }
+
     struct Account: Encodable, Sendable, Equatable {
         var homePage: String
         var name: String
@@ -15,12 +23,12 @@ struct XAPIStatement: Encodable, Sendable {
 
     struct Verb: Encodable, Sendable {
         var id: String
-        var display: [String: String]
+        var display: LanguageMap
     }
 
     struct Activity: Encodable, Sendable, Equatable {
         struct Definition: Encodable, Sendable, Equatable {
-            var name: [String: String]
+            var name: LanguageMap
             var type: String
         }
 
@@ -30,7 +38,7 @@ struct XAPIStatement: Encodable, Sendable {
 
         init(id: String, name: String, type: String) {
             self.id = id
-            definition = Definition(name: ["en-US": name], type: type)
+            definition = Definition(name: LanguageMap(name), type: type)
         }
     }
 
