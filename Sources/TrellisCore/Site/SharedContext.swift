@@ -1,0 +1,53 @@
+import Foundation
+
+/// What every page of one edition shares, computed once per build.
+struct SharedContext: Sendable {
+    let curriculum: Curriculum
+    let edition: Edition
+    let ordered: [Module]
+    let modulesByCompetency: [String: [Module]]
+    let options: SiteOptions
+    /// Digest of the ids of the modules in reading order: the manual's links between modules depend on them.
+    let moduleIDsDigest: ContentDigest
+    /// The title of the (first) track that lists each module.
+    private let trackTitles: [String: String]
+
+    init(curriculum: Curriculum, edition: Edition, ordered: [Module], options: SiteOptions) {
+        self.curriculum = curriculum
+        self.edition = edition
+        self.ordered = ordered
+        self.modulesByCompetency = curriculum.modulesByCompetency
+        self.options = options
+        var digest = DigestBuilder("module ids")
+        digest.add(ordered.map(\.id).sorted())
+        self.moduleIDsDigest = digest.finish()
+        var trackTitles: [String: String] = [:]
+        for track in curriculum.manifest.tracks {
+            for id in track.moduleIDs where trackTitles[id] == nil { trackTitles[id] = track.title }
+        }
+        self.trackTitles = trackTitles
+    }
+
+    /// As `Curriculum.track(containing:)?.title`, without searching every track.
+    func trackTitle(of moduleID: String) -> String { trackTitles[moduleID] ?? "" }
+
+    /// The framework's proficiency scale, as the competency pages and the map show it.
+    var scale: TemplateValue {
+        .list(curriculum.framework.scale.map { ["name": .text($0.name), "description": .text($0.description)] })
+    }
+
+    /// What every page's layout shows: its title, the way back to the site's root, the site.
+    func page(title: String, root: String, current: String) -> TemplateObject {
+        [
+            "pageTitle": .text(title),
+            "root": .text(root),
+            "site": ["title": .text(curriculum.manifest.title), "organization": .text(curriculum.manifest.organization ?? "")],
+            "edition": .text(edition.rawValue),
+            "editionTitle": .text(edition.title),
+            "isTrainer": .flag(edition == .trainer),
+            "current": .object([current: true]),
+            "searchAvailable": .flag(options.searchLibrary != nil),
+            "hasPDFs": .flag(options.linksPDFHandouts),
+        ]
+    }
+}
