@@ -58,12 +58,40 @@ import Testing
         try fixture.tracker.database.closeConnection()
         chmod(fixture.databasePath, 0o400)
         defer { chmod(fixture.databasePath, 0o600) }
-        guard !FileManager.default.isWritableFile(atPath: fixture.databasePath) else { return } // root ignores file modes
+        // Root ignores file modes, so as root the commands run as `nobody`, who owns the
+        // scratch folder (with its own copies of trellis and the curriculum, since the
+        // checkout's folders may be closed to others) and can only read the database.
+        var run: ([String]) throws -> (status: Int32, output: String, error: String, signal: Bool) = { arguments in
+            try Self.trellis(arguments, db: fixture.databasePath)
+        }
+        if getuid() == 0 {
+            let scratch = fixture.scratch.path, binary = scratch + "/trellis", curriculum = scratch + "/Curriculum"
+            try FileManager.default.copyItem(atPath: try trellisBinary(), toPath: binary)
+            try FileManager.default.copyItem(atPath: Fixtures.valid, toPath: curriculum)
+            let chown = Process()
+            chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+            chown.arguments = ["-R", "65534:65534", scratch]
+            try chown.run()
+            chown.waitUntilExit()
+            run = { arguments in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", binary] + arguments + ["--curriculum", curriculum]
+                process.environment = ["TRELLIS_DB": fixture.databasePath, "PATH": "/usr/bin:/bin", "HOME": scratch]
+                let output = Pipe(), error = Pipe()
+                process.standardOutput = output
+                process.standardError = error
+                try process.run()
+                let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), false)
+            }
+        }
         for command in [["progress", "dana"], ["export", "--format", "csv"], ["trainee", "list"], ["report"]] {
-            let result = try Self.trellis(command, db: fixture.databasePath)
+            let result = try run(command)
             #expect(result.status == 0, "\(command): \(result.error)")
         }
-        let write = try Self.trellis(["record", "dana", "reflection", "--note", "x"], db: fixture.databasePath)
+        let write = try run(["record", "dana", "reflection", "--note", "x"])
         #expect(write.status == 1)
         #expect(write.error.contains("the database is read-only: \(fixture.databasePath)"), "\(write.error)")
     }
