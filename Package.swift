@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // `trellis serve`: a small HTTP server without SwiftNIO, with streamed (SSE) responses.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
-        // SHA-1 for name-based (version 5) UUIDs: stable xAPI statement ids.
+        // SHA-256 for evidence fingerprints; SHA-1 for name-based (version 5) UUIDs, stable xAPI statement ids.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -33,14 +33,11 @@ let package = Package(
             name: "CMimalloc",
             providers: [.apt(["libmimalloc-dev"])]
         ),
-        // SHA-256 blocks on the processor's SHA instructions, for the incremental build's digests.
-        .target(name: "CSHA256"),
         // The logic: curriculum format, checks, Markdown rendering, site generation.
         .target(
             name: "TrellisCore",
             dependencies: [
                 "CCmarkGFM",
-                "CSHA256",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),

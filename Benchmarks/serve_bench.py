@@ -115,6 +115,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--trellis", default=os.path.join(ROOT, ".build", "release", "trellis"))
     parser.add_argument("--work", default=os.path.join(ROOT, "Benchmarks", "work", "serve"))
+    parser.add_argument("--ready-line", default="Watching",
+                        help="the start of the line `trellis serve` prints when it is ready for edits (\"Ready:\" for older binaries)")
     parser.add_argument("--results", default=os.path.join(ROOT, "Benchmarks", "serve_results.md"))
     args = parser.parse_args()
 
@@ -177,9 +179,10 @@ def main():
             found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
             if found:
                 port = int(found.group(1))
-        # Wait until the server has prepared for edits (it says "Ready"), as a trainer would
-        # start writing after opening the page.
-        while "Ready:" not in line:
+        # Wait until the server watches the sources, as a trainer would start writing after
+        # opening the page (--ready-line: binaries before 2026-12-04 then prepared a cache
+        # for edits, and said "Ready:" when done).
+        while args.ready_line not in line:
             line = server.stdout.readline()
             if not line:
                 raise RuntimeError("trellis serve stopped:\n" + "".join(startup))

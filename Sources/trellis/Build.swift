@@ -8,11 +8,10 @@ struct Build: ParsableCommand {
         abstract: "Compile the curriculum into a static site.",
         discussion: """
         Checks the curriculum first and writes nothing if it has errors. Each edition is \
-        written to <output>/<edition>/. A rebuild rewrites only the files whose sources \
-        changed (each file is replaced whole), using a cache in ~/.cache/trellis/ (or \
-        $XDG_CACHE_HOME/trellis/); the result is the same as a clean build. --clean ignores \
-        the cache and writes each edition into a new folder that replaces the previous one \
-        when complete.
+        written to <output>/<edition>/. A rebuild rewrites only the files whose content \
+        changed (each file is replaced whole) and removes the files the site no longer has; \
+        the result is the same as a clean build. --clean writes each edition into a new \
+        folder that replaces the previous one when complete.
         The trainee edition contains no trainer notes; the trainer edition adds them and a \
         facilitator overview.
 
@@ -47,16 +46,13 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Also write <output>/<edition>.zip: the whole edition in one file.")
     var zip = false
 
-    @Flag(name: .long, help: "Ignore the build cache and write every file again (into a new folder swapped in when complete).")
+    @Flag(name: .long, help: "Write every file again, into a new folder swapped in when complete.")
     var clean = false
 
     func run() throws {
-        var compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
+        let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                     outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
-                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip,
-                                    cacheDirectory: SiteCache.defaultDirectory(curriculumDirectory: options.curriculum, outputDirectory: output),
-                                    clean: clean)
-        compiler.freesStateOnReturn = false  // the process ends right after
+                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip, clean: clean)
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)
@@ -64,7 +60,7 @@ struct Build: ParsableCommand {
             print(report.summary(output: output))
             for file in report.extraFiles { print("Wrote \(file)") }
             if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1" {
-                Terminal.error("  " + SiteState.Outcome.describe(report.timings))
+                Terminal.error("  " + report.timingsDescription)
             }
         } catch let list as DiagnosticList {
             Terminal.report(list.diagnostics)

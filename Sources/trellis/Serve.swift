@@ -8,10 +8,10 @@ struct Serve: ParsableCommand {
         commandName: "serve",
         abstract: "Preview the site while you write: rebuild on every save and reload the page.",
         discussion: """
-        Builds the curriculum into <output> (as `trellis build` does, sharing its cache), serves \
+        Builds the curriculum into <output> (as `trellis build` does), serves \
         both editions at http://<host>:<port>/trainee/ and /trainer/, and watches the \
-        curriculum and Site/ folders. After each save it rebuilds only what changed and tells \
-        open pages to reload, keeping their scroll position. A switch on every page shows the \
+        curriculum and Site/ folders. After each save it rebuilds, rewrites only the files that \
+        changed and tells the open pages showing them to reload, keeping their scroll position. A switch on every page shows the \
         other edition. When a change introduces an error, pages show the errors (as \
         `trellis check` prints them) over the last good page until the file is fixed.
 
@@ -43,7 +43,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         let fixedToday = options.today == nil ? nil : try options.todayDate()
         let options = self.options
-        let settings = SiteState.Settings(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
+        let settings = SiteSettings(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
                                           outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases)
         do {
             try settings.checkOutputLocation()
@@ -53,7 +53,6 @@ struct Serve: ParsableCommand {
         }
         let session = PreviewSession(
             settings: settings,
-            cacheDirectory: SiteCache.defaultDirectory(curriculumDirectory: options.curriculum, outputDirectory: output),
             today: { fixedToday ?? ((try? options.todayDate()) ?? CalendarDate(year: 2000, month: 1, day: 1)!) },
             log: { line in say(line) })
 
@@ -100,10 +99,10 @@ struct Serve: ParsableCommand {
         } else {
             say("warning: listening on \(server.host): anyone who can reach this machine can read the \(names) edition\(editions.count == 1 ? "" : "s").")
         }
-        say("Watching \(options.curriculum) and \(theme ?? "Site") for changes. Press Ctrl-C to stop.")
         session.startWatching()
+        say("Watching \(options.curriculum) and \(theme ?? "Site") for changes. Press Ctrl-C to stop.")
 
-        // Ctrl-C (and `kill`) stop the server cleanly: pages' event streams end, the cache is saved.
+        // Ctrl-C (and `kill`) stop the server cleanly: pages' event streams end.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let stop = DispatchSemaphore(value: 0)

@@ -82,8 +82,8 @@ import Testing
         var reference = theme
         reference.renderer = nil
         let options = SiteOptions(searchLibrary: SearchLibrary(script: "/* lunr */"), linksPDFHandouts: true)
-        let compiledFiles = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition, options: options).files()
-        let referenceFiles = SiteBuilder(curriculum: curriculum, theme: reference, edition: edition, options: options).files()
+        let compiledFiles = EditionRenderer(curriculum: curriculum, theme: theme, edition: edition, options: options).files()
+        let referenceFiles = EditionRenderer(curriculum: curriculum, theme: reference, edition: edition, options: options).files()
         #expect(compiledFiles.count == referenceFiles.count)
         #expect(compiledFiles.filter { $0.path.hasSuffix(".html") }.count >= 10)
         for (compiled, expected) in zip(compiledFiles, referenceFiles) {

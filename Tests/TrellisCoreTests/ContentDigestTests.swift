@@ -3,47 +3,27 @@ import Testing
 @testable import TrellisCore
 
 @Suite struct ContentDigestTests {
-    private func hex(_ bytes: [UInt8], accelerated: Bool) -> String {
-        var hasher = SHA256(accelerated: accelerated)
-        hasher.update(bytes)
-        return hasher.finish().description
-    }
-
     /// FIPS 180-2's examples.
-    private func expectKnownDigests(accelerated: Bool) {
-        #expect(hex(Array("abc".utf8), accelerated: accelerated) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(hex([], accelerated: accelerated) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8), accelerated: accelerated)
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000), accelerated: accelerated)
+    @Test func digestsAreSHA256() {
+        #expect(ContentDigest.of("abc").description == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ContentDigest.of([UInt8]()).description == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ContentDigest.of(Array(repeating: UInt8(ascii: "a"), count: 1_000_000)).description
             == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    @Test func portableCodeGivesTheKnownDigests() {
-        expectKnownDigests(accelerated: false)
-    }
-
-    /// Skipped (and reported as skipped) on a processor without SHA instructions.
-    @Test(.enabled(if: SHA256.isAccelerated, "this processor has no SHA instructions"))
-    func shaInstructionsGiveTheKnownDigests() {
-        expectKnownDigests(accelerated: true)
-    }
-
-    /// Every length around the block boundaries, fed whole and in uneven pieces.
-    @Test(.enabled(if: SHA256.isAccelerated, "this processor has no SHA instructions"))
-    func theSHAInstructionsAgreeWithThePortableCode() throws {
-        var generator = SystemRandomNumberGenerator()
-        for length in Array(0...200) + [1_000, 4_096, 65_537] {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            var portable = SHA256(accelerated: false), fast = SHA256(accelerated: true)
-            portable.update(bytes)
-            var start = 0
-            while start < bytes.count {
-                let end = min(bytes.count, start + Int.random(in: 1...150, using: &generator))
-                fast.update(Array(bytes[start..<end]))
-                start = end
-            }
-            #expect(fast.finish() == portable.finish(), "length \(length)")
-        }
+    /// Evidence fingerprints stored in every tracker database are digests of this layout
+    /// (a tag byte and a little-endian 64-bit length before each value); the expected digest
+    /// was computed outside Swift, with Python's hashlib, from the layout as documented.
+    @Test func theTaggedLayoutIsTheOneStoredFingerprintsWereMadeWith() {
+        var builder = DigestBuilder("evidence v1")
+        builder.add("trainee")
+        builder.add("t-1")
+        builder.add(nil as String?)
+        builder.add(3)
+        builder.add(true)
+        #expect(builder.finish().description == "ae5444205f63ca0bf588b1ad63b2d65575ec5abddfff1fb008dde4f241e67385")
+        let digest = ContentDigest.of("abc")
+        #expect(ContentDigest(bytes: digest.bytes) == digest)
+        #expect(ContentDigest(bytes: [1, 2, 3]) == nil)
     }
 }

@@ -110,13 +110,12 @@ import Mustache
         let before = try snapshot(of: output)
         // A write that fails part-way: the second file cannot be copied.
         #expect(throws: AtomicDirectory.WriteError.self) {
-            try AtomicDirectory.replace(output + "/trainee") { folder in
-                try SiteFileWriter.write([SiteFile(path: "index.html", content: .text("half")),
-                                          SiteFile(path: "x.png", content: .copy(from: scratch.path + "/does-not-exist"))], into: folder)
-            }
+            try OutputFolder.replace(output + "/trainee", with: .init([SiteFile(path: "index.html", content: .text("half")),
+                                                                       SiteFile(path: "x.png", content: .copy(from: scratch.path + "/does-not-exist"))]))
         }
         #expect(try snapshot(of: output) == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["trainee", "trainer"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == [BuildStamp.fileName, "trainee", "trainer"],
+                "no temporary folder left behind")
     }
 
     @Test func refusesToWriteOverTheSources() throws {
@@ -170,63 +169,18 @@ import Mustache
 }
 
 @Suite struct ManualPageTests {
-    /// `manual.html` is written in pieces (the bodies between the rendered template's parts);
-    /// the pieces must make exactly the page the template renders with the bodies in it.
+    /// `manual.html` holds every module, in reading order.
     @Test(arguments: Edition.allCases)
-    func piecesMakeTheWholePage(edition: Edition) throws {
+    func theManualHoldsEveryBodyInReadingOrder(edition: Edition) throws {
         let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
-        let theme = try Theme.load(from: Fixtures.theme).get()
-        let builder = SiteBuilder(curriculum: curriculum, theme: theme, edition: edition)
-        let context = builder.makeSharedContext()
-        let pieces = builder.manualPagePieces(context)
-        #expect(pieces.count == 2 * curriculum.modules.count + 1, "the default theme shows each body once, so the page is cut at each")
-        #expect(pieces.joined() == builder.manualPageWhole(context))
-    }
-
-    /// The whole-curriculum files are written a batch of modules at a time; whatever the batch
-    /// size, the batches make the file as it is when made in one go, and a write error stops them.
-    @Test(arguments: [1, 2, 100])
-    func batchesMakeTheWholeFiles(batch: Int) throws {
-        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: [.trainer]).load()
-        let theme = try Theme.load(from: Fixtures.theme).get()
-        let builder = SiteBuilder(curriculum: curriculum, theme: theme, edition: .trainer)
-        let context = builder.makeSharedContext()
-        func written(_ page: PageKind) -> (text: String, batches: Int) {
-            var text = "", batches = 0
-            #expect(builder.writePieces(of: page, context, batch: batch) { pieces in
-                text += pieces.joined()
-                batches += 1
-                return 0
-            } == 0)
-            return (text, batches)
+        let renderer = EditionRenderer(curriculum: curriculum, theme: try Theme.load(from: Fixtures.theme).get(), edition: edition)
+        let context = renderer.makeSharedContext()
+        let manual = renderer.manualPage(context)
+        var position = manual.startIndex
+        for module in context.ordered {
+            let id = "id=\"module-\(module.id)\""
+            let found = try #require(manual.range(of: id, range: position..<manual.endIndex), "\(module.id) in order")
+            position = found.upperBound
         }
-        let modules = curriculum.modules.count
-        let manual = written(.manual), search = written(.searchIndex)
-        #expect(manual.text == builder.manualPageWhole(context))
-        #expect(manual.batches == (modules + batch - 1) / batch + 1, "each batch, then the page's end")
-        #expect(search.text == SearchIndex(modules: context.ordered, edition: .trainer).script())
-        #expect(search.batches == (modules + batch - 1) / batch + 2, "the head, each batch, the end")
-
-        var calls = 0
-        #expect(builder.writePieces(of: .manual, context, batch: batch) { _ in
-            calls += 1
-            return ENOSPC
-        } == ENOSPC)
-        #expect(calls == 1, "nothing more is made or written after a failed write")
-    }
-
-    /// A theme that does not show the bodies exactly once gets the page rendered whole.
-    @Test func aThemeWithoutBodiesIsRenderedWhole() throws {
-        let scratch = try ScratchDirectory()
-        try FileManager.default.copyItem(atPath: Fixtures.theme, toPath: scratch.path + "/Site")
-        let manual = scratch.path + "/Site/templates/manual.mustache"
-        let text = try String(contentsOfFile: manual, encoding: .utf8).replacingOccurrences(of: "{{{body}}}", with: "")
-        try text.write(toFile: manual, atomically: true, encoding: .utf8)
-        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: [.trainee]).load()
-        let builder = SiteBuilder(curriculum: curriculum, theme: try Theme.load(from: scratch.path + "/Site").get(), edition: .trainee)
-        let context = builder.makeSharedContext()
-        let pieces = builder.manualPagePieces(context)
-        #expect(pieces.count == 1)
-        #expect(pieces[0] == builder.manualPageWhole(context))
     }
 }

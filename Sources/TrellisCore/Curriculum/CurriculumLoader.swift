@@ -38,10 +38,6 @@ public struct CurriculumLoader: Sendable {
     }
 
     // MARK: - One source at a time
-    //
-    // `load()` is these steps in order; the incremental build (`SiteState`) calls them for
-    // the files that changed, with bytes it has already read to hash, and gets the same
-    // modules and diagnostics as a full load.
 
     var manifestPath: String { join(directory, "curriculum.yml") }
     var frameworkPath: String { join(directory, "competencies.yml") }

@@ -17,7 +17,6 @@ struct YAMLReader {
 
     /// Parses `text`; malformed YAML becomes one error at the position libyaml reports.
     mutating func parse(_ text: String) -> Node? {
-        if let node = SimpleYAML.compose(text) { return node }
         do {
             // `.basic`: every scalar is text until a field reads it as a number, date or list. The
             // default resolver runs a regular expression per scalar and per key lookup, which was

@@ -1,5 +1,5 @@
 /// A position in a curriculum source file, 1-based, as editors and compilers report it.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var path: String
     public var line: Int
     public var column: Int
@@ -21,8 +21,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 ///
 /// Trainers are not programmers, so every diagnostic carries a remedy in plain words,
 /// and the location is in the `path:line:column` form that editors can jump to.
-public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
     }

@@ -44,37 +44,14 @@ public struct ModuleBody: Sendable {
     public var links: [Link] = []
     public var callouts: [Callout] = []
     /// The rendered HTML per edition.
-    public var html: [Edition: String] {
-        get { scratch.map { scratch in scratch.html.mapValues { scratch.file.readString($0) } } ?? storedHTML }
-        set {
-            bringRenderedTextBack()
-            storedHTML = newValue
-        }
-    }
+    public var html: [Edition: String] = [:]
     /// The body's sections (at `##` and `###` headings outside callouts) per rendered edition.
-    public var sections: [Edition: [Section]] {
-        get { scratch.map { scratch in scratch.sections.mapValues { scratch.file.readSections($0) } } ?? storedSections }
-        set {
-            bringRenderedTextBack()
-            storedSections = newValue
-        }
-    }
-    /// The text in memory; both empty while it is in a scratch file (`scratch`).
-    var storedHTML: [Edition: String] = [:]
-    var storedSections: [Edition: [Section]] = [:]
-    /// Set when the rendered text was moved to a scratch file (a large one-shot build).
-    var scratch: ScratchText?
+    public var sections: [Edition: [Section]] = [:]
 
-    /// One edition's HTML (read back from the scratch file when it was moved there).
-    public func html(for edition: Edition) -> String? {
-        guard let scratch else { return storedHTML[edition] }
-        return scratch.html[edition].map { scratch.file.readString($0) }
-    }
-    /// One edition's sections (read back from the scratch file when they were moved there).
-    public func sections(for edition: Edition) -> [Section]? {
-        guard let scratch else { return storedSections[edition] }
-        return scratch.sections[edition].map { scratch.file.readSections($0) }
-    }
+    /// One edition's HTML, when that edition was rendered.
+    public func html(for edition: Edition) -> String? { html[edition] }
+    /// One edition's sections, when that edition was rendered.
+    public func sections(for edition: Edition) -> [Section]? { sections[edition] }
 
     public var anchors: Set<String> { Set(headings.map(\.slug)) }
 

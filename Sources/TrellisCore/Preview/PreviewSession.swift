@@ -52,22 +52,21 @@ public struct PreviewEvent: Sendable, Equatable {
     }
 }
 
-/// A `trellis serve` session: builds the site, rebuilds it incrementally when a source
-/// changes, and tells open pages about each build.
+/// A `trellis serve` session: builds the site, rebuilds it when a source changes, and tells
+/// open pages about each build.
 ///
 /// Builds run one at a time on the session's own thread (they use every core through
 /// `concurrentMap`), never on the HTTP server's tasks, so pages keep being served during a
-/// rebuild. A build that fails leaves the last good site in place: the failure becomes the
-/// overlay shown on every page until a later build succeeds.
+/// rebuild. Each rebuild is a whole `trellis build` that rewrites only the files whose bytes
+/// changed, so the event names exactly the pages to reload. A build that fails leaves the last
+/// good site in place: the failure becomes the overlay shown on every page until a later
+/// build succeeds.
 public final class PreviewSession: @unchecked Sendable {
-    public let settings: SiteState.Settings
-    /// Where the state is saved when the session stops, for the next `trellis build` or `serve`.
-    public let cacheDirectory: String?
+    public let settings: SiteSettings
     private let today: @Sendable () -> CalendarDate
     private let log: @Sendable (String) -> Void
 
     private let lock = NSLock()
-    private var state: SiteState
     private var latest: PreviewEvent
     private var number = 0
     private let sessionID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -79,13 +78,10 @@ public final class PreviewSession: @unchecked Sendable {
     /// - Parameters:
     ///   - today: the date for review-date warnings, asked at every build.
     ///   - log: receives the line printed for each build (and diagnostics after a failed one).
-    public init(settings: SiteState.Settings, cacheDirectory: String?, today: @escaping @Sendable () -> CalendarDate,
-                log: @escaping @Sendable (String) -> Void) {
+    public init(settings: SiteSettings, today: @escaping @Sendable () -> CalendarDate, log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
-        self.cacheDirectory = cacheDirectory
         self.today = today
         self.log = log
-        self.state = cacheDirectory.flatMap { SiteCache.load(settings, from: $0) } ?? SiteState(settings: settings)
         self.latest = PreviewEvent(build: "", changed: [], reloadsEverything: false, diagnostics: [], isGreeting: true)
     }
 
@@ -100,48 +96,30 @@ public final class PreviewSession: @unchecked Sendable {
 
     /// The result of one build, for the terminal and for tests.
     public struct BuildReport: Sendable {
-        /// The events published, in order: the pages of the modules just edited, then the
-        /// other pages that changed, then the whole-curriculum files (`manual.html`,
-        /// `search-index.js`) — each event only when its files changed.
+        /// The event published, when files changed or the error state did.
         public var events: [PreviewEvent]
         public var line: String
-        public var outcome: SiteState.Outcome?
+        public var outcome: SiteCompiler.Report?
         public var seconds: Double
-        /// From the start of the build to the first event.
-        public var secondsToFirstEvent: Double?
         public var diagnostics: [Diagnostic]
     }
 
-    /// Written after every other file in a rebuild (see `SiteState.update(deferring:)`).
-    static let deferredFiles: Set<String> = [SiteBuilder.manualPath, SiteBuilder.searchIndexPath]
-
-    /// Builds what changed since the previous build; publishes an event when pages changed
-    /// or the error state did. Never throws: failures become the event's diagnostics.
+    /// Builds the site again; publishes an event when files changed or the error state did.
+    /// Never throws: failures become the event's diagnostics.
+    ///
+    /// - Parameter changedSources: the sources the watcher saw change, for the terminal line.
     @discardableResult
-    public func rebuild(initial: Bool = false) -> BuildReport {
+    public func rebuild(initial: Bool = false, changedSources: [String] = []) -> BuildReport {
         buildLock.lock()
         defer { buildLock.unlock() }
-        // After `stop()` has saved the state, a build would write files the saved cache does not know.
-        if isStopped { return BuildReport(events: [], line: "", outcome: nil, seconds: 0, secondsToFirstEvent: nil, diagnostics: []) }
+        if isStopped { return BuildReport(events: [], line: "", outcome: nil, seconds: 0, diagnostics: []) }
         let start = Date()
-        var state = lock.guarding { self.state }
         let hadErrors = current.hasErrors
         var diagnostics: [Diagnostic] = []
-        var outcome: SiteState.Outcome?
+        var outcome: SiteCompiler.Report?
         var failure: String?
-        var events: [PreviewEvent] = []
-        var firstEvent: Double?
-        var published: Set<String> = []
         do {
-            // Called once the edited modules' pages are written, and again once every page
-            // but the whole-curriculum files is: each time, pages showing a new file reload.
-            outcome = try state.update(today: today(), deferring: initial ? [] : Self.deferredFiles) { soFar in
-                let changed = Self.changedPaths(soFar).filter { !published.contains($0) }
-                guard !initial, !changed.isEmpty else { return }
-                events.append(self.publish(changed: changed, diagnostics: []))
-                firstEvent = firstEvent ?? Date().timeIntervalSince(start)
-                published.formUnion(changed)
-            }
+            outcome = try SiteCompiler(settings: settings, today: today()).build()
         } catch let list as DiagnosticList {
             diagnostics = list.diagnostics
         } catch {
@@ -152,26 +130,20 @@ public final class PreviewSession: @unchecked Sendable {
                                   remedy: "make \(settings.outputDirectory) writable or free some disk space, then save any curriculum file (or restart `trellis serve`) to rebuild")]
         }
         let seconds = Date().timeIntervalSince(start)
-        lock.guarding { self.state = state }
-
-        let remaining = outcome.map(Self.changedPaths)?.filter { !published.contains($0) } ?? []
-        if initial || !remaining.isEmpty || hadErrors || !diagnostics.isEmpty {
-            if initial {
-                // Nobody is listening yet: just name the build pages will be served with.
-                _ = publish(changed: [], diagnostics: diagnostics, sending: false)
-            } else {
-                events.append(publish(changed: remaining, diagnostics: diagnostics))
-                firstEvent = firstEvent ?? Date().timeIntervalSince(start)
-            }
+        var events: [PreviewEvent] = []
+        let changed = outcome.map(Self.changedPaths) ?? []
+        if initial {
+            // Nobody is listening yet: just name the build pages will be served with.
+            _ = publish(changed: [], diagnostics: diagnostics, sending: false)
+        } else if !changed.isEmpty || hadErrors || !diagnostics.isEmpty {
+            events.append(publish(changed: changed, diagnostics: diagnostics))
         }
-        let line = Self.describe(outcome: outcome, diagnostics: diagnostics, failure: failure, seconds: seconds,
-                                 secondsToFirstEvent: events.count > 1 ? firstEvent : nil, initial: initial,
-                                 changedSources: state.lastChangedSources)
-        return BuildReport(events: events, line: line, outcome: outcome, seconds: seconds, secondsToFirstEvent: firstEvent,
-                           diagnostics: diagnostics)
+        let line = Self.describe(outcome: outcome, diagnostics: diagnostics, failure: failure, seconds: seconds, initial: initial,
+                                 changedSources: changedSources)
+        return BuildReport(events: events, line: line, outcome: outcome, seconds: seconds, diagnostics: diagnostics)
     }
 
-    private static func changedPaths(_ outcome: SiteState.Outcome) -> [String] {
+    private static func changedPaths(_ outcome: SiteCompiler.Report) -> [String] {
         (outcome.writtenFiles.flatMap { edition, paths in paths.map { "\(edition.rawValue)/\($0)" } }
             + outcome.removedFiles.flatMap { edition, paths in paths.map { "\(edition.rawValue)/\($0)" } }).sorted()
     }
@@ -193,8 +165,8 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// One line per build: what changed, how many files, how long.
-    static func describe(outcome: SiteState.Outcome?, diagnostics: [Diagnostic], failure: String?, seconds: Double,
-                         secondsToFirstEvent: Double?, initial: Bool, changedSources: [String]) -> String {
+    static func describe(outcome: SiteCompiler.Report?, diagnostics: [Diagnostic], failure: String?, seconds: Double,
+                         initial: Bool, changedSources: [String]) -> String {
         func milliseconds(_ seconds: Double) -> String { "\(Int((seconds * 1000).rounded())) ms" }
         let what: String
         switch changedSources.count {
@@ -209,12 +181,11 @@ public final class PreviewSession: @unchecked Sendable {
         }
         guard let outcome else { return what }
         let pages = outcome.pagesPerEdition.keys.sorted().map { "\($0.rawValue) \(outcome.pagesPerEdition[$0]!)" }.joined(separator: ", ")
-        let removed = outcome.removedFiles.values.reduce(0) { $0 + $1.count }
+        let removed = outcome.filesRemoved
         let files = "\(outcome.filesWritten) file\(outcome.filesWritten == 1 ? "" : "s") written"
             + (removed > 0 ? ", \(removed) removed" : "")
         let warnings = outcome.warnings.isEmpty ? "" : ", \(outcome.warnings.count) warning\(outcome.warnings.count == 1 ? "" : "s")"
-        let reload = secondsToFirstEvent.map { ", pages told to reload after \(milliseconds($0))" } ?? ""
-        return "\(what) \(outcome.modules) modules, \(files) (pages: \(pages)) in \(milliseconds(seconds))\(reload)\(warnings)"
+        return "\(what) \(outcome.modules) modules, \(files) (pages: \(pages)) in \(milliseconds(seconds))\(warnings)"
     }
 
     // MARK: - Events
@@ -258,7 +229,6 @@ public final class PreviewSession: @unchecked Sendable {
     public func startWatching() {
         let watcher = SourceWatcher(directories: [settings.curriculumDirectory, settings.themeDirectory])
         let thread = Thread { [weak self] in
-            self?.prepareForEdits()
             var lastKeepAlive = Date()
             while let self, !self.isStopped {
                 let changed = watcher.waitForChanges(timeout: 0.25)
@@ -267,8 +237,8 @@ public final class PreviewSession: @unchecked Sendable {
                     self.sendKeepAlive()
                     lastKeepAlive = Date()
                 }
-                guard changed else { continue }
-                let report = self.rebuild()
+                guard !changed.isEmpty else { continue }
+                let report = self.rebuild(changedSources: changed)
                 if !report.events.isEmpty || report.outcome?.changedNothing == false { self.announce(report) }
             }
             watcher.close()
@@ -277,25 +247,13 @@ public final class PreviewSession: @unchecked Sendable {
         thread.start()
     }
 
-    /// Does ahead of time the work the first rebuild would otherwise do (see `SiteState.prepareForEdits`).
-    public func prepareForEdits() {
-        buildLock.lock()
-        defer { buildLock.unlock() }
-        let start = Date()
-        var state = lock.guarding { self.state }
-        state.prepareForEdits(today: today())
-        lock.guarding { self.state = state }
-        let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
-        log("[\(Self.clock.string(from: Date()))] Ready: each save rebuilds what changed (prepared in \(seconds) s)")
-    }
-
     /// Prints a build's line and, after a failed build, its diagnostics.
     public func announce(_ report: BuildReport) {
         let time = Self.clock.string(from: Date())
         log("[\(time)] \(report.line)")
         // TRELLIS_TIMINGS=1 shows where a slow rebuild spends its time.
-        if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1", let timings = report.outcome?.timings {
-            log("  " + SiteState.Outcome.describe(timings))
+        if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1", report.outcome != nil {
+            log("  " + report.outcome!.timingsDescription)
         }
         if report.diagnostics.hasErrors {
             for diagnostic in report.diagnostics { log("  " + diagnostic.description) }
@@ -310,7 +268,7 @@ public final class PreviewSession: @unchecked Sendable {
 
     private var isStopped: Bool { lock.guarding { stopped } }
 
-    /// Stops watching, ends every page's event stream and saves the state for the next build.
+    /// Stops watching and ends every page's event stream.
     public func stop() {
         let continuations = lock.guarding { () -> [AsyncStream<String>.Continuation] in
             stopped = true
@@ -319,11 +277,7 @@ public final class PreviewSession: @unchecked Sendable {
             return all
         }
         for continuation in continuations { continuation.finish() }
-        buildLock.lock()
-        defer { buildLock.unlock() }
-        if let cacheDirectory {
-            var state = lock.guarding { self.state }
-            try? SiteCache.save(&state, to: cacheDirectory)
-        }
+        // Waits for a build in progress, so that none writes after `stop` returns.
+        buildLock.guarding {}
     }
 }

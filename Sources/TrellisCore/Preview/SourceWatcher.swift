@@ -35,8 +35,9 @@ final class SourceWatcher: @unchecked Sendable {
         snapshot = scan()
     }
 
-    /// Waits up to `timeout` seconds; true when a file below the folders was added, removed or changed.
-    func waitForChanges(timeout: TimeInterval) -> Bool {
+    /// Waits up to `timeout` seconds; returns the files (or, when only folders changed, the
+    /// folders) below the watched folders that were added, removed or changed, sorted.
+    func waitForChanges(timeout: TimeInterval) -> [String] {
         #if canImport(Glibc)
         if inotify >= 0 {
             var descriptor = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
@@ -49,12 +50,12 @@ final class SourceWatcher: @unchecked Sendable {
                 return rescan()
             }
             if Date().timeIntervalSince(lastScan) >= pollInterval { return rescan() }
-            return false
+            return []
         }
         #endif
         let wait = max(0, pollInterval - Date().timeIntervalSince(lastScan))
         if wait > 0 { Thread.sleep(forTimeInterval: min(wait, timeout)) }
-        if Date().timeIntervalSince(lastScan) < pollInterval { return false }
+        if Date().timeIntervalSince(lastScan) < pollInterval { return [] }
         return rescan()
     }
 
@@ -67,10 +68,12 @@ final class SourceWatcher: @unchecked Sendable {
 
     deinit { close() }
 
-    private func rescan() -> Bool {
+    private func rescan() -> [String] {
         let fresh = scan()
         defer { snapshot = fresh }
-        return fresh != snapshot
+        let changed = Set(fresh.keys).union(snapshot.keys).filter { fresh[$0] != snapshot[$0] }
+        let files = changed.filter { !$0.hasSuffix("/") }
+        return (files.isEmpty ? changed : files).sorted()
     }
 
     /// Every file and folder below the watched folders with its `stat` (following links,

@@ -43,7 +43,7 @@ struct FileStatus: Sendable, Hashable {
     }
 }
 
-/// Small file-system operations for the incremental build, each safe to interrupt.
+/// Small file-system operations for writing the site, each safe to interrupt.
 enum FileTree {
     /// Every entry below `root` that is not a directory (files and symbolic links, hidden ones
     /// too), by path relative to `root`, with its `lstat`; and every directory below `root`.
@@ -115,15 +115,6 @@ enum FileTree {
             }
             next += count
             remaining -= count
-        }
-        return 0
-    }
-
-    /// Writes each text in turn (a page of many megabytes need never be joined into one string).
-    static func writeAll(_ pieces: [String], to descriptor: Int32) -> Int32 {
-        for var piece in pieces {
-            let failure = piece.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
-            if failure != 0 { return failure }
         }
         return 0
     }

@@ -51,42 +51,9 @@ public struct SearchIndex: Sendable, Equatable {
 
     /// The file's contents: one document per line, so a changed module shows as a small diff.
     public func script() -> String {
-        Self.scriptHead + scriptLines().joined(separator: Self.scriptSeparator) + Self.scriptTail
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let lines = documents.map { String(decoding: (try? encoder.encode($0)) ?? Data(), as: UTF8.self) }
+        return "window.TRELLIS_SEARCH = {\"docs\": [\n" + lines.joined(separator: ",\n") + "\n]};\n"
     }
-
-    /// Each document as one line of JSON: the bytes `JSONEncoder` writes with sorted keys and
-    /// unescaped slashes (tested against it), without its cost per value — tens of thousands
-    /// of documents in a large curriculum.
-    func scriptLines() -> [String] {
-        documents.map { document in
-            var json = JSONBytes()
-            Self.append(document, to: &json)
-            return String(decoding: json.bytes, as: UTF8.self)
-        }
-    }
-
-    /// `scriptLines()` joined with `,\n`, written as one string: a module's share of the file.
-    func scriptText() -> String {
-        var json = JSONBytes()
-        for (index, document) in documents.enumerated() {
-            if index > 0 { json.raw(",\n") }
-            Self.append(document, to: &json)
-        }
-        return String(decoding: json.bytes, as: UTF8.self)
-    }
-
-    private static func append(_ document: Document, to json: inout JSONBytes) {
-        json.raw("{\"b\":"); json.string(document.text)
-        json.raw(",\"h\":"); json.string(document.heading)
-        json.raw(",\"t\":"); json.string(document.moduleTitle)
-        json.raw(",\"u\":"); json.string(document.url)
-        json.raw("}")
-    }
-
-    /// `search-index.js` is `scriptHead`, the documents' lines separated by `scriptSeparator`, then
-    /// `scriptTail`: the site writes it a few hundred modules' lines at a time, never joined
-    /// into one string (megabytes for a large curriculum).
-    static let scriptHead = "window.TRELLIS_SEARCH = {\"docs\": [\n"
-    static let scriptSeparator = ",\n"
-    static let scriptTail = "\n]};\n"
 }

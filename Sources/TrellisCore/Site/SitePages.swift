@@ -1,7 +1,7 @@
 import Foundation
 
 /// The pages of the site, each rendered from its template and the shared context.
-extension SiteBuilder {
+extension EditionRenderer {
     func homePage(_ shared: SharedContext) -> String {
         let manifest = curriculum.manifest
         var number = 0
@@ -171,106 +171,16 @@ extension SiteBuilder {
     }
 
     /// Every module in teaching order on one page: the whole-curriculum handout.
-    ///
-    /// The template is rendered with a marker in place of each module's body, and the page is
-    /// the rendered text cut at the markers with the bodies in between: the bodies (most of a
-    /// large curriculum's manual) are not copied through Mustache's string building. A theme
-    /// that does not show each body exactly once gets the page rendered whole instead. (A theme
-    /// must show bodies unescaped, `{{{body}}}`, as the default theme does: they are HTML.)
-    func manualPagePieces(_ shared: SharedContext) -> [String] {
-        collectedPieces(of: .manual, shared)
-    }
-
-    /// The manual rendered as one string, bodies and all.
-    func manualPageWhole(_ shared: SharedContext) -> String {
-        let moduleIDs = Set(shared.ordered.map(\.id))
-        let builder = self
-        let bodies = shared.ordered.concurrentMap { builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }
+    func manualPage(_ shared: SharedContext) -> String {
+        let moduleIDs = Set(shared.ordered.map(\.id)), edition = self.edition
+        let bodies = shared.ordered.concurrentMap { module in
+            ManualBody.rewrite(module.body.html(for: edition) ?? "", moduleID: module.id, moduleIDs: moduleIDs)
+        }
         return theme.render("manual", manualPageContext(shared, bodies: bodies))
     }
 
-    /// How many modules' shares of a whole-curriculum file are made (on every core) and
-    /// written before the next: enough to keep both cores busy, few enough that a large
-    /// curriculum's `manual.html` (a hundred megabytes at 10,000 modules) is never all in memory.
-    static let piecesPerBatch = 256
-
-    /// True for the files made of every module's share (`manual.html`, `search-index.js`),
-    /// which `writePieces` writes in batches.
-    static func isWholeCurriculum(_ page: PageKind) -> Bool {
-        switch page {
-        case .manual, .searchIndex: return true
-        default: return false
-        }
-    }
-
-    /// Hands `manual.html` or `search-index.js` to `emit` a batch of pieces at a time, each
-    /// batch's module shares made on every core; stops at and returns the first non-zero
-    /// value `emit` returns (an `errno` from writing).
-    func writePieces(of page: PageKind, _ shared: SharedContext, batch: Int = piecesPerBatch, to emit: ([String]) -> Int32) -> Int32 {
-        let ordered = shared.ordered, builder = self
-        // Each batch is made while the one before it is written, so the cores are not idle
-        // while megabytes go to the file.
-        func batches(_ share: @escaping @Sendable (Module) -> String, _ emitBatch: ([String]) -> Int32) -> Int32 {
-            let starts = Array(stride(from: 0, to: ordered.count, by: batch))
-            let make = { @Sendable (start: Int) in Array(ordered[start..<min(start + batch, ordered.count)]).concurrentMap(share) }
-            var next = starts.first.map { start in BackgroundWork(ownThread: true) { make(start) } }
-            for index in starts.indices {
-                let made = next!.value
-                next = index + 1 < starts.count ? BackgroundWork(ownThread: true) { [start = starts[index + 1]] in make(start) } : nil
-                let failure = emitBatch(made)
-                if failure != 0 { return failure }
-            }
-            return 0
-        }
-        switch page {
-        case .manual:
-            let parts = theme.render("manual", manualPageContext(shared, bodies: nil)).split(atUTF8: Self.manualBodyMarker)
-            guard parts.count == ordered.count + 1 else { return emit([manualPageWhole(shared)]) }
-            let moduleIDs = Set(ordered.map(\.id))
-            var position = 0
-            let failure = batches({ builder.manualBody(of: $0, moduleIDs: moduleIDs, shared) }) { bodies in
-                var pieces: [String] = []
-                pieces.reserveCapacity(bodies.count * 2)
-                for body in bodies {
-                    pieces.append(parts[position])
-                    pieces.append(body)
-                    position += 1
-                }
-                return emit(pieces)
-            }
-            return failure != 0 ? failure : emit([parts[parts.count - 1]])
-        case .searchIndex:
-            var failure = emit([SearchIndex.scriptHead])
-            if failure != 0 { return failure }
-            var first = true
-            failure = batches({ builder.searchDocumentLines(of: $0, shared) }) { lines in
-                var pieces: [String] = []
-                pieces.reserveCapacity(lines.count * 2)
-                for line in lines where !line.isEmpty {
-                    if !first { pieces.append(SearchIndex.scriptSeparator) }
-                    pieces.append(line)
-                    first = false
-                }
-                return emit(pieces)
-            }
-            return failure != 0 ? failure : emit([SearchIndex.scriptTail])
-        default:
-            preconditionFailure("only manual.html and search-index.js are written in pieces (isWholeCurriculum)")
-        }
-    }
-
-    /// `writePieces`, collected.
-    func collectedPieces(of page: PageKind, _ shared: SharedContext) -> [String] {
-        var all: [String] = []
-        _ = writePieces(of: page, shared) { pieces in
-            all += pieces
-            return 0
-        }
-        return all
-    }
-
-    /// The manual's template context, with each module's body (or, without `bodies`, a marker in its place).
-    func manualPageContext(_ shared: SharedContext, bodies: [String]?) -> TemplateObject {
+    /// The manual's template context, with each module's body.
+    func manualPageContext(_ shared: SharedContext, bodies: [String]) -> TemplateObject {
         let modules: [TemplateValue] = shared.ordered.enumerated().map { position, module in
             var fields: TemplateObject = [
                 "id": .text(module.id),
@@ -284,7 +194,7 @@ extension SiteBuilder {
                 "competencies": .text(module.competencies.compactMap { curriculum.framework.competency($0)?.title }.joined(separator: ", ")),
                 "materials": .texts(module.materials),
                 "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
-                "body": .text(bodies?[position] ?? Self.manualBodyMarker),
+                "body": .text(bodies[position]),
             ]
             if let version = module.version { fields["version"] = .text(version) }
             return .object(fields)
@@ -294,38 +204,6 @@ extension SiteBuilder {
         page["modules"] = .list(modules)
         page["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
         return page
-    }
-
-    /// Stands for a module's body while the manual's template is rendered: control characters
-    /// that no rendered text contains (cmark and the templates never write U+0001).
-    static let manualBodyMarker = "\u{1}trellis-manual-body\u{1}"
-
-    /// A module's body as it appears in the manual; the same for the same module and module ids.
-    func manualBody(of module: Module, moduleIDs: Set<String>, _ shared: SharedContext) -> String {
-        let edition = self.edition
-        let make = { ManualBody.rewrite(module.body.html(for: edition) ?? "", moduleID: module.id, moduleIDs: moduleIDs) }
-        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
-        return fragments.value(for: .init(kind: .manualBody, module: digest, edition: edition, context: shared.moduleIDsDigest), make: make)
-    }
-
-    /// Computes every module's share of the whole-curriculum files into `fragments` (for
-    /// `trellis serve`, before the first edit).
-    func prepareFragments(_ shared: SharedContext) {
-        let moduleIDs = Set(shared.ordered.map(\.id))
-        let builder = self, searches = options.searchLibrary != nil
-        _ = shared.ordered.concurrentMap { module in
-            _ = builder.manualBody(of: module, moduleIDs: moduleIDs, shared)
-            if searches { _ = builder.searchDocumentLines(of: module, shared) }
-        }
-    }
-
-    /// A module's lines of `search-index.js` (one per section, in reading order), kept in
-    /// `fragments` when there are any.
-    func searchDocumentLines(of module: Module, _ shared: SharedContext) -> String {
-        let edition = self.edition
-        let make = { SearchIndex(modules: [module], edition: edition).scriptText() }
-        guard let fragments, let digest = moduleDigests[module.id] else { return make() }
-        return fragments.value(for: .init(kind: .searchDocuments, module: digest, edition: edition, context: .zero), make: make)
     }
 
     /// Every module's searchable text, loaded by `search.html` as a script (so search works from `file://`).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Times the steps of a build, for `Outcome.timings`.
+/// Times the steps of a build, for `SiteCompiler.Report.timings`.
 struct Stopwatch {
     private var last = Date()
     private(set) var laps: [(step: String, seconds: Double)] = []

@@ -15,23 +15,15 @@ public struct Theme: Sendable {
     var renderer: TemplateRenderer?
     /// Files under `static/`, relative to it, sorted.
     public var staticFiles: [String]
-    /// Each template's digest combined with those of the partials it uses (`{{<layout}}`,
-    /// `{{>name}}`), directly or not: what a page rendered with it depends on.
-    var templateDigests: [String: ContentDigest] = [:]
-
-    func digest(ofTemplate name: String) -> ContentDigest { templateDigests[name] ?? .zero }
-
     /// Loads and parses every template; returns diagnostics instead of a theme when any is broken or missing.
     public static func load(from directory: String) -> Result<Theme, DiagnosticList> {
         var diagnostics: [Diagnostic] = []
         var library = MustacheLibrary()
-        var texts: [String: String] = [:]
         var compiled: [String: CompiledTemplate]? = [:]
         let templates = join(directory, "templates")
         for name in requiredTemplates {
             let path = join(templates, name + ".mustache")
             guard let text = readFile(path, what: "the site template `\(name)`", diagnostics: &diagnostics) else { continue }
-            texts[name] = text
             do {
                 let template = try MustacheTemplate(string: PageEscaping.pragma + text)
                 library.register(template, named: name)
@@ -49,34 +41,7 @@ public struct Theme: Sendable {
         if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
         let staticFiles = listFilesRecursively(join(directory, "static"))
         return .success(Theme(directory: directory, library: library, renderer: compiled.map(TemplateRenderer.init),
-                              staticFiles: staticFiles, templateDigests: templateDigests(texts)))
-    }
-
-    private static let partialPattern = try! NSRegularExpression(pattern: #"\{\{\s*[<>]\s*([^\s}]+)\s*\}\}"#)
-
-    /// For each template, the digest of its text and of every partial it reaches.
-    static func templateDigests(_ texts: [String: String]) -> [String: ContentDigest] {
-        var partials: [String: Set<String>] = [:]
-        for (name, text) in texts {
-            let source = text as NSString
-            partials[name] = Set(partialPattern.matches(in: text, range: NSRange(location: 0, length: source.length))
-                .map { source.substring(with: $0.range(at: 1)) })
-        }
-        var result: [String: ContentDigest] = [:]
-        for name in texts.keys {
-            var reached: Set<String> = [name]
-            var pending = [name]
-            while let next = pending.popLast() {
-                for partial in partials[next] ?? [] where reached.insert(partial).inserted { pending.append(partial) }
-            }
-            var digest = DigestBuilder("templates")
-            for template in reached.sorted() {
-                digest.add(template)
-                digest.add(texts[template])
-            }
-            result[name] = digest.finish()
-        }
-        return result
+                              staticFiles: staticFiles))
     }
 
     func render(_ template: String, _ context: TemplateObject, capacity: Int = 0) -> String {

@@ -21,16 +21,12 @@ struct EvidenceFingerprint: Sendable, Hashable {
     }
 
     init?(bytes: [UInt8]) {
-        guard bytes.count == 32 else { return nil }
-        func word(_ index: Int) -> UInt64 { bytes[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) } }
-        digest = ContentDigest(words: (word(0), word(1), word(2), word(3)))
+        guard let digest = ContentDigest(bytes: bytes) else { return nil }
+        self.digest = digest
     }
 
     /// The 32 bytes, big-endian, as stored.
-    var bytes: [UInt8] {
-        var words = (digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian)
-        return withUnsafeBytes(of: &words) { Array($0) }
-    }
+    var bytes: [UInt8] { digest.bytes }
 
     /// The values that make up the event, by field name (absent values as nil).
     static func fields(of record: EvidenceRecord, voidsID: String? = nil) -> [(name: String, value: String?)] {

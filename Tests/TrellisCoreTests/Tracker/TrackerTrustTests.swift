@@ -12,14 +12,14 @@ import Testing
     @Test func emptyOrForeignFilesAreNotTurnedIntoTrackers() throws {
         let scratch = try ScratchDirectory()
         let empty = scratch.path + "/empty.sqlite"
-        FileManager.default.createFile(atPath: empty, contents: Data(), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: empty, contents: Data(), attributes: [.posixPermissions: 0o600])
         let foreign = scratch.path + "/foreign.sqlite"
         let queue = try DatabaseQueue(path: foreign)
         try queue.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
         try queue.close()
         chmod(foreign, 0o600)
         let text = scratch.path + "/text.sqlite"
-        FileManager.default.createFile(atPath: text, contents: Data("not a database at all, just text".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: text, contents: Data("not a database at all, just text".utf8), attributes: [.posixPermissions: 0o600])
         for path in [empty, foreign, text] {
             for command in [["progress", "dana"], ["record", "dana", "reflection", "--note", "x"]] {
                 let result = try Self.trellis(command, db: path)

@@ -2,17 +2,16 @@ import Foundation
 import Testing
 @testable import TrellisCore
 
-/// The incremental build must give, after any change, exactly what a clean build gives —
-/// and redo only what the change touched.
-@Suite struct IncrementalBuildTests {
-    /// A curriculum and theme in a scratch folder, built incrementally with a cache, and a
-    /// way to compare the result with a clean build of the same sources.
+/// A rebuild into an existing site must give, after any change, exactly what a clean build
+/// gives, and rewrite only the files whose content changed.
+@Suite struct RebuildTests {
+    /// A curriculum and theme in a scratch folder, built again and again into one output
+    /// folder, and a way to compare the result with a clean build of the same sources.
     final class Project {
         let scratch: ScratchDirectory
         let curriculum: String
         let theme: String
         let output: String
-        let cache: String
         var searchLibraryPath: String
 
         init() throws {
@@ -21,36 +20,33 @@ import Testing
             theme = scratch.path + "/Site"
             try FileManager.default.copyItem(atPath: Fixtures.theme, toPath: theme)
             output = scratch.path + "/site"
-            cache = scratch.path + "/cache"
             // A stand-in for Lunr, so that search-index.js is built and compared too.
             searchLibraryPath = scratch.path + "/lunr/lunr.min.js"
             try scratch.write("lunr/lunr.min.js", "/* lunr stand-in */ window.lunr = function () {};\n")
         }
 
-        func compiler(output: String? = nil, cache: String?, clean: Bool = false) -> SiteCompiler {
+        func compiler(output: String? = nil, clean: Bool = false) -> SiteCompiler {
             SiteCompiler(curriculumDirectory: curriculum, themeDirectory: theme, outputDirectory: output ?? self.output,
-                         editions: Edition.allCases, today: Fixtures.today, searchLibraryPath: searchLibraryPath,
-                         cacheDirectory: cache, clean: clean)
+                         editions: Edition.allCases, today: Fixtures.today, searchLibraryPath: searchLibraryPath, clean: clean)
         }
 
-        /// Builds incrementally (with the cache, as `trellis build` does).
+        /// Builds into the output folder, as `trellis build` does.
         @discardableResult
-        func build() throws -> SiteCompiler.Report { try compiler(cache: cache).build() }
+        func build() throws -> SiteCompiler.Report { try compiler().build() }
 
-        /// Builds incrementally and returns the files written per edition.
+        /// Builds and returns the files written per edition.
         func rebuild() throws -> [Edition: [String]] {
-            var state = SiteCache.load(compiler(cache: cache).settings, from: cache) ?? SiteState(settings: compiler(cache: cache).settings)
-            let outcome = try state.update(today: Fixtures.today)
-            try SiteCache.save(&state, to: cache)
-            return outcome.writtenFiles.mapValues { $0.sorted() }
+            try build().writtenFiles.mapValues { $0.sorted() }
         }
 
         /// Expects the incremental output to equal, file for file and byte for byte, a clean
         /// build of the same sources into another folder.
         func expectSameAsCleanBuild(_ step: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
             let clean = scratch.path + "/clean-\(UUID().uuidString)"
-            _ = try compiler(output: clean, cache: nil).build()
-            let incremental = try snapshot(of: output), expected = try snapshot(of: clean)
+            _ = try compiler(output: clean).build()
+            // Each folder's build stamp records its own files' inodes: it is not part of the site.
+            let incremental = try snapshot(of: output).filter { $0.key != BuildStamp.fileName }
+            let expected = try snapshot(of: clean).filter { $0.key != BuildStamp.fileName }
             #expect(Set(incremental.keys) == Set(expected.keys), "\(step): different files", sourceLocation: sourceLocation)
             for (path, data) in expected where incremental[path] != data {
                 Issue.record("\(step): \(path) differs from a clean build", sourceLocation: sourceLocation)
@@ -71,6 +67,17 @@ import Testing
             try write(relative, text.replacingOccurrences(of: old, with: new))
         }
 
+        /// Dates every source an hour back, as a trainer's files usually are: only then does a
+        /// build trust its stamp (a source modified within `BuildStamp.racyWindow` is re-read).
+        func ageSources() throws {
+            let hourAgo = Date(timeIntervalSinceNow: -3600)
+            for root in [curriculum, theme, (searchLibraryPath as NSString).deletingLastPathComponent] {
+                for path in FileTree.walk(root).files.keys {
+                    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: root + "/" + path)
+                }
+            }
+        }
+
         func remove(_ relative: String) throws { try FileManager.default.removeItem(atPath: scratch.path + "/" + relative) }
 
         private func directories(of root: String) throws -> [String] {
@@ -89,8 +96,41 @@ import Testing
         #expect(second.pagesPerEdition == first.pagesPerEdition)
         #expect(second.modules == first.modules)
         #expect(try snapshot(of: project.output) == before)
-        #expect(FileManager.default.fileExists(atPath: project.cache + "/index.bin"))
-        #expect(FileManager.default.fileExists(atPath: project.cache + "/modules.bin"))
+    }
+
+    @Test func aBuildWithNothingChangedIsAnsweredFromTheStampWithTheSameReport() throws {
+        let project = try Project()
+        try project.replace("Curriculum/modules/listening.md", "review_by: 2030-01-01", with: "review_by: 2020-01-01")
+        try project.ageSources()
+        let first = try project.build()
+        #expect(!first.warnings.isEmpty)
+        let second = try project.build()
+        #expect(second.timings.map(\.step) == ["unchanged"], "nothing was read, checked or rendered")
+        #expect(second.warnings == first.warnings && second.notices == first.notices)
+        #expect(second.pagesPerEdition == first.pagesPerEdition && second.modules == first.modules)
+        #expect(second.filesWritten == 0 && second.filesRemoved == 0)
+
+        // A page edited by hand is not as the stamp recorded it: a full build repairs it.
+        try project.write("site/trainee/index.html", "edited by hand")
+        let repaired = try project.build()
+        #expect(repaired.timings.map(\.step).contains("load and check"))
+        #expect(repaired.writtenFiles[.trainee] == ["index.html"])
+
+        // The same size and modification time, other bytes: the change time still differs.
+        let path = project.curriculum + "/modules/welcome.md"
+        let modified = try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        try project.replace("Curriculum/modules/welcome.md", "Peer work starts", with: "Peer work begins")
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
+        try project.build()
+        #expect(try project.read("site/trainee/modules/welcome.html").contains("Peer work begins"))
+
+        // Another day can bring other review warnings.
+        var earlier = project.compiler()
+        earlier.today = CalendarDate(year: 2019, month: 1, day: 1)!
+        let before = try earlier.build()
+        #expect(before.timings.map(\.step) != ["unchanged"])
+        #expect(before.warnings.isEmpty, "in 2019, the 2020 review date is still ahead")
+        try project.expectSameAsCleanBuild("after builds answered from the stamp")
     }
 
     @Test func everyKindOfChangeGivesWhatACleanBuildGives() throws {
@@ -166,7 +206,7 @@ import Testing
         try project.build()
         try project.expectSameAsCleanBuild("site title change")
 
-        // The same path with the file gone (a new path would be new settings: no cache, a clean build).
+        // Lunr uninstalled: search pages and the index go.
         try project.remove("lunr/lunr.min.js")
         try project.build()
         try project.expectSameAsCleanBuild("search library gone")
@@ -197,7 +237,10 @@ import Testing
     @Test func templateChangeRewritesOnlyThePagesThatUseIt() throws {
         let project = try Project()
         try project.build()
+        // A change that renders the same (a standalone tag's line ending) writes nothing.
         try project.replace("Site/templates/competency.mustache", "{{<layout}}", with: "{{<layout}}\n")
+        #expect(try project.rebuild()[.trainee] == [])
+        try project.replace("Site/templates/competency.mustache", "<h1>{{title}}</h1>", with: "<h1 class=\"competency\">{{title}}</h1>")
         let written = try project.rebuild()
         #expect(written[.trainee] == ["competencies/goal-setting.html", "competencies/listening-well.html"])
         try project.replace("Site/static/trellis.css", "}", with: "}\n")
@@ -220,11 +263,9 @@ import Testing
         let project = try Project()
         try project.build()
         let before = try snapshot(of: project.output)
-        let cacheBefore = try snapshot(of: project.cache)
         try project.write("Curriculum/modules/planning.md", "---\nid: planning\ntitle: [broken\n---\n")
         #expect(throws: DiagnosticList.self) { try project.build() }
         #expect(try snapshot(of: project.output) == before)
-        #expect(try snapshot(of: project.cache) == cacheBefore, "a failed build leaves the cache as it was")
         try project.write("Curriculum/modules/planning.md", try String(contentsOfFile: Fixtures.valid + "/modules/planning.md", encoding: .utf8)
             .replacingOccurrences(of: "## Small steps", with: "## Smaller steps"))
         try project.build()
@@ -242,6 +283,14 @@ import Testing
         #expect(report.filesWritten == 2)
         #expect(report.filesRemoved == 2)
         try project.expectSameAsCleanBuild("after repairs")
+
+        // A folder where a page goes, and a file where a folder goes.
+        try project.remove("site/trainee/404.html")
+        try project.write("site/trainee/404.html/inside.txt", "a folder in the way")
+        try project.remove("site/trainer/modules")
+        try project.write("site/trainer/modules", "a file in the way")
+        try project.build()
+        try project.expectSameAsCleanBuild("after folders and files in the way")
     }
 
     @Test func editKeepingSizeAndTimeIsStillSeen() throws {
@@ -257,111 +306,14 @@ import Testing
         try project.expectSameAsCleanBuild("same-size edit")
     }
 
-    /// A large curriculum's rendered text waits in a scratch file and its whole-curriculum files
-    /// are written a batch of modules at a time after the pages; the site is the same.
-    @Test func batchedWholeCurriculumFilesMakeTheSameSite() throws {
-        let project = try Project()
-        var state = SiteState(settings: project.compiler(cache: nil).settings)
-        state.keepsRenderedFragments = false
-        state.largeCurriculum = 0
-        state.movesRenderedTextToScratch = true
-        let outcome = try state.update(today: Fixtures.today, clean: true)
-        #expect(outcome.writtenFiles[.trainer]?.contains("manual.html") == true)
-        try project.expectSameAsCleanBuild("whole-curriculum files written in batches")
-
-        // The cache saved from that state holds the text read back from the scratch file.
-        try SiteCache.save(&state, to: project.cache)
-        try project.replace("Curriculum/modules/listening.md", "## Reflecting feelings", with: "Listen first.\n\n## Reflecting feelings")
-        #expect(try project.build().filesWritten < 20)
-        try project.expectSameAsCleanBuild("incremental build from a cache saved with text in a scratch file")
-    }
-
-    @Test func renderedTextMovedToAScratchFileReadsBackTheSame() throws {
-        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
-        let scratch = try ScratchDirectory()
-        let file = try #require(ScratchTextFile(directory: scratch.path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "the scratch file has no name")
-        for module in curriculum.modules {
-            var moved = module
-            moved.body.moveRenderedText(to: file)
-            #expect(moved.body.storedHTML.isEmpty && moved.body.storedSections.isEmpty)
-            for edition in Edition.allCases {
-                #expect(moved.body.html(for: edition) == module.body.html[edition])
-                #expect(moved.body.sections(for: edition) == module.body.sections[edition])
-            }
-            var writer = CacheWriter()
-            writer.write(moved)
-            var reader = CacheReader(writer.data)
-            #expect(Canonical.text(of: try reader.readModule()) == Canonical.text(of: module), "the cache gets the text back")
-
-            moved.body.html[.trainee] = "<p>changed</p>"
-            #expect(moved.body.scratch == nil)
-            #expect(moved.body.html(for: .trainee) == "<p>changed</p>")
-            #expect(moved.body.html(for: .trainer) == module.body.html[.trainer], "changing one edition keeps the other")
-            #expect(moved.body.sections == module.body.sections)
-        }
-    }
-
-    @Test func damagedOrForeignCacheMeansACleanBuild() throws {
-        let project = try Project()
-        try project.build()
-        try Data("not a cache".utf8).write(to: URL(fileURLWithPath: project.cache + "/index.bin"))
-        try project.replace("Curriculum/modules/welcome.md", "Peer work starts", with: "Peer work always starts")
-        let report = try project.build()
-        #expect(report.filesWritten > 30, "a damaged cache is ignored")
-        try project.expectSameAsCleanBuild("damaged cache")
-
-        try Data("TRELLIS".utf8).write(to: URL(fileURLWithPath: project.cache + "/modules.bin"))
-        try project.replace("Curriculum/modules/welcome.md", "always starts", with: "starts")
-        try project.build()
-        try project.expectSameAsCleanBuild("damaged module cache")
-
-        // The whole-curriculum files are made from the modules read back from the cache:
-        // they must be the modules as parsed.
-        try project.replace("Curriculum/modules/listening.md", "## Reflecting feelings", with: "Listen first.\n\n## Reflecting feelings")
-        try project.build()
-        try project.expectSameAsCleanBuild("whole-curriculum files made from cached modules")
-
-        // A cache made for other settings (one edition) is not used for both.
-        var oneEdition = project.compiler(cache: project.cache)
-        oneEdition.editions = [.trainee]
-        _ = try oneEdition.build()
-        #expect(try project.build().filesWritten > 30)
-        try project.expectSameAsCleanBuild("cache from other settings")
-    }
-
-    /// One cache folder is kept per output folder; those of outputs gone for a month are deleted.
-    @Test func savingDeletesOtherCacheFoldersUnusedForThirtyDays() throws {
-        let project = try Project()
-        try project.build()
-        let files = FileManager.default, parent = (project.cache as NSString).deletingLastPathComponent
-        let stale = parent + "/old-site-1", recent = parent + "/recent-site-2", foreign = parent + "/not-a-cache"
-        try files.copyItem(atPath: project.cache, toPath: stale)
-        try files.copyItem(atPath: project.cache, toPath: recent)
-        try files.createDirectory(atPath: foreign, withIntermediateDirectories: true)
-        try Data("someone else's index".utf8).write(to: URL(fileURLWithPath: foreign + "/index.bin"))
-        func age(_ folder: String, days: Double) throws {
-            try files.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -days * 24 * 3600)], ofItemAtPath: folder + "/index.bin")
-        }
-        try age(stale, days: 31)
-        try age(foreign, days: 31)
-        try age(recent, days: 29)
-        try project.replace("Curriculum/modules/welcome.md", "Peer work starts", with: "Peer work always starts")
-        try project.build()
-        #expect(!files.fileExists(atPath: stale), "a Trellis cache unused for 31 days is deleted")
-        #expect(files.fileExists(atPath: recent + "/modules.bin"), "one used 29 days ago is kept")
-        #expect(files.fileExists(atPath: foreign + "/index.bin"), "a folder that is not a Trellis cache is never touched")
-        #expect(files.fileExists(atPath: project.cache + "/index.bin"))
-    }
-
-    @Test func cleanOptionIgnoresTheCacheAndSwapsWholeEditions() throws {
+    @Test func cleanOptionSwapsWholeEditions() throws {
         let project = try Project()
         try project.build()
         try project.write("site/trainee/stray.html", "not part of the site")
-        let report = try project.compiler(cache: project.cache, clean: true).build()
+        let report = try project.compiler(clean: true).build()
         #expect(report.filesWritten == report.pagesPerEdition.values.reduce(0, +) + 2 * 6, "every page and every copied file")
         #expect(!FileManager.default.fileExists(atPath: project.output + "/trainee/stray.html"))
-        #expect(try project.build().filesWritten == 0, "the clean build's cache is used next time")
+        #expect(try project.build().filesWritten == 0, "a build after a clean one finds every file as it should be")
         #expect(try FileManager.default.contentsOfDirectory(atPath: project.scratch.path).filter { $0.hasPrefix(".") }.isEmpty,
                 "no temporary folders left behind")
     }
@@ -383,44 +335,6 @@ import Testing
         } catch let list as DiagnosticList {
             #expect(list.diagnostics == diagnostics(for: project.curriculum))
             #expect(list.diagnostics.errors.contains { $0.location.path.hasSuffix("welcome.md") && $0.message.contains("#reflecting-feelings") })
-        }
-    }
-
-    @Test func aModuleReadBackFromTheCacheIsTheModuleParsed() throws {
-        let (curriculum, _) = CurriculumLoader(directory: Fixtures.valid, editions: Set(Edition.allCases)).load()
-        #expect(curriculum.modules.count == 3)
-        for module in curriculum.modules {
-            var writer = CacheWriter()
-            writer.write(module)
-            var reader = CacheReader(writer.data)
-            let decoded = try reader.readModule()
-            #expect(reader.isAtEnd)
-            #expect(Canonical.text(of: decoded) == Canonical.text(of: module), "\(module.id): a stored property is not cached")
-        }
-    }
-
-    @Test func digestsAreSHA256() {
-        #expect(ContentDigest.of(Data("abc".utf8)).description == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(ContentDigest.of(Data()).description == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        let long = Data(repeating: UInt8(ascii: "x"), count: 1000)
-        #expect(ContentDigest.of(long).description == "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f")
-    }
-}
-
-/// Every stored property of a value, recursively, with dictionaries in sorted order: two
-/// values with the same text are equal in every field, including fields added later.
-enum Canonical {
-    static func text(of value: Any) -> String {
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .dictionary:
-            return "[" + mirror.children.map { text(of: $0.value) }.sorted().joined(separator: ", ") + "]"
-        case .struct, .class, .tuple, .enum, .optional, .collection, .set:
-            let children = mirror.children.map { ($0.label ?? "") + ": " + text(of: $0.value) }
-            let parts = mirror.displayStyle == .set ? children.sorted() : children
-            return "\(mirror.subjectType)(" + parts.joined(separator: ", ") + ")" + (parts.isEmpty ? "\(value)" : "")
-        default:
-            return "\(value)"
         }
     }
 }

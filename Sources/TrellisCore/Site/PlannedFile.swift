@@ -1,0 +1,30 @@
+import Foundation
+
+/// One file of an edition, before it is rendered: where it goes and how it is made.
+struct PlannedFile: Sendable, Hashable {
+    enum Source: Sendable, Hashable {
+        case page(PageKind)
+        case copy(from: String)
+    }
+
+    var path: String
+    var source: Source
+}
+
+/// The kinds of generated file, each rendered by one function of `EditionRenderer`.
+enum PageKind: Sendable, Hashable {
+    case home, competencyMap, notFound, search, manual, facilitator, searchLibrary, searchIndex
+    /// The module at this position in reading order.
+    case module(position: Int)
+    /// The competency at this index of the framework's competencies.
+    case competency(index: Int)
+}
+
+extension NSLock {
+    /// Runs `body` holding the lock.
+    func guarding<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
