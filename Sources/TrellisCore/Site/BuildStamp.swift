@@ -37,7 +37,8 @@ struct BuildStamp: Codable, Equatable, Sendable {
     /// Everything the stamp must match: taken before the sources are read.
     struct Key: Codable, Equatable, Sendable {
         var executable: Stat?
-        var settings: [String]
+        /// A digest of the folders, Lunr's path and the editions.
+        var settings: String
         var today: String
         var sources: [String: Stat]
     }
@@ -52,21 +53,22 @@ struct BuildStamp: Codable, Equatable, Sendable {
     var notices: [String]
 
     /// The key of a build now: `stat` of every source, the executable, the settings and date.
+    ///
+    /// Paths are kept relative to their folder and the settings only as a digest, so the stamp
+    /// names no folder of the trainer's machine if `_site` is published whole.
     static func key(_ settings: SiteSettings, today: CalendarDate) -> Key {
         var sources: [String: Stat] = [:]
-        for root in [settings.curriculumDirectory, settings.themeDirectory] {
+        for (prefix, root) in [("curriculum/", settings.curriculumDirectory), ("theme/", settings.themeDirectory)] {
             for (path, status) in FileTree.walk(root).files {
-                let absolute = join(root, path)
                 // A link is read through, as the build reads it.
-                if let status = status.kind == .symbolicLink ? FileStatus.of(absolute) : status { sources[absolute] = Stat(status) }
+                if let status = status.kind == .symbolicLink ? FileStatus.of(join(root, path)) : status { sources[prefix + path] = Stat(status) }
             }
         }
-        if let lunr = FileStatus.of(settings.searchLibraryPath) { sources[settings.searchLibraryPath] = Stat(lunr) }
+        if let lunr = FileStatus.of(settings.searchLibraryPath) { sources["search library"] = Stat(lunr) }
         let executable = Bundle.main.executablePath.flatMap { FileStatus.of($0) }.map(Stat.init)
-        return Key(executable: executable,
-                   settings: [settings.curriculumDirectory, settings.themeDirectory, settings.searchLibraryPath]
-                       + settings.editions.map(\.rawValue),
-                   today: today.description, sources: sources)
+        var digest = DigestBuilder("site settings")
+        digest.add([settings.curriculumDirectory, settings.themeDirectory, settings.searchLibraryPath] + settings.editions.map(\.rawValue))
+        return Key(executable: executable, settings: digest.finish().description, today: today.description, sources: sources)
     }
 
     /// Every file of the editions' folders, by path below the output folder.
