@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "trellis", targets: ["trellis"]),
         .library(name: "TrellisCore", targets: ["TrellisCore"]),
+        .library(name: "TrellisTracker", targets: ["TrellisTracker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,17 +34,27 @@ let package = Package(
             name: "CMimalloc",
             providers: [.apt(["libmimalloc-dev"])]
         ),
-        // The logic: curriculum format, checks, Markdown rendering, site generation.
+        // The curriculum format, checks, Markdown rendering, site generation and the preview.
         .target(
             name: "TrellisCore",
             dependencies: [
                 "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The competency tracker: database, evidence, rules, import, reports, exports. It reads
+        // the curriculum's competency framework from TrellisCore; nothing in TrellisCore may
+        // import it.
+        .target(
+            name: "TrellisTracker",
+            dependencies: [
+                "TrellisCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -52,13 +63,14 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore",
+                "TrellisTracker",
                 .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "TrellisCoreTests",
-            dependencies: ["TrellisCore", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TrellisCore", "TrellisTracker", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
         ),
     ],

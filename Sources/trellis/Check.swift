@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisCore
+import TrellisTracker
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisCore
+import TrellisTracker
 
 /// Renders report sections in the chosen format.
 enum ReportOutput {

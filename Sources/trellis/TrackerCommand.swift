@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisCore
+import TrellisTracker
 
 struct TrackerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

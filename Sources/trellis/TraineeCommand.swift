@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisCore
+import TrellisTracker
 
 struct TraineeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

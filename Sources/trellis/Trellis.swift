@@ -5,6 +5,7 @@ import CMimalloc
 #endif
 import Foundation
 import TrellisCore
+import TrellisTracker
 
 @main
 struct Trellis: ParsableCommand {

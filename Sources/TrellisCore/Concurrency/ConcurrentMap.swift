@@ -3,7 +3,7 @@ import Foundation
 
 extension Array where Element: Sendable {
     /// Maps on all cores, keeping the order of the input (so output stays deterministic).
-    func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
+    package func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
         if count < 2 { return map(transform) }
         let results = ResultSlots<Result>(count: count)
         let items = self

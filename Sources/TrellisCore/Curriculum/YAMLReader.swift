@@ -203,7 +203,7 @@ struct YAMLMapping: Sequence {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         // Fast path for the common case (imports trim every CSV field): nothing to trim.
         let scalars = self.unicodeScalars
         if let first = scalars.first?.value, let last = scalars.last?.value, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {

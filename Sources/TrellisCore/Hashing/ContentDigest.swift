@@ -10,10 +10,10 @@ public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvert
     /// The 32 bytes as four big-endian words.
     var words: (UInt64, UInt64, UInt64, UInt64)
 
-    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+    package init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
     /// The digest whose 32 bytes are `bytes` (nil unless there are exactly 32).
-    init?(bytes: some Collection<UInt8>) {
+    package init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
         let array = Array(bytes)
         func word(_ index: Int) -> UInt64 { array[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) } }
@@ -33,7 +33,7 @@ public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// The 32 bytes, big-endian, as stored.
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
         return withUnsafeBytes(of: &bigEndian) { Array($0) }
     }
@@ -61,15 +61,15 @@ private extension String {
 /// can never produce the same bytes (`["ab", "c"]` and `["a", "bc"]` differ). The bytes are
 /// collected and hashed once at the end. The layout is stored in every tracker database
 /// (evidence fingerprints): changing it would make every stored fingerprint different.
-struct DigestBuilder {
+package struct DigestBuilder {
     private var bytes: [UInt8] = []
 
-    init(_ kind: String) {
+    package init(_ kind: String) {
         bytes.reserveCapacity(256)
         add(kind)
     }
 
-    mutating func add(_ text: String) {
+    package mutating func add(_ text: String) {
         var text = text
         text.withUTF8 { buffer in
             addTag(1, length: buffer.count)
@@ -77,20 +77,20 @@ struct DigestBuilder {
         }
     }
 
-    mutating func add(_ text: String?) {
+    package mutating func add(_ text: String?) {
         if let text { add(text) } else { addTag(0, length: 0) }
     }
 
-    mutating func add(_ number: Int) { addTag(2, length: number) }
+    package mutating func add(_ number: Int) { addTag(2, length: number) }
 
-    mutating func add(_ flag: Bool) { addTag(3, length: flag ? 1 : 0) }
+    package mutating func add(_ flag: Bool) { addTag(3, length: flag ? 1 : 0) }
 
-    mutating func add(_ digest: ContentDigest) {
+    package mutating func add(_ digest: ContentDigest) {
         addTag(4, length: 32)
         bytes.append(contentsOf: digest.bytes)
     }
 
-    mutating func add(_ texts: [String]) {
+    package mutating func add(_ texts: [String]) {
         add(texts.count)
         for text in texts { add(text) }
     }
@@ -101,5 +101,5 @@ struct DigestBuilder {
         withUnsafeBytes(of: &value) { bytes.append(contentsOf: $0) }
     }
 
-    func finish() -> ContentDigest { ContentDigest.of(bytes) }
+    package func finish() -> ContentDigest { ContentDigest.of(bytes) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// The per-trainee fact digests that reports read must always agree with the evidence.
 @Suite struct FactDigestTests {

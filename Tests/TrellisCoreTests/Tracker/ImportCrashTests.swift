@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// An import is one transaction: killed at any moment, it leaves all of its rows or none.
 /// The kill comes from outside, as a real crash would, with no hook in the importer: the

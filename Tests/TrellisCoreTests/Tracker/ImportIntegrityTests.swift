@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// An import never drops a change and never counts one event twice.
 @Suite struct ImportIntegrityTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 @Suite struct CSVTableTests {
     @Test func readsBOMCRLFAndQuotedFields() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// The report's fast paths must agree with the slow, obvious ones: `ProgressCell`s (derived
 /// from fact digests) with transcripts, and the hand-written report JSON with `JSONEncoder`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// Each progression rule of the fixture framework, and lapsing.
 /// Fixture rules: aware = any module that builds it; competent = all modules + knowledge check ≥ 70

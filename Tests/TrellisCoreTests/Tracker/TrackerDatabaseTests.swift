@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 @Suite struct TrackerDatabaseTests {
     @Test func databaseIsReadableByItsOwnerOnly() throws {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import TrellisCore
+@testable import TrellisTracker
 
 /// A fresh tracker database on the fixture curriculum, with two trainees.
 struct TrackerFixture {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisTracker
 
 @Suite(.serialized) struct TrackerOutputTests {
     /// A small program with known evidence, for golden output.

@@ -1,0 +1,214 @@
+import TrellisCore
+import Foundation
+import GRDB
+
+/// The evidence half of `trellis import`: every row is parsed, checked by the one
+/// `EvidenceValidator` and fingerprinted (on all cores, in chunks), matched against what
+/// earlier imports stored and earlier rows of the file, and written by the one
+/// `EvidenceWriter`, all in one transaction that is rolled back if any row has a problem.
+///
+/// A row is *already present* only when its content is the same as a row imported before
+/// (under its key, or — for files without a `key` column — by fingerprint). A known key
+/// with different content is a conflict, reported by line; nothing is written then, as for
+/// any other invalid row.
+struct EvidenceImport {
+    let tracker: Tracker
+    let skipInvalid: Bool
+
+    /// One row after parsing and checking.
+    struct CheckedRow: Sendable {
+        var line: Int
+        var traineeNo: Int64
+        var record: EvidenceRecord
+        var key: String?
+        /// Taken while checking, on all cores (a void's waits until its target is known).
+        var fingerprint: EvidenceFingerprint?
+        var sourceRecordedBy: String?
+        var sourceRecordedAt: String?
+    }
+
+    private struct Chunk: Sendable {
+        var rows: [CheckedRow] = []
+        var problems: [TrackerError] = []
+        var records = 0
+        var parseError: TrackerError?
+    }
+
+    func run(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> CSVImporter.Report {
+        try tracker.database.write { db in
+            let validator = try tracker.validator(db)
+            var plan = try ImportPlan(db, ledger: ImportLedger(db))
+            let writer = try EvidenceWriter(db)
+            let (now, actor) = (Timestamp.now(), tracker.actor)
+            var problems: [TrackerError] = []
+            var count = 0, cacheRaised = false
+            defer { if cacheRaised { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
+            // Chunks arrive in file order while later ones are still being checked on the other
+            // cores, and each is decided and written at once. Writing before the whole file is
+            // checked loses nothing: a problem anywhere stops the writing, and the transaction
+            // is rolled back at the end, so nothing is written unless every row is good.
+            try parse(data, header: header, validator: validator) { chunk in
+                // A malformed file stops at its first broken record, as a sequential read would.
+                if let error = chunk.parseError { throw error }
+                count += chunk.records
+                problems += chunk.problems
+                try plan.add(chunk.rows, problems: &problems)
+                guard problems.isEmpty || skipInvalid else { return }
+                // A large import touches index pages all over the file; a larger page cache (up to
+                // 256 MB, for this transaction only) keeps them in memory instead of spilling them
+                // to the write-ahead log and writing them again. A/B on the benchmark's 1,000,000
+                // rows (2 runs each): 34.8 / 30.8 s without it, 18.5 / 21.1 s with it (Benchmarks/README.md).
+                if !cacheRaised, plan.inserts.count > 10_000 {
+                    try db.execute(sql: "PRAGMA cache_size = -262144")
+                    cacheRaised = true
+                }
+                try plan.writeNew(with: writer, at: now, by: actor)
+            }
+            try plan.addVoids(problems: &problems)
+            // By line; a line's own problems keep their order (the field order of the check).
+            problems = problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+            guard problems.isEmpty || skipInvalid else {
+                // Thrown from inside the transaction: whatever was written is rolled back.
+                throw ImportFailure(report: CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent,
+                                                               problems: problems))
+            }
+            try plan.writeNew(with: writer, at: now, by: actor)
+            try writer.finish()
+            return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
+        }
+    }
+
+    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores, and hands the
+    /// chunks to `each` in file order on the calling thread as they become ready.
+    private func parse(_ data: Data, header: (names: [String], next: Int, line: Int), validator: EvidenceValidator,
+                       each: (Chunk) throws -> Void) throws {
+        let names = header.names
+        let position = Columns(names)
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
+            let total = starts.offsets.count, size = 2048
+            let slots = ChunkSlots<Chunk>(count: (total + size - 1) / size)
+            nonisolated(unsafe) let input = bytes
+            let parsers = DispatchGroup()
+            DispatchQueue.global().async(group: parsers) {
+                DispatchQueue.concurrentPerform(iterations: slots.count) { chunk in
+                    var result = Chunk()
+                    var fields: [String] = []
+                    for record in (chunk * size)..<min(total, (chunk + 1) * size) where !slots.isCancelled {
+                        var index = starts.offsets[record], line = starts.lines[record]
+                        let recordLine = line
+                        do throws(TrackerError) {
+                            try CSVTable.parseRecord(input, at: &index, line: &line, into: &fields)
+                        } catch {
+                            result.parseError = error
+                            break
+                        }
+                        if fields.count == 1 && fields[0].isEmpty { continue }
+                        result.records += 1
+                        switch check(fields, line: recordLine, names: names, position: position, validator: validator) {
+                        case .success(let row): result.rows.append(row)
+                        case .failure(let problems): result.problems.append(contentsOf: problems.errors)
+                        }
+                    }
+                    slots.store(result, at: chunk)
+                }
+            }
+            // The parsers read `input`: they must have finished before this scope ends.
+            defer {
+                slots.cancel()
+                parsers.wait()
+            }
+            for chunk in 0..<slots.count { try each(slots.take(chunk)) }
+        }
+    }
+
+    private struct Problems: Error { var errors: [TrackerError] }
+
+    /// Where each import column is in this file's header (looked up once, not per row).
+    private struct Columns: Sendable {
+        let key, trainee, kind, about, date, score, level, observer, minutes, competencies, nextStep, hours, topic,
+            provider, category, course, note, voids, reason, recordedBy, recordedAt: Int?
+
+        init(_ names: [String]) {
+            func at(_ name: String) -> Int? { names.firstIndex(of: name) }
+            (key, trainee, kind, about, date, score, level) = (at("key"), at("trainee"), at("kind"), at("about"), at("date"), at("score"), at("level"))
+            (observer, minutes, competencies, nextStep, hours) = (at("observer"), at("minutes"), at("competencies"), at("next_step"), at("hours"))
+            (topic, provider, category, course, note) = (at("topic"), at("provider"), at("category"), at("course"), at("note"))
+            (voids, reason, recordedBy, recordedAt) = (at("voids"), at("reason"), at("recorded_by"), at("recorded_at"))
+        }
+    }
+
+    private func check(_ fields: [String], line: Int, names: [String], position c: Columns,
+                       validator: EvidenceValidator) -> Result<CheckedRow, Problems> {
+        func located(_ error: TrackerError) -> Problems {
+            var error = error
+            error.line = line
+            return Problems(errors: [error])
+        }
+        guard fields.count == names.count else {
+            return .failure(located(TrackerError("has \(fields.count) fields but the header has \(names.count)",
+                                                 remedy: "check for a missing or extra comma; quote fields that contain commas")))
+        }
+        if let column = fields.firstIndex(where: { $0.utf8.contains(0) }) {
+            return .failure(located(TrackerError("the `\(names[column])` field contains a NUL byte",
+                                                 remedy: "remove the control character; save the file as plain UTF-8 text")))
+        }
+        func value(_ column: Int?) -> String? {
+            guard let column, !fields[column].isEmpty else { return nil }
+            let text = CSVField.unescape(fields[column]).trimmingWhitespace
+            return text.isEmpty ? nil : text
+        }
+        guard let date = value(c.date) else {
+            return .failure(located(TrackerError("the date is empty", remedy: "give the day the evidence happened, as YYYY-MM-DD")))
+        }
+        let input = EvidenceInput(
+            trainee: value(c.trainee) ?? "", kind: value(c.kind) ?? "", about: value(c.about), date: date,
+            score: value(c.score), level: value(c.level), observer: value(c.observer), minutes: value(c.minutes),
+            competencies: value(c.competencies), nextStep: value(c.nextStep), hours: value(c.hours), topic: value(c.topic),
+            provider: value(c.provider), category: value(c.category), course: value(c.course), note: value(c.note),
+            voids: value(c.voids), reason: value(c.reason))
+        switch validator.check(input, allowVoid: true) {
+        case .invalid(let errors):
+            return .failure(Problems(errors: errors.map { var error = $0; error.line = line; return error }))
+        case .valid(let checked):
+            let record = checked.record
+            return .success(CheckedRow(line: line, traineeNo: checked.traineeNo, record: record, key: value(c.key),
+                                       fingerprint: record.kind == .void ? nil : EvidenceFingerprint(record),
+                                       sourceRecordedBy: value(c.recordedBy), sourceRecordedAt: value(c.recordedAt)))
+        }
+    }
+}
+
+/// Chunks handed from the parsing threads to the writing one: each slot is filled once and
+/// taken once, and `take` waits until its slot is filled.
+private final class ChunkSlots<Value: Sendable>: @unchecked Sendable {
+    let count: Int
+    private var slots: [Value?]
+    private let ready: [DispatchSemaphore]
+    private let lock = NSLock()
+    private var cancelled = false
+
+    init(count: Int) {
+        self.count = count
+        slots = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    func store(_ chunk: Value, at index: Int) {
+        lock.withLock { slots[index] = chunk }
+        ready[index].signal()
+    }
+
+    func take(_ index: Int) -> Value {
+        ready[index].wait()
+        return lock.withLock {
+            defer { slots[index] = nil }
+            return slots[index]!
+        }
+    }
+
+    /// Parsers stop early once the writer has stopped (an error ended the import).
+    func cancel() { lock.withLock { cancelled = true } }
+    var isCancelled: Bool { lock.withLock { cancelled } }
+}

@@ -1,0 +1,141 @@
+import TrellisCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Each trainee's non-voided evidence, reduced to what the progression rules read and packed
+/// into one blob per trainee (table `trainee_facts`). It is derived data, written in the same
+/// transaction as the evidence it summarizes and rebuildable from the evidence table at any
+/// time (`rebuildAll`); `trellis tracker verify` checks that it agrees.
+///
+/// A program-wide report reads ten thousand small blobs instead of scanning a million rows.
+/// Module, competency and level numbers are the database's own (`subject.no`, `level.no`), so
+/// renaming things in the curriculum is resolved when reading, exactly as for evidence rows.
+///
+/// Layout of one fact, little-endian: day Int32, subject no Int32 (0 = none), level no Int32
+/// (0 = none), kind UInt8, number of coaching competencies UInt8, two zero bytes, score Float64
+/// (NaN = none), then that many competency subject nos as Int32.
+enum FactDigest {
+    static let fixedSize = 24
+
+    /// One fact before packing.
+    struct Packed {
+        var day: Int32
+        var subjectNo: Int32
+        var levelNo: Int32
+        var kind: UInt8
+        var score: Double?
+        var competencySubjectNos: [Int32]
+    }
+
+    static func append(_ fact: Packed, to data: inout [UInt8]) {
+        func put32(_ value: Int32) {
+            let bits = UInt32(bitPattern: value)
+            data.append(UInt8(truncatingIfNeeded: bits)); data.append(UInt8(truncatingIfNeeded: bits >> 8))
+            data.append(UInt8(truncatingIfNeeded: bits >> 16)); data.append(UInt8(truncatingIfNeeded: bits >> 24))
+        }
+        put32(fact.day)
+        put32(fact.subjectNo)
+        put32(fact.levelNo)
+        data.append(fact.kind)
+        let count = min(fact.competencySubjectNos.count, 255)
+        data.append(UInt8(count))
+        data.append(0); data.append(0)
+        let score = (fact.score ?? .nan).bitPattern
+        for shift in stride(from: 0, to: 64, by: 8) { data.append(UInt8(truncatingIfNeeded: score >> UInt64(shift))) }
+        for subject in fact.competencySubjectNos.prefix(count) { put32(subject) }
+    }
+
+    /// Calls `body` for each fact in a packed blob (without allocating per fact).
+    static func forEach(_ bytes: UnsafeRawBufferPointer,
+                        _ body: (_ day: Int, _ subjectNo: Int, _ levelNo: Int, _ kind: UInt8, _ score: Double?,
+                                 _ competencies: UnsafeRawBufferPointer) -> Void) {
+        var offset = 0
+        let count = bytes.count
+        while offset + fixedSize <= count {
+            let day = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+            let subjectNo = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)))
+            let levelNo = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: Int32.self)))
+            let kind = bytes[offset + 12]
+            let competencyCount = Int(bytes[offset + 13])
+            let scoreBits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+            let score = Double(bitPattern: scoreBits)
+            let end = offset + fixedSize + 4 * competencyCount
+            guard end <= count else { return }
+            body(day, subjectNo, levelNo, kind, score.isNaN ? nil : score,
+                 UnsafeRawBufferPointer(rebasing: bytes[(offset + fixedSize)..<end]))
+            offset = end
+        }
+    }
+
+    /// Appends facts to trainees' digests (new evidence that voids nothing).
+    static func append(_ additions: [Int64: [UInt8]], _ db: Database) throws {
+        guard !additions.isEmpty else { return }
+        let select = try db.makeStatement(sql: "SELECT facts FROM trainee_facts WHERE trainee_no = ?")
+        let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO trainee_facts (trainee_no, facts) VALUES (?, ?)")
+        for traineeNo in additions.keys.sorted() {
+            var blob = try Data.fetchOne(select, arguments: [traineeNo]) ?? Data()
+            blob.append(contentsOf: additions[traineeNo]!)
+            try upsert.execute(arguments: [traineeNo, blob])
+        }
+    }
+
+    private static let factsSQL = """
+        SELECT e.trainee_no, e.occurred_day, e.subject_no, e.level_no, e.kind, e.score, e.no FROM evidence e
+        WHERE e.kind != 7 AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.voids_no = e.no)
+        """
+
+    /// Recomputes one trainee's digest from the evidence table (after a void).
+    static func rebuild(traineeNo: Int64, _ db: Database) throws {
+        let digests = try compute(db, whereClause: " AND e.trainee_no = ?", arguments: [traineeNo])
+        try db.execute(sql: "INSERT OR REPLACE INTO trainee_facts (trainee_no, facts) VALUES (?, ?)",
+                       arguments: [traineeNo, Data(digests[traineeNo] ?? [])])
+    }
+
+    /// Recomputes every digest from the evidence table; returns how many trainees have one.
+    @discardableResult
+    static func rebuildAll(_ db: Database) throws -> Int {
+        let digests = try compute(db, whereClause: "", arguments: [])
+        try db.execute(sql: "DELETE FROM trainee_facts")
+        let insert = try db.makeStatement(sql: "INSERT INTO trainee_facts (trainee_no, facts) VALUES (?, ?)")
+        for traineeNo in digests.keys.sorted() { try insert.execute(arguments: [traineeNo, Data(digests[traineeNo]!)]) }
+        return digests.count
+    }
+
+    /// Digests as computed from the evidence table, facts in evidence order.
+    static func compute(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [Int64: [UInt8]] {
+        var competencies: [Int64: [Int32]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT ec.evidence_no, ec.subject_no FROM evidence_competency ec JOIN evidence e ON e.no = ec.evidence_no
+            WHERE 1\(whereClause) ORDER BY ec.evidence_no, ec.subject_no
+            """, arguments: arguments) {
+            competencies[row[0], default: []].append(Int32(truncatingIfNeeded: row[1] as Int64))
+        }
+        var digests: [Int64: [UInt8]] = [:]
+        for row in try Row.fetchAll(db, sql: factsSQL + whereClause + " ORDER BY e.no", arguments: arguments) {
+            let traineeNo: Int64 = row[0]
+            let score: Double? = row[5]
+            let kind = UInt8(truncatingIfNeeded: row[4] as Int64)
+            let no: Int64 = row[6]
+            append(Packed(day: Int32(truncatingIfNeeded: row[1] as Int64),
+                          subjectNo: Int32(truncatingIfNeeded: (row[2] as Int64?) ?? 0),
+                          levelNo: Int32(truncatingIfNeeded: (row[3] as Int64?) ?? 0),
+                          kind: kind, score: score,
+                          competencySubjectNos: kind == UInt8(EvidenceKind.coachingSession.rawValue) ? competencies[no] ?? [] : []),
+                   to: &digests[traineeNo, default: []])
+        }
+        return digests
+    }
+
+    /// Trainees whose stored digest differs from the evidence (for `tracker verify`).
+    static func staleTrainees(_ db: Database) throws -> [Int64] {
+        let expected = try compute(db, whereClause: "", arguments: [])
+        var stored: [Int64: [UInt8]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT trainee_no, facts FROM trainee_facts") {
+            stored[row[0]] = [UInt8](row[1] as Data)
+        }
+        return Set(expected.keys).union(stored.keys).filter { traineeNo in
+            (expected[traineeNo] ?? []) != (stored[traineeNo] ?? [])
+        }.sorted()
+    }
+}

@@ -1,0 +1,32 @@
+import TrellisCore
+/// Evidence as CSV in the import format, so that an export can be imported again (into the
+/// same tracker, where every row is already present, or into an empty one).
+///
+/// `key` is the key a row was imported with, else the record's id; a void's `voids` names
+/// its target the same way. `recorded_by` and `recorded_at` are who recorded the row as far as
+/// Trellis knows: the imported file's values when the row came from one (kept as provenance),
+/// else the person who recorded it here.
+public enum EvidenceCSV {
+    public static let columns = CSVImporter.evidenceColumns
+
+    public static func render(_ records: [EvidenceRecord]) -> String {
+        func number(_ value: Double?) -> String { value.map(EvidenceFingerprint.canonical) ?? "" }
+        let keys = Dictionary(records.map { ($0.id, $0.exportKey) }, uniquingKeysWith: { first, _ in first })
+        let rows = records.map { record in
+            [record.exportKey, record.traineeID, record.kind.name, record.subject?.description ?? "", record.date.description,
+             number(record.score), record.level ?? "", record.observer ?? "", record.minutes.map(String.init) ?? "",
+             record.competencies.joined(separator: ";"), record.nextStep ?? "", number(record.hours), record.topic ?? "",
+             record.provider ?? "", record.category ?? "", record.course ?? "", record.note ?? "",
+             record.voids.map { keys[$0] ?? $0 } ?? "", record.reason ?? "",
+             record.sourceRecordedBy ?? record.recordedBy, record.sourceRecordedAt ?? record.recordedAt]
+        }
+        return TextTable(header: columns, rows: rows).csv()
+    }
+}
+
+extension Tracker {
+    /// Every record of every trainee, in the order the evidence happened.
+    public func allEvidence() throws -> [EvidenceRecord] {
+        try database.read { db in try EvidenceRows.fetch(db, whereClause: "1", arguments: []) }
+    }
+}

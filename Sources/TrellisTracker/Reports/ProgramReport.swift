@@ -1,0 +1,170 @@
+import TrellisCore
+/// `trellis report`: completion per trainee and per competency, who is overdue or lapsing,
+/// and continuing-education hours — computed from a `ProgramSnapshot`.
+public struct ProgramReport: Sendable, Codable {
+    public struct TraineeLine: Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var cohort: String?
+        public var site: String?
+        public var status: String
+        public var modulesCompleted: Int
+        public var modulesTotal: Int
+        /// Competencies at (or above) the completion level, not lapsed.
+        public var competenciesAtTarget: Int
+        public var competenciesTotal: Int
+        public var percentComplete: Int
+        public var lastCoaching: CalendarDate?
+        /// Continuing-education hours counted in the current credential period.
+        public var credentialHours: Double?
+        public var credentialDeadline: CalendarDate?
+        /// When the program was completed (the frozen completion record), whatever has lapsed since.
+        public var completedOn: CalendarDate?
+    }
+
+    public struct CompetencyLine: Sendable, Codable {
+        public var id: String
+        public var title: String
+        /// Trainees at each level of the scale (scale order), then with no level.
+        public var levels: [String: Int]
+        public var none: Int
+        public var percentAtTarget: Int
+    }
+
+    public struct CohortLine: Sendable, Codable {
+        public var cohort: String
+        public var trainees: Int
+        public var percentComplete: Int
+        public var completed: Int
+    }
+
+    /// Something a coordinator must act on, by date.
+    public struct Alert: Sendable, Codable {
+        public enum Kind: String, Sendable, Codable { case lapsed, lapsing, credentialShort = "credential-short" }
+        public var traineeID: String
+        public var kind: Kind
+        public var subject: String
+        public var date: CalendarDate
+        public var detail: String
+    }
+
+    public struct HoursLine: Sendable, Codable {
+        public var year: Int
+        public var hours: Double
+        public var trainees: Int
+    }
+
+    public var generatedOn: CalendarDate
+    public var completionLevel: String
+    public var withinDays: Int
+    public var scale: [String]
+    public var trainees: [TraineeLine]
+    public var competencies: [CompetencyLine]
+    public var cohorts: [CohortLine]
+    public var alerts: [Alert]
+    public var educationHoursByYear: [HoursLine]
+
+    public init(snapshot: ProgramSnapshot, credentials: [CredentialRule], withinDays: Int) {
+        let engine = snapshot.engine
+        let framework = engine.framework
+        let today = snapshot.today
+        let targetLevel = framework.progression?.completionLevel ?? framework.scale.last?.id ?? ""
+        let targetRank = framework.levelIndex(targetLevel) ?? Int.max
+        let horizon = today.adding(days: withinDays)
+        let horizonDay = horizon.dayNumber
+        generatedOn = today
+        completionLevel = targetLevel
+        self.withinDays = withinDays
+        let scaleIDs = framework.scale.map(\.id)
+        scale = scaleIDs
+
+        var traineeLines: [TraineeLine] = []
+        var alerts: [Alert] = []
+        var levelCounts = Array(repeating: Array(repeating: 0, count: framework.scale.count), count: engine.competencyIDs.count)
+        var noneCounts = Array(repeating: 0, count: engine.competencyIDs.count)
+        var hoursByYear: [Int: (hours: Double, trainees: Set<String>)] = [:]
+        let competencyTotal = engine.competencyIDs.count, moduleTotal = engine.moduleIDs.count
+        for row in snapshot.rows {
+            var atTarget = 0
+            for (index, progress) in row.progress.enumerated() {
+                let rank = progress.levelRank
+                if rank >= 0 { levelCounts[index][rank] += 1 } else { noneCounts[index] += 1 }
+                if rank >= targetRank { atTarget += 1 }
+                if let lapseDay = progress.lapseDayNumber, progress.earnedRank >= 0 {
+                    if progress.lapsed {
+                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsed, subject: engine.competencyIDs[index],
+                                            date: CalendarDate(dayNumber: lapseDay), detail: scaleIDs[progress.earnedRank] + " lapsed"))
+                    } else if lapseDay <= horizonDay {
+                        alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsing, subject: engine.competencyIDs[index],
+                                            date: CalendarDate(dayNumber: lapseDay), detail: scaleIDs[progress.earnedRank] + " lapses"))
+                    }
+                }
+            }
+            for record in row.continuingEducation {
+                hoursByYear[record.date.year, default: (0, [])].hours += record.hours ?? 0
+                hoursByYear[record.date.year, default: (0, [])].trainees.insert(row.trainee.id)
+            }
+            var credentialHours: Double?
+            var deadline: CalendarDate?
+            if let credentialID = row.trainee.credential, let rule = credentials.first(where: { $0.id == credentialID }) {
+                let ledger = CredentialLedger(rule: rule, trainee: row.trainee, education: row.continuingEducation, on: today)
+                credentialHours = ledger.countedHours
+                deadline = ledger.deadline
+                if row.trainee.status == .active, ledger.isShort, ledger.deadline <= horizon {
+                    alerts.append(Alert(traineeID: row.trainee.id, kind: .credentialShort, subject: rule.id, date: ledger.deadline,
+                                        detail: CredentialLedgerText.shortfall(ledger)))
+                }
+            }
+            let units = moduleTotal + competencyTotal
+            let percent = units == 0 ? 0 : (100 * (row.modulesCompleted + atTarget)) / units
+            traineeLines.append(TraineeLine(
+                id: row.trainee.id, name: row.trainee.name, cohort: row.trainee.cohort, site: row.trainee.site,
+                status: row.trainee.status.rawValue, modulesCompleted: row.modulesCompleted, modulesTotal: moduleTotal,
+                competenciesAtTarget: atTarget, competenciesTotal: competencyTotal, percentComplete: percent,
+                lastCoaching: row.lastCoaching, credentialHours: credentialHours, credentialDeadline: deadline,
+                completedOn: row.completedOn))
+        }
+        trainees = traineeLines
+        let count = max(1, snapshot.rows.count)
+        competencies = engine.competencyIDs.enumerated().map { index, id in
+            let atTarget = targetRank < framework.scale.count ? levelCounts[index][targetRank...].reduce(0, +) : 0
+            return CompetencyLine(
+                id: id, title: framework.competency(id)?.title ?? id,
+                levels: Dictionary(uniqueKeysWithValues: framework.scale.enumerated().map { ($1.id, levelCounts[index][$0]) }),
+                none: noneCounts[index], percentAtTarget: snapshot.rows.isEmpty ? 0 : 100 * atTarget / count)
+        }
+        var cohortGroups: [String: [TraineeLine]] = [:]
+        for line in traineeLines { cohortGroups[line.cohort ?? "(no cohort)", default: []].append(line) }
+        cohorts = cohortGroups.keys.sorted().map { cohort in
+            let lines = cohortGroups[cohort]!
+            return CohortLine(cohort: cohort, trainees: lines.count,
+                              percentComplete: lines.map(\.percentComplete).reduce(0, +) / max(1, lines.count),
+                              completed: lines.filter { $0.percentComplete == 100 }.count)
+        }
+        self.alerts = alerts.sorted { ($0.date, $0.traineeID, $0.subject) < ($1.date, $1.traineeID, $1.subject) }
+        educationHoursByYear = hoursByYear.keys.sorted().map { HoursLine(year: $0, hours: hoursByYear[$0]!.hours, trainees: hoursByYear[$0]!.trainees.count) }
+    }
+}
+
+/// Hours as people write them: `3`, `1.5`, `1.25` (at most two decimals, trailing zeros dropped).
+public enum HoursText {
+    public static func format(_ value: Double) -> String {
+        if value == value.rounded() { return String(Int(value)) }
+        var text = String(format: "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+}
+
+enum CredentialLedgerText {
+    static func shortfall(_ ledger: CredentialLedger) -> String {
+        var parts: [String] = []
+        if ledger.shortHours > 0 {
+            parts.append("\(HoursText.format(ledger.shortHours)) of \(HoursText.format(ledger.requiredHours)) hours still needed")
+        }
+        for category in ledger.categories where category.short > 0 {
+            parts.append("\(HoursText.format(category.short)) \(category.category) hours still needed")
+        }
+        return parts.joined(separator: "; ")
+    }
+}
