@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "trellis", targets: ["trellis"]),
         .library(name: "TrellisCore", targets: ["TrellisCore"]),
         .library(name: "TrellisTracker", targets: ["TrellisTracker"]),
+        .library(name: "TrellisPreview", targets: ["TrellisPreview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,9 +43,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // `trellis serve`: HTTP (FlyingFox), the file watcher, reload events and the error overlay,
+        // over the site build of TrellisCore.
+        .target(
+            name: "TrellisPreview",
+            dependencies: ["TrellisCore", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         // The competency tracker: database, evidence, rules, import, reports, exports. It reads
         // the curriculum's competency framework from TrellisCore; nothing in TrellisCore may
@@ -64,13 +70,14 @@ let package = Package(
             dependencies: [
                 "TrellisCore",
                 "TrellisTracker",
+                "TrellisPreview",
                 .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "TrellisCoreTests",
-            dependencies: ["TrellisCore", "TrellisTracker", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TrellisCore", "TrellisTracker", "TrellisPreview", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisPreview
 
 /// `trellis serve`, in process: a real server on an ephemeral port, real files edited on
 /// disk, and the watcher, the rebuild and the event stream between them.

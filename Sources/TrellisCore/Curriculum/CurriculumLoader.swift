@@ -253,7 +253,7 @@ public enum Identifier {
     }
 }
 
-func join(_ directory: String, _ name: String) -> String {
+package func join(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 

@@ -10,18 +10,26 @@ import Darwin
 /// Size, modification time, change time and inode together catch an edit, a `touch`, and an
 /// editor's save-by-rename; FileManager's attributes are avoided because they cost several
 /// times more per file, and a no-change build stats every source and output file.
-struct FileStatus: Sendable, Hashable {
-    enum Kind: UInt8, Sendable { case regular, directory, symbolicLink, other }
+package struct FileStatus: Sendable, Hashable {
+    package enum Kind: UInt8, Sendable { case regular, directory, symbolicLink, other }
 
-    var kind: Kind
-    var size: Int64
+    package var kind: Kind
+    package var size: Int64
     /// Nanoseconds since 1970.
-    var modified: Int64
-    var changed: Int64
-    var inode: UInt64
+    package var modified: Int64
+    package var changed: Int64
+    package var inode: UInt64
+
+    package init(kind: Kind, size: Int64, modified: Int64, changed: Int64, inode: UInt64) {
+        self.kind = kind
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+    }
 
     /// `stat` (following symbolic links, as reading a source does) or `lstat`; nil when missing.
-    static func of(_ path: String, followingLinks: Bool = true) -> FileStatus? {
+    package static func of(_ path: String, followingLinks: Bool = true) -> FileStatus? {
         var info = stat()
         let result = followingLinks ? stat(path, &info) : lstat(path, &info)
         guard result == 0 else { return nil }
@@ -38,16 +46,16 @@ struct FileStatus: Sendable, Hashable {
     }
 
     /// Now, in the same units as `modified`.
-    static func now() -> Int64 {
+    package static func now() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000_000).rounded())
     }
 }
 
 /// Small file-system operations for writing the site, each safe to interrupt.
-enum FileTree {
+package enum FileTree {
     /// Every entry below `root` that is not a directory (files and symbolic links, hidden ones
     /// too), by path relative to `root`, with its `lstat`; and every directory below `root`.
-    static func walk(_ root: String) -> (files: [String: FileStatus], directories: [String]) {
+    package static func walk(_ root: String) -> (files: [String: FileStatus], directories: [String]) {
         var files: [String: FileStatus] = [:]
         var directories: [String] = []
         func visit(_ relative: String) {

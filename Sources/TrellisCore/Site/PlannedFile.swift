@@ -19,12 +19,3 @@ enum PageKind: Sendable, Hashable {
     /// The competency at this index of the framework's competencies.
     case competency(index: Int)
 }
-
-extension NSLock {
-    /// Runs `body` holding the lock.
-    func guarding<T>(_ body: () throws -> T) rethrows -> T {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// What `trellis serve` adds to every HTML page it serves — never to what `trellis build`
 /// writes: a script that reloads the page when a build changes it (keeping the reader's

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// What open preview pages are told after a build (sent as a Server-Sent Event).
 public struct PreviewEvent: Sendable, Equatable {
