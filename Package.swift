@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "trellis", targets: ["trellis"]),
         .library(name: "TrellisCore", targets: ["TrellisCore"]),
         .library(name: "TrellisTracker", targets: ["TrellisTracker"]),
+        .library(name: "TrellisSite", targets: ["TrellisSite"]),
         .library(name: "TrellisPreview", targets: ["TrellisPreview"]),
     ],
     dependencies: [
@@ -41,16 +42,23 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The static site: theme, pages, search, PDF, zip, and writing the output folder.
+        .target(
+            name: "TrellisSite",
+            dependencies: [
+                "TrellisCore",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // `trellis serve`: HTTP (FlyingFox), the file watcher, reload events and the error overlay,
         // over the site build of TrellisCore.
         .target(
             name: "TrellisPreview",
-            dependencies: ["TrellisCore", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["TrellisCore", "TrellisSite", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         // The competency tracker: database, evidence, rules, import, reports, exports. It reads
         // the curriculum's competency framework from TrellisCore; nothing in TrellisCore may
@@ -69,6 +77,7 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore",
+                "TrellisSite",
                 "TrellisTracker",
                 "TrellisPreview",
                 .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
@@ -77,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrellisCoreTests",
-            dependencies: ["TrellisCore", "TrellisTracker", "TrellisPreview", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TrellisCore", "TrellisSite", "TrellisTracker", "TrellisPreview", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import TrellisCore
+import TrellisSite
 
 /// What `trellis serve` adds to every HTML page it serves — never to what `trellis build`
 /// writes: a script that reloads the page when a build changes it (keeping the reader's

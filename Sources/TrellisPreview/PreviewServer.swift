@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import TrellisCore
+import TrellisSite
 
 /// The HTTP side of `trellis serve`: the built editions under `/trainee/` and `/trainer/`,
 /// with the preview script added to each HTML page, and build events at `/__trellis/events`.

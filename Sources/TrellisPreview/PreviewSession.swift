@@ -1,5 +1,6 @@
 import Foundation
 import TrellisCore
+import TrellisSite
 
 /// What open preview pages are told after a build (sent as a Server-Sent Event).
 public struct PreviewEvent: Sendable, Equatable {

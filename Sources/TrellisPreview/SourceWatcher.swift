@@ -1,5 +1,6 @@
 import Foundation
 import TrellisCore
+import TrellisSite
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

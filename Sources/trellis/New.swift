@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisCore
+import TrellisSite
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import TrellisCore
+import TrellisSite
 import TrellisPreview
 
 struct Serve: ParsableCommand {

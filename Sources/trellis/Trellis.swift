@@ -5,6 +5,7 @@ import CMimalloc
 #endif
 import Foundation
 import TrellisCore
+import TrellisSite
 import TrellisTracker
 
 @main

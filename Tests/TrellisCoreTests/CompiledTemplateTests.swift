@@ -2,6 +2,7 @@ import Foundation
 import Mustache
 import Testing
 @testable import TrellisCore
+@testable import TrellisSite
 
 /// The compiled renderer must write exactly what swift-mustache writes for the same template
 /// and context: swift-mustache is the reference for what a template means.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisSite
 
 @Suite struct ManualBodyTests {
     /// Ids are prefixed with the module's id, links between modules stay on the page, headings

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+@testable import TrellisSite
 @testable import TrellisPreview
 
 /// `trellis serve`, in process: a real server on an ephemeral port, real files edited on

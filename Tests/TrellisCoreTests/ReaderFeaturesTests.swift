@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZIPFoundation
 @testable import TrellisCore
+@testable import TrellisSite
 @testable import TrellisTracker
 
 /// Search, the one-page manual, PDF handouts and the zip: the parts of the site that go

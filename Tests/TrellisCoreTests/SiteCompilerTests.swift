@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Mustache
 @testable import TrellisCore
+@testable import TrellisSite
 
 @Suite struct SiteCompilerTests {
     private func compiler(_ curriculum: String = Fixtures.valid, output: String, editions: [Edition] = Edition.allCases) -> SiteCompiler {

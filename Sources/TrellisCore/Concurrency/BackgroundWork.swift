@@ -3,11 +3,11 @@ import Foundation
 /// Work started on another thread now, whose result is collected later: something the build
 /// needs only after a long parallel step, started before it so that it is not left to run on
 /// one core afterwards.
-final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+package final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     private let group = DispatchGroup()
     private var result: Value?  // written once, before `group` is left; read after waiting on it
 
-    init(_ work: @escaping @Sendable () -> Value) {
+    package init(_ work: @escaping @Sendable () -> Value) {
         group.enter()
         DispatchQueue.global().async {
             self.result = work()
@@ -16,7 +16,7 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the work to finish.
-    var value: Value {
+    package var value: Value {
         group.wait()
         return result!
     }

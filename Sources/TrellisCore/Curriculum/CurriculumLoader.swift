@@ -257,7 +257,7 @@ package func join(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 
-func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
+package func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
     decodeText(FileManager.default.contents(atPath: path), path: path, what: what, diagnostics: &diagnostics)
 }
 
@@ -281,7 +281,7 @@ func listFiles(_ directory: String) -> [String] {
 }
 
 /// Regular files below `directory`, as sorted relative paths; hidden files are skipped.
-func listFilesRecursively(_ directory: String) -> [String] {
+package func listFilesRecursively(_ directory: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
     var files: [String] = []
     while let relative = enumerator.nextObject() as? String {

@@ -65,3 +65,10 @@ extension Array where Element == Diagnostic {
         sorted { ($0.location, $0.message) < ($1.location, $1.message) }
     }
 }
+
+/// Several diagnostics thrown together, e.g. every problem that stopped a build.
+public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedByLocation() }
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 import Mustache
 
 /// The site's look, kept outside Swift so a trainer can restyle it: Mustache templates in
@@ -68,11 +69,4 @@ struct PageEscaping: MustacheContentType {
     }()
 
     func escapeText(_ text: String) -> String { HTMLText.escape(text) }
-}
-
-/// Several diagnostics thrown together, e.g. every problem that stopped a build.
-public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
-    public var diagnostics: [Diagnostic]
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedByLocation() }
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

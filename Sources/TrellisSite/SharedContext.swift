@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// What every page of one edition shares, computed once per build.
 struct SharedContext: Sendable {

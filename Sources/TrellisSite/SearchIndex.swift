@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// The full-text search index of one edition, shipped as a script (`search-index.js`).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// Times the steps of a build, for `SiteCompiler.Report.timings`.
 struct Stopwatch {

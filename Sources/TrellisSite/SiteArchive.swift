@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 import ZIPFoundation
 
 /// A built edition as one zip file (`<output>/<edition>.zip`): what a coordinator copies to a

@@ -1,3 +1,4 @@
+import TrellisCore
 /// A value a page template shows: what `{{name}}` prints and what `{{#name}}` tests or repeats.
 ///
 /// The pages' contexts are built from these rather than from the `[String: Any]` that

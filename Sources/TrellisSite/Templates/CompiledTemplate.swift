@@ -1,3 +1,4 @@
+import TrellisCore
 import Mustache
 
 /// A theme template as a tree that renders `TemplateValue` contexts, with the meaning

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// Human-readable durations for the pages.
 enum Duration {

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// One file of an edition, before it is rendered: where it goes and how it is made.
 struct PlannedFile: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// The pages of the site, each rendered from its template and the shared context.
 extension EditionRenderer {

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// Writing one edition's files into its folder, never leaving a file half-written.
 ///

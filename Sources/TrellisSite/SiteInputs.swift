@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// Everything a site is rendered from, read and checked: the curriculum as `trellis check`
 /// sees it, the theme, and Lunr when it is installed.

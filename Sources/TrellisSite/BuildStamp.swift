@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// What the last build of an output folder was made from, so that a build with nothing
 /// changed says so at once instead of reading, checking and rendering everything again.

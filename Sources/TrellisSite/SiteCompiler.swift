@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 
 /// `trellis build` (and each rebuild of `trellis serve`): read and check the curriculum, render
 /// each requested edition in memory, and bring `<output>/<edition>/` up to date with it.
