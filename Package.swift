@@ -84,10 +84,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the test targets share: fixture paths (`Tests/Fixtures`), scratch folders, snapshots.
+        .target(name: "TrellisTestSupport", dependencies: ["TrellisCore"], path: "Tests/TrellisTestSupport"),
         .testTarget(
             name: "TrellisCoreTests",
-            dependencies: ["TrellisCore", "TrellisSite", "TrellisTracker", "TrellisPreview", .product(name: "Mustache", package: "swift-mustache")],
-            exclude: ["Fixtures"]
+            dependencies: ["TrellisCore", "TrellisSite", "TrellisPreview", "TrellisTestSupport",
+                           .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .testTarget(
+            name: "TrellisTrackerTests",
+            dependencies: ["TrellisCore", "TrellisTracker", "TrellisTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

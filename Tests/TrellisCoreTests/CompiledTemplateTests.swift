@@ -2,6 +2,7 @@ import Foundation
 import Mustache
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisSite
 
 /// The compiled renderer must write exactly what swift-mustache writes for the same template

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
-@testable import TrellisTracker
+import TrellisTestSupport
 
 @Suite struct ContentDigestTests {
     /// FIPS 180-2's examples.

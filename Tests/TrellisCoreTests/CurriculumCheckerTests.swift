@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 
 /// Each check reports the exact `path:line:column` a trainer should jump to.
 @Suite struct CurriculumCheckerTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
-@testable import TrellisTracker
+import TrellisTestSupport
 
 /// Golden files pin the exact HTML of each Markdown feature, per edition.
 /// Regenerate after an intended change with `TRELLIS_UPDATE_GOLDEN=1 swift test`, then review the diff.

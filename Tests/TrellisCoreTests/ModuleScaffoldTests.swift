@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 
 @Suite struct ModuleScaffoldTests {
     @Test func newModuleIsAddedToTheTrackAndChecksWithoutErrors() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 
 /// `Module` shares one box of fields between copies; changing a copy must never show in another.
 @Suite struct ModuleValueTests {

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import ZIPFoundation
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisSite
-@testable import TrellisTracker
 
 /// Search, the one-page manual, PDF handouts and the zip: the parts of the site that go
 /// beyond pages. The browser suite (BrowserTests/) checks the same features in Chromium.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisSite
 
 /// A rebuild into an existing site must give, after any change, exactly what a clean build

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 
 /// The shipped parent peer specialist curriculum meets the content standard it promises:
 /// every module teaches, practises and assesses, and the framework is complete.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Mustache
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisSite
 
 @Suite struct SiteCompilerTests {

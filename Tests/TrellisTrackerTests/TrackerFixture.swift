@@ -1,5 +1,6 @@
 import Foundation
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// A fresh tracker database on the fixture curriculum, with two trainees.

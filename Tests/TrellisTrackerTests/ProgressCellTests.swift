@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// The report's fast paths must agree with the slow, obvious ones: `ProgressCell`s (derived

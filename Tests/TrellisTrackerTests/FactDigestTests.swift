@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// The per-trainee fact digests that reports read must always agree with the evidence.

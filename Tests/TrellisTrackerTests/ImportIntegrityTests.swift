@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// An import never drops a change and never counts one event twice.

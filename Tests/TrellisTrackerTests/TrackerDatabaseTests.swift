@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 @Suite struct TrackerDatabaseTests {

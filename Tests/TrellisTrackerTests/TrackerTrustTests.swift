@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// Databases that cannot be trusted are refused, with one line that says what to do.

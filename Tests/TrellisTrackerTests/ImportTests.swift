@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 @Suite struct CSVTableTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// Every CSV Trellis writes is safe to open in a spreadsheet, and reads back unchanged.

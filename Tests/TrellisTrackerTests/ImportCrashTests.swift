@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import TrellisCore
+import TrellisTestSupport
 @testable import TrellisTracker
 
 /// An import is one transaction: killed at any moment, it leaves all of its rows or none.
