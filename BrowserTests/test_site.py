@@ -360,7 +360,7 @@ def test_navigation_works_without_javascript(site, screenshots):
 
 def test_pdf_handouts_and_zip_of_a_small_curriculum(tmp_path, browser):
     """--pdf and --zip on the three-module test curriculum (the shipped one takes a minute to print)."""
-    curriculum = ROOT / "Tests" / "TrellisCoreTests" / "Fixtures" / "valid"
+    curriculum = ROOT / "Tests" / "Fixtures" / "valid"
     run_trellis("build", "--curriculum", str(curriculum), "--theme", str(ROOT / "Site"), "--output", str(tmp_path),
                 "--edition", "trainee", "--pdf", "--zip", "--today", "2026-11-23")
     pdfs = sorted(p.name for p in (tmp_path / "trainee" / "pdf").iterdir())

@@ -15,7 +15,7 @@ from tincan import Statement, StatementRef
 
 from conftest import ROOT, trellis_binary
 
-FIXTURE = ROOT / "Tests" / "TrellisCoreTests" / "Fixtures" / "valid"
+FIXTURE = ROOT / "Tests" / "Fixtures" / "valid"
 
 
 def trellis(database: str, *arguments: str) -> str:
