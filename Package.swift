@@ -84,17 +84,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // What the test targets share: fixture paths (`Tests/Fixtures`), scratch folders, snapshots.
-        .target(name: "TrellisTestSupport", dependencies: ["TrellisCore"], path: "Tests/TrellisTestSupport"),
+        // What the test targets share: fixture paths (`Tests/Fixtures`), scratch folders, snapshots,
+        // and a scratch site project built again and again.
+        .target(name: "TrellisTestSupport", dependencies: ["TrellisCore", "TrellisSite"], path: "Tests/TrellisTestSupport"),
+        .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore", "TrellisTestSupport"]),
         .testTarget(
-            name: "TrellisCoreTests",
-            dependencies: ["TrellisCore", "TrellisSite", "TrellisPreview", "TrellisTestSupport",
-                           .product(name: "Mustache", package: "swift-mustache")]
+            name: "TrellisSiteTests",
+            dependencies: ["TrellisCore", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        .testTarget(
-            name: "TrellisTrackerTests",
-            dependencies: ["TrellisCore", "TrellisTracker", "TrellisTestSupport"]
-        ),
+        .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisCore", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisCore", "TrellisTracker", "TrellisTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,9 +16,9 @@ import TrellisCore
 /// edited again within the same clock tick without changing its `stat`, so such a stamp is
 /// never trusted (as Git treats "racily clean" entries). Anything else means a full build,
 /// which writes only the files whose bytes changed; deleting the stamp is always safe.
-struct BuildStamp: Codable, Equatable, Sendable {
+package struct BuildStamp: Codable, Equatable, Sendable {
     /// In the output folder, beside the editions' folders (never inside one).
-    static let fileName = ".trellis-build.json"
+    package static let fileName = ".trellis-build.json"
     static let racyWindow: Int64 = 2_000_000_000
 
     struct Stat: Codable, Equatable, Sendable {

@@ -10,13 +10,13 @@ import TrellisTestSupport
 @Suite(.serialized) struct PreviewServerTests {
     /// A scratch project with a running preview; `stop()` must be called at the end.
     final class Preview: @unchecked Sendable {
-        let project: RebuildTests.Project
+        let project: SiteProject
         let session: PreviewSession
         let server: PreviewServer
         let port: UInt16
 
         init(editions: [Edition] = Edition.allCases, watching: Bool = true) async throws {
-            project = try RebuildTests.Project()
+            project = try SiteProject()
             let settings = SiteSettings(curriculumDirectory: project.curriculum, themeDirectory: project.theme,
                                         outputDirectory: project.output, editions: editions,
                                         searchLibraryPath: project.searchLibraryPath)
