@@ -44,16 +44,15 @@ public struct EditionRenderer: Sendable {
 
     /// Every file of the edition, rendered (pages on every core).
     public func files() -> [SiteFile] {
-        let context = makeSharedContext()
-        let renderer = self
-        return plan(context).concurrentMap { renderer.file(for: $0, context) }
+        let output = output()
+        return Array(output.paths.indices).concurrentMap { SiteFile(path: output.paths[$0], content: output.content($0)) }
     }
 
     /// Every file of the edition, each rendered when it is written.
     func output() -> OutputFolder.Files {
         let context = makeSharedContext()
         let planned = plan(context), renderer = self
-        return OutputFolder.Files(paths: planned.map(\.path)) { renderer.file(for: planned[$0], context).content }
+        return OutputFolder.Files(paths: planned.map(\.path)) { renderer.content(of: planned[$0], context) }
     }
 
     func makeSharedContext() -> SharedContext {
@@ -61,10 +60,10 @@ public struct EditionRenderer: Sendable {
     }
 
     /// Renders one planned file.
-    func file(for planned: PlannedFile, _ context: SharedContext) -> SiteFile {
+    func content(of planned: PlannedFile, _ context: SharedContext) -> SiteFile.Content {
         switch planned.source {
-        case .copy(let source): return SiteFile(path: planned.path, content: .copy(from: source))
-        case .page(let page): return SiteFile(path: planned.path, content: .text(render(page, context)))
+        case .copy(let source): return .copy(from: source)
+        case .page(let page): return .text(render(page, context))
         }
     }
 

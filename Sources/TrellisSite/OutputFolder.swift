@@ -102,9 +102,11 @@ extension SiteFile.Content {
         switch self {
         case .copy(let source):
             if atomically { try FileTree.copyAtomically(from: source, to: path) } else { try FileManager.default.copyItem(atPath: source, toPath: path) }
-        case .text(var text):
-            let bytes = text.withUTF8 { Array($0) }
-            let produce = { (descriptor: Int32) in bytes.withUnsafeBytes { FileTree.writeAll($0, to: descriptor) } }
+        case .text(let text):
+            let produce = { (descriptor: Int32) -> Int32 in
+                var text = text
+                return text.withUTF8 { FileTree.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+            }
             if atomically { try FileTree.writeAtomically(to: path, by: produce) } else { try FileTree.write(to: path, by: produce) }
         }
     }

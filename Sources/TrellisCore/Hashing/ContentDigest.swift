@@ -13,11 +13,12 @@ public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvert
     package init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
     /// The digest whose 32 bytes are `bytes` (nil unless there are exactly 32).
-    package init?(bytes: some Collection<UInt8>) {
+    package init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        let array = Array(bytes)
-        func word(_ index: Int) -> UInt64 { array[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) } }
-        words = (word(0), word(1), word(2), word(3))
+        self = bytes.withUnsafeBytes { raw in
+            func word(_ index: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            return ContentDigest(words: (word(0), word(1), word(2), word(3)))
+        }
     }
 
     public static func == (lhs: ContentDigest, rhs: ContentDigest) -> Bool { lhs.words == rhs.words }
@@ -40,19 +41,26 @@ public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Lowercase hex.
     public var description: String {
-        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        [words.0, words.1, words.2, words.3].map { word in
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 
     /// The digest of `bytes`.
-    public static func of(_ bytes: some DataProtocol) -> ContentDigest {
-        ContentDigest(bytes: Array(SHA256.hash(data: bytes)))!
+    public static func of(_ bytes: UnsafeRawBufferPointer) -> ContentDigest {
+        SHA256.hash(data: bytes).withUnsafeBytes { digest in
+            func word(_ index: Int) -> UInt64 { UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            return ContentDigest(words: (word(0), word(1), word(2), word(3)))
+        }
     }
 
-    public static func of(_ text: String) -> ContentDigest { of(Array(text.utf8)) }
-}
+    public static func of(_ bytes: [UInt8]) -> ContentDigest { bytes.withUnsafeBytes { of($0) } }
 
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    public static func of(_ text: String) -> ContentDigest {
+        var text = text
+        return text.withUTF8 { of(UnsafeRawBufferPointer($0)) }
+    }
 }
 
 /// Builds a digest from a sequence of typed values.
