@@ -7,8 +7,9 @@
 # Builds with `--scratch-path $SCRATCH` (default .build); e.g. SCRATCH=.build-tracker Benchmarks/tracker.sh.
 # Records wall time, CPU time (user+sys) and peak memory: on a shared machine CPU time is the
 # steadier measure.
-# Targets: import 1,000,000 rows in ≤ 20 s (one validator, one writer; was ≤ 10 s with a separate fast path); full report over 10,000 trainees
-# × 40 competencies in ≤ 300 ms, on the 2-core machine.
+# Targets (2-core machine): import 1,000,000 rows in ≤ 20 s (one validator, one writer; was ≤ 10 s with a
+# separate fast path); full report over 10,000 trainees × 40 competencies in ≤ 0.5 s; one trainee's
+# progress ≤ 50 ms; xAPI export ≤ 2× the JSON export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trainees=${1:-10000}; rows=${2:-1000000}; runs=${3:-5}
@@ -42,9 +43,11 @@ done
 transcript=$(seconds $bin progress t00042 --curriculum "$curriculum" | cut -d' ' -f1)
 # Importing the same file again: every row already present, nothing written.
 reimport=$(seconds $bin import "$work/evidence.csv" --curriculum "$curriculum" | cut -d' ' -f1)
-export_json=$(seconds $bin export --format json --curriculum "$curriculum" | cut -d' ' -f1)
-export_xapi=$(seconds $bin export --format xapi --base https://training.example.org/xapi --curriculum "$curriculum" | cut -d' ' -f1)
-export_csv=$(seconds $bin export --format csv --curriculum "$curriculum" | cut -d' ' -f1)
+# Exports: wall seconds (CPU seconds); each is written to /dev/null, as to a pipe.
+export_time() { seconds "$@" | awk '{printf "%s s (CPU %s s, %d MB)", $1, $3, $2 / 1024}'; }
+export_json=$(export_time $bin export --format json --curriculum "$curriculum")
+export_xapi=$(export_time $bin export --format xapi --base https://training.example.org/xapi --curriculum "$curriculum")
+export_csv=$(export_time $bin export --format csv --curriculum "$curriculum")
 # The full page-by-page check that `tracker verify` and `tracker backup` run.
 quick_check=$( { /usr/bin/time -f "%e" sqlite3 "$TRELLIS_DB" "PRAGMA quick_check" >/dev/null; } 2>&1 | tail -1)
 evidence=$(sqlite3 "$TRELLIS_DB" "SELECT COUNT(*) FROM evidence" 2>/dev/null || echo "$rows")
@@ -64,9 +67,11 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| measurement | median wall | all runs (wall) | median CPU (user+sys) | all runs (CPU) | peak memory | target |"
   echo "|---|---|---|---|---|---|---|"
   echo "| import evidence.csv ($rows rows) | ${import_median} s | ${import_times[*]} | ${import_cpu_median} s | ${import_cpu[*]} | $(printf '%s\n' "${import_rss[@]}" | sort -n | tail -1) KB | ≤ 20 s |"
-  echo "| report (all trainees × 40 competencies, JSON) | ${report_median} s | ${report_times[*]} | ${report_cpu_median} s | ${report_cpu[*]} | $(printf '%s\n' "${report_rss[@]}" | sort -n | tail -1) KB | ≤ 0.3 s |"
+  echo "| report (all trainees × 40 competencies, JSON) | ${report_median} s | ${report_times[*]} | ${report_cpu_median} s | ${report_cpu[*]} | $(printf '%s\n' "${report_rss[@]}" | sort -n | tail -1) KB | ≤ 0.5 s |"
   echo "| progress (one trainee's transcript) | ${transcript} s | | | | | |"
   echo "| import the same file again (all rows already present) | ${reimport} s | | | | | |"
-  echo "| export --format json / xapi / csv | ${export_json} s / ${export_xapi} s / ${export_csv} s | | | | | xapi ≤ 2× json |"
+  echo "| export --format json | ${export_json} | | | | | |"
+  echo "| export --format xapi | ${export_xapi} | | | | | ≤ 2× json |"
+  echo "| export --format csv | ${export_csv} | | | | | |"
   echo "| PRAGMA quick_check (tracker verify, backup) | ${quick_check} s | | | | | |"
 } | tee Benchmarks/tracker_results.md

@@ -204,6 +204,13 @@ public final class TrackerDatabase: Sendable {
 public enum PrivateFile {
     /// Writes `data` readable by its owner only, atomically (temporary file, then rename).
     public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { write in try write(data) }
+    }
+
+    /// Writes what `produce` hands to its `write` function, readable by its owner only and
+    /// atomically: into a temporary file that replaces `path` only once all of it is written.
+    /// A failure (a full disk, an error in `produce`) leaves `path` as it was.
+    public static func write(to path: String, _ produce: ((Data) throws -> Void) throws -> Void) throws {
         try refuseUnignoredGitWorkTree(path, what: "this file")
         let directory = (path as NSString).deletingLastPathComponent
         // Folders it creates are private too (a dashboard folder's listing names trainees).
@@ -214,12 +221,17 @@ public enum PrivateFile {
         let descriptor = Foundation.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard descriptor >= 0 else { throw TrackerError("cannot write \(path): \(String(cString: strerror(errno)))") }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        func failed(_ error: any Error) -> TrackerError {
+            TrackerError("cannot write \(path): \(error.localizedDescription)", remedy: "check free space")
+        }
         do {
-            try handle.write(contentsOf: data)
-            try handle.close()
+            try produce { data in
+                do { try handle.write(contentsOf: data) } catch { throw failed(error) }
+            }
+            do { try handle.close() } catch { throw failed(error) }
         } catch {
             unlink(temporary)
-            throw TrackerError("cannot write \(path): \(error.localizedDescription)", remedy: "check free space")
+            throw error
         }
         guard rename(temporary, path) == 0 else {
             unlink(temporary)

@@ -59,7 +59,15 @@ enum TraineeRows {
 /// Reading full evidence records (for transcripts, explanations and exports).
 enum EvidenceRows {
     static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [EvidenceRecord] {
-        let rows = try Row.fetchAll(db, sql: """
+        var competencies: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT ec.evidence_no, s.id FROM evidence_competency ec JOIN subject s ON s.no = ec.subject_no
+            JOIN evidence e ON e.no = ec.evidence_no JOIN trainee t ON t.no = e.trainee_no WHERE \(whereClause)
+            ORDER BY s.id
+            """, arguments: arguments) {
+            competencies[row[0], default: []].append(row[1])
+        }
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT e.id, t.id, e.kind, s.kind, s.id, e.occurred_day, e.score, l.id, e.observer, e.minutes, e.next_step,
                    e.hours, e.topic, e.provider, e.category, e.course, target.id, e.reason, e.note, e.recorded_at,
                    e.recorded_by, voider.id, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at
@@ -72,25 +80,21 @@ enum EvidenceRows {
             WHERE \(whereClause)
             ORDER BY e.occurred_day, e.recorded_at, e.no
             """, arguments: arguments)
-        var competencies: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT ec.evidence_no, s.id FROM evidence_competency ec JOIN subject s ON s.no = ec.subject_no
-            JOIN evidence e ON e.no = ec.evidence_no JOIN trainee t ON t.no = e.trainee_no WHERE \(whereClause)
-            ORDER BY s.id
-            """, arguments: arguments) {
-            competencies[row[0], default: []].append(row[1])
-        }
-        return rows.map { row in
+        // A cursor, not `fetchAll`: a million rows are decoded as they are read, without a
+        // million intermediate `Row` copies.
+        var records: [EvidenceRecord] = []
+        while let row = try rows.next() {
             let subjectKind: String? = row[3]
-            return EvidenceRecord(
+            records.append(EvidenceRecord(
                 id: row[0], traineeID: row[1], kind: EvidenceKind(rawValue: row[2]) ?? .reflection,
                 subject: subjectKind.flatMap(EvidenceSubject.Kind.init(rawValue:)).map { EvidenceSubject($0, row[4]) },
                 date: CalendarDate(dayNumber: row[5]), score: row[6], level: row[7], observer: row[8], minutes: row[9],
                 competencies: competencies[row[22]] ?? [], nextStep: row[10], hours: row[11], topic: row[12],
                 provider: row[13], category: row[14], course: row[15], voids: row[16], reason: row[17], note: row[18],
                 recordedAt: row[19], recordedBy: row[20], voidedBy: row[21], importKey: row[23],
-                sourceRecordedBy: row[24], sourceRecordedAt: row[25])
+                sourceRecordedBy: row[24], sourceRecordedAt: row[25]))
         }
+        return records
     }
 }
 

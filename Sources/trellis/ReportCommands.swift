@@ -213,25 +213,24 @@ struct Export: ParsableCommand {
             return date
         }
         let tracker = try options.tracker(access: .readOnly)
-        let data: Data = try TrackerFailure.wrap {
-            let records = try tracker.allEvidence().filter { since == nil || $0.date >= since! }
-            let trainees = Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (records, trainees) = try TrackerFailure.wrap {
+            (try tracker.allEvidence().filter { since == nil || $0.date >= since! },
+             Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
+        let xapi = format == .xapi ? try TrackerFailure.wrap { try XAPIExport(base: base, curriculum: tracker.curriculum) } : nil
+        // Written in pieces as they are encoded: a million statements are about 2 GB of text.
+        func produce(_ write: (Data) throws -> Void) throws {
             switch format {
-            case .xapi:
-                return try XAPIExport(base: base, curriculum: tracker.curriculum).json(records: records, trainees: trainees)
-            case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                return try encoder.encode(records)
-            case .csv:
-                return Data(EvidenceCSV.render(records).utf8)
+            case .xapi: try xapi!.write(records: records, trainees: trainees, to: write)
+            case .json: try EvidenceJSON.write(records, to: write)
+            case .csv: try write(Data(EvidenceCSV.render(records).utf8))
             }
         }
         if let output {
-            try TrackerFailure.wrap { try PrivateFile.write(data, to: output) }
+            try TrackerFailure.wrap { try PrivateFile.write(to: output, produce) }
             Terminal.error("Wrote \(output) (readable by you only).")
         } else {
-            FileHandle.standardOutput.write(data)
+            try TrackerFailure.wrap { try produce { FileHandle.standardOutput.write($0) } }
             if format != .csv { print() }
         }
     }

@@ -18,6 +18,29 @@ import TrellisTestSupport
         #expect(throws: TrackerError.self) { try TrackerDatabase.create(at: fixture.databasePath) }
     }
 
+    /// An export written in pieces replaces its file only once all of it is written: a
+    /// failure part way leaves the previous file as it was, and no temporary file behind.
+    @Test func aPrivateFileIsReplacedWhole() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path + "/exports/statements.json"
+        try PrivateFile.write(to: path) { write in
+            try write(Data("[1,".utf8))
+            try write(Data("2]".utf8))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "[1,2]")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        #expect((try FileManager.default.attributesOfItem(atPath: scratch.path + "/exports")[.posixPermissions] as? Int) == 0o700)
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try PrivateFile.write(to: path) { write in
+                try write(Data("[3,".utf8))
+                throw Interrupted()
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "[1,2]")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/exports") == ["statements.json"])
+    }
+
     @Test func refusesToCreateInsideAnUnignoredGitWorkTree() throws {
         let scratch = try ScratchDirectory()
         let git = Process()

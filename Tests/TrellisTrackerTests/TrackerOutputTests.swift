@@ -157,6 +157,8 @@ import TrellisTestSupport
         // RFC 4122 version 5 (name-based), stable across exports; the record id is an extension.
         #expect(id.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression) != nil, "\(id)")
         #expect(id == XAPIExport.uuid5(completed.id).uuidString.lowercased())
+        // "Clients SHOULD NOT set the Statement version" (xAPI 1.0.3, 2.4.10); the store sets it.
+        #expect(statements.allSatisfy { $0["version"] == nil })
         #expect(((first["context"] as? [String: Any])?["extensions"] as? [String: String])?["https://training.example.org/xapi/extensions/record-id"] == completed.id)
         #expect((first["actor"] as? [String: Any])?["mbox"] as? String == "mailto:dana@example.org")
         #expect(((first["verb"] as? [String: Any])?["id"] as? String) == "http://adlnet.gov/expapi/verbs/completed")
@@ -182,7 +184,22 @@ import TrellisTestSupport
         #expect(throws: TrackerError.self) { try XAPIExport(base: base, curriculum: fixture.tracker.curriculum) }
     }
 
-    /// Statements are encoded in chunks of 4,096 on all cores; the spliced output is one valid array, in order.
+    /// The exports are encoded in chunks on all cores and written as they are done: the
+    /// spliced text is byte for byte what one `JSONEncoder` call writes for the whole array,
+    /// across several batches of chunks, for one element and for none.
+    @Test(arguments: [0, 1, JSONArrayStream.chunkSize, JSONArrayStream.chunkSize * JSONArrayStream.chunksInFlight * 2 + 7])
+    func aStreamedArrayIsWhatOneEncoderWrites(count: Int) throws {
+        let values = (0..<count).map { ["n": $0, "square": $0 * $0] }
+        var pieces: [Data] = []
+        try JSONArrayStream.write(values, as: { $0 }, to: { pieces.append($0) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let whole = try encoder.encode(values)
+        #expect(pieces.reduce(Data(), +) == (count == 0 ? Data("[\n]".utf8) : whole))
+        #expect(pieces.count >= min(count, 2), "written in pieces, not built whole")
+    }
+
+    /// Statements spliced from several chunks are one valid array, in order.
     @Test func manyStatementsSpliceIntoOneArray() throws {
         let fixture = try TrackerFixture(addTrainees: false)
         let export = try XAPIExport(base: "https://training.example.org/xapi", curriculum: fixture.tracker.curriculum)
