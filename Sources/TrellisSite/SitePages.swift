@@ -70,7 +70,7 @@ extension EditionRenderer {
         if position > 0 { fields["previous"] = link(ordered[position - 1]) }
         if position + 1 < ordered.count { fields["next"] = link(ordered[position + 1]) }
         page["module"] = .object(fields)
-        return theme.render("module", page, capacity: body.utf8.count + 8192)
+        return theme.render("module", page)
     }
 
     func competencyPage(_ competency: CompetencyFramework.Competency, _ shared: SharedContext) -> String {

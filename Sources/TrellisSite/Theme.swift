@@ -10,17 +10,12 @@ public struct Theme: Sendable {
 
     public var directory: String
     var library: MustacheLibrary
-    /// Every template compiled for fast rendering, or nil when one of them uses something
-    /// only swift-mustache renders (then all are rendered by swift-mustache, so that a
-    /// compiled template never meets a partial it cannot render).
-    var renderer: TemplateRenderer?
     /// Files under `static/`, relative to it, sorted.
     public var staticFiles: [String]
     /// Loads and parses every template; returns diagnostics instead of a theme when any is broken or missing.
     public static func load(from directory: String) -> Result<Theme, DiagnosticList> {
         var diagnostics: [Diagnostic] = []
         var library = MustacheLibrary()
-        var compiled: [String: CompiledTemplate]? = [:]
         let templates = join(directory, "templates")
         for name in requiredTemplates {
             let path = join(templates, name + ".mustache")
@@ -28,7 +23,6 @@ public struct Theme: Sendable {
             do {
                 let template = try MustacheTemplate(string: PageEscaping.pragma + text)
                 library.register(template, named: name)
-                if let tree = CompiledTemplate.compile(template) { compiled?[name] = tree } else { compiled = nil }
             } catch let error as MustacheTemplate.ParserError {
                 // The pragma is a line of its own before the file's first line.
                 let line = max(1, error.context.lineNumber - 1)
@@ -41,21 +35,18 @@ public struct Theme: Sendable {
         }
         if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
         let staticFiles = listFilesRecursively(join(directory, "static"))
-        return .success(Theme(directory: directory, library: library, renderer: compiled.map(TemplateRenderer.init),
-                              staticFiles: staticFiles))
+        return .success(Theme(directory: directory, library: library, staticFiles: staticFiles))
     }
 
-    func render(_ template: String, _ context: TemplateObject, capacity: Int = 0) -> String {
-        if let renderer, let compiled = renderer.templates[template] { return renderer.render(compiled, context, capacity: capacity) }
-        return library.render(TemplateValue.object(context).mustacheValue, withTemplate: template) ?? ""
+    func render(_ template: String, _ context: TemplateObject) -> String {
+        library.render(context, withTemplate: template) ?? ""
     }
 }
 
 /// HTML escaping for `{{variable}}` in the site's templates when swift-mustache renders them:
 /// the same five characters as swift-mustache's own (`<`, `>`, `&`, `"`, `'`), but over UTF-8
 /// bytes (`HTMLText.escape`). swift-mustache escapes Character by Character through a
-/// dictionary, which was a tenth of building a large site. The compiled templates escape the
-/// same way (`TextEscaping.page`).
+/// dictionary, which was a tenth of building a large site.
 ///
 /// swift-mustache's default escaping cannot be replaced, only chosen per template with a
 /// `CONTENT_TYPE` pragma, so `Theme.load` puts one on a line of its own before each

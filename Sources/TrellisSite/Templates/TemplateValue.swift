@@ -1,11 +1,10 @@
 import TrellisCore
+import Mustache
+
 /// A value a page template shows: what `{{name}}` prints and what `{{#name}}` tests or repeats.
 ///
-/// The pages' contexts are built from these rather than from the `[String: Any]` that
-/// swift-mustache takes, so that rendering a page looks names up in dictionaries instead of
-/// asking the runtime, for every name on every page, which protocols an `Any` conforms to.
-/// `mustacheValue` turns one back into what swift-mustache expects, for the templates
-/// `CompiledTemplate` leaves to it.
+/// The pages' contexts are typed values rather than `[String: Any]`, so that building one
+/// checks its shape at compile time and a page's context is `Sendable`.
 enum TemplateValue: Sendable {
     case text(String)
     case number(Int)
@@ -16,14 +15,20 @@ enum TemplateValue: Sendable {
     /// A list of texts, e.g. a module's objectives for `{{#objectives}}<li>{{.}}</li>{{/objectives}}`.
     static func texts(_ texts: [String]) -> TemplateValue { .list(texts.map(TemplateValue.text)) }
 
-    /// The same value as swift-mustache's context expects it: `String`, `Int`, `Bool`, `[Any]`, `[String: Any]`.
-    var mustacheValue: Any {
+}
+
+/// swift-mustache sees each value as the plain value it stands for (`String`, `Int`, `Bool`, a
+/// list, an object), through its public `MustacheCustomRepresentation`: a page's context is
+/// handed to it as it is, with no copy into `[String: Any]`. Objects are `[String: …]`
+/// dictionaries, which swift-mustache looks names up in (`MustacheParent`).
+extension TemplateValue: MustacheCustomRepresentation {
+    var representation: Any? {
         switch self {
-        case .text(let text): return text
-        case .number(let number): return number
-        case .flag(let flag): return flag
-        case .list(let items): return items.map(\.mustacheValue)
-        case .object(let fields): return fields.mapValues(\.mustacheValue)
+        case .text(let text): text
+        case .number(let number): number
+        case .flag(let flag): flag
+        case .list(let items): items
+        case .object(let fields): fields
         }
     }
 }
