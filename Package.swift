@@ -6,7 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "trellis", targets: ["trellis"]),
-        .library(name: "TrellisCore", targets: ["TrellisCore"]),
+        .library(name: "TrellisModel", targets: ["TrellisModel"]),
+        .library(name: "TrellisCurriculum", targets: ["TrellisCurriculum"]),
         .library(name: "TrellisTracker", targets: ["TrellisTracker"]),
         .library(name: "TrellisSite", targets: ["TrellisSite"]),
         .library(name: "TrellisPreview", targets: ["TrellisPreview"]),
@@ -36,37 +37,45 @@ let package = Package(
             name: "CMimalloc",
             providers: [.apt(["libmimalloc-dev"])]
         ),
-        // The curriculum format, checks, Markdown rendering, site generation and the preview.
+        // The rooms, lowest first; each may import only the ones above it (README, "Architecture").
+        // The curriculum's values (modules, the competency framework, editions), diagnostics with
+        // their source locations, dates, and the small text and concurrency tools every room uses.
+        .target(name: "TrellisModel"),
+        // SHA-256 (swift-crypto) of content: evidence fingerprints, the build stamp's settings digest.
+        .target(name: "TrellisHashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // A module's Markdown body through cmark-gfm: headings, links, callouts, HTML per edition.
+        .target(name: "TrellisMarkdown", dependencies: ["TrellisModel", "CCmarkGFM"]),
+        // Reading a curriculum folder (Yams for YAML) and checking it: what `trellis check` runs.
         .target(
-            name: "TrellisCore",
-            dependencies: [
-                "CCmarkGFM",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            name: "TrellisCurriculum",
+            dependencies: ["TrellisModel", "TrellisMarkdown", .product(name: "Yams", package: "Yams")]
         ),
         // The static site: theme, pages, search, PDF, zip, and writing the output folder.
         .target(
             name: "TrellisSite",
             dependencies: [
-                "TrellisCore",
+                "TrellisModel",
+                "TrellisCurriculum",
+                "TrellisHashing",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // `trellis serve`: HTTP (FlyingFox), the file watcher, reload events and the error overlay,
-        // over the site build of TrellisCore.
+        // over the site build of TrellisSite.
         .target(
             name: "TrellisPreview",
-            dependencies: ["TrellisCore", "TrellisSite", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["TrellisModel", "TrellisSite", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         // The competency tracker: database, evidence, rules, import, reports, exports. It reads
-        // the curriculum's competency framework from TrellisCore; nothing in TrellisCore may
+        // the curriculum's competency framework through TrellisCurriculum; nothing below may
         // import it.
         .target(
             name: "TrellisTracker",
             dependencies: [
-                "TrellisCore",
+                "TrellisModel",
+                "TrellisCurriculum",
+                "TrellisHashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -76,7 +85,8 @@ let package = Package(
         .executableTarget(
             name: "trellis",
             dependencies: [
-                "TrellisCore",
+                "TrellisModel",
+                "TrellisCurriculum",
                 "TrellisSite",
                 "TrellisTracker",
                 "TrellisPreview",
@@ -86,14 +96,17 @@ let package = Package(
         ),
         // What the test targets share: fixture paths (`Tests/Fixtures`), scratch folders, snapshots,
         // and a scratch site project built again and again.
-        .target(name: "TrellisTestSupport", dependencies: ["TrellisCore", "TrellisSite"], path: "Tests/TrellisTestSupport"),
-        .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore", "TrellisTestSupport"]),
+        .target(name: "TrellisTestSupport", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite"], path: "Tests/TrellisTestSupport"),
+        .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisHashingTests", dependencies: ["TrellisHashing"]),
+        .testTarget(name: "TrellisMarkdownTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisCurriculumTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisTestSupport"]),
         .testTarget(
             name: "TrellisSiteTests",
-            dependencies: ["TrellisCore", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisCore", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
-        .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisCore", "TrellisTracker", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisHashing", "TrellisTracker", "TrellisTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

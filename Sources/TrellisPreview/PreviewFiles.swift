@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 #if canImport(Glibc)
 import Glibc

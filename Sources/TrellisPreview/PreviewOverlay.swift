@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 
 /// What `trellis serve` adds to every HTML page it serves — never to what `trellis build`

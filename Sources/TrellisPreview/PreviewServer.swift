@@ -1,7 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 
 /// The HTTP side of `trellis serve`: the built editions under `/trainee/` and `/trainer/`,

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 
 /// What open preview pages are told after a build (sent as a Server-Sent Event).

@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 
 /// Replaces a folder as a whole: the new contents are written into a temporary sibling and
 /// swapped in by renaming only when complete, so a failed or interrupted build leaves the

@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisHashing
 
 /// What the last build of an output folder was made from, so that a build with nothing
 /// changed says so at once instead of reading, checking and rendering everything again.

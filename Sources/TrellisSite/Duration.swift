@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Human-readable durations for the pages.
 enum Duration {

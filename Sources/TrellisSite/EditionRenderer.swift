@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// One file of a built site: a rendered page, or a file copied from the curriculum or theme.
 public struct SiteFile: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

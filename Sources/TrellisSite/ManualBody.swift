@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Rewrites a module's rendered body so that every module fits on one page (`manual.html`,
 /// the whole-curriculum handout printed to `pdf/manual.pdf`).

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Writing one edition's files into its folder, never leaving a file half-written.
 ///

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Prints built pages to PDF handouts with headless Chromium (`--print-to-pdf`), which uses
 /// the site's own print stylesheet, so a handout looks like the page printed from a browser.

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// One file of an edition, before it is rendered: where it goes and how it is made.
 struct PlannedFile: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// The full-text search index of one edition, shipped as a script (`search-index.js`).
 ///

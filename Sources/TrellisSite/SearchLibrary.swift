@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Lunr, the search engine the site runs in the browser, taken from Debian's `libjs-lunr`
 /// at build time rather than committed: the distribution keeps it patched, and the project

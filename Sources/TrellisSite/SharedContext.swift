@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisHashing
 
 /// What every page of one edition shares, computed once per build.
 struct SharedContext: Sendable {

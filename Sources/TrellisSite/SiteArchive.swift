@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 import ZIPFoundation
 
 /// A built edition as one zip file (`<output>/<edition>.zip`): what a coordinator copies to a

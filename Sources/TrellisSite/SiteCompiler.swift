@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// `trellis build` (and each rebuild of `trellis serve`): read and check the curriculum, render
 /// each requested edition in memory, and bring `<output>/<edition>/` up to date with it.

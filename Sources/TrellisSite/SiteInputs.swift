@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 
 /// Everything a site is rendered from, read and checked: the curriculum as `trellis check`
 /// sees it, the theme, and Lunr when it is installed.

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// The pages of the site, each rendered from its template and the shared context.
 extension EditionRenderer {

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Where a site is built from and to: what `trellis build` and `trellis serve` share.
 public struct SiteSettings: Sendable, Hashable {

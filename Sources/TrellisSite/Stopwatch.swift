@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 
 /// Times the steps of a build, for `SiteCompiler.Report.timings`.
 struct Stopwatch {

@@ -1,5 +1,5 @@
 import Foundation
-import TrellisCore
+import TrellisModel
 import Mustache
 
 /// The site's look, kept outside Swift so a trainer can restyle it: Mustache templates in

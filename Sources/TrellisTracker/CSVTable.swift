@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Foundation
 
 /// A CSV file read per RFC 4180: UTF-8 with or without a byte-order mark, CRLF or LF line

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// A trainee's continuing-education hours counted against their credential's renewal rule
 /// for the period that contains a given day.
 public struct CredentialLedger: Sendable, Hashable, Codable {

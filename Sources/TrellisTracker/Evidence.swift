@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// The kinds of evidence a coordinator records. Stored as small integers (the order here
 /// is part of the database format: append new kinds, never reorder).
 public enum EvidenceKind: Int, Sendable, Hashable, CaseIterable {

@@ -1,4 +1,5 @@
-import TrellisCore
+import TrellisModel
+import TrellisHashing
 /// What makes two evidence rows the same event, whatever the file looked like.
 ///
 /// An import recognises a row it has seen before by this fingerprint: a SHA-256 over the

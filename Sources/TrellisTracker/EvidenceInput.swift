@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// Evidence as typed by a coordinator or read from a CSV row: text fields, not yet checked.
 public struct EvidenceInput: Sendable, Hashable {
     public var trainee: String

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import GRDB
 
 /// Decides, row by row in file order, what an evidence import writes: a new record, nothing

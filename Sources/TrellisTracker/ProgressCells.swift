@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// The report's view of progress: for every trainee × competency only the level that counts,
 /// the level earned and when it lapses — derived straight from a trainee's fact digest in one
 /// pass, with fixed-size running minimums instead of evidence lists, so a report over

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// Derives each competency's level for a trainee from evidence, by the rules in
 /// `competencies.yml` (`progression`). Nothing about progress is stored: change the
 /// rules or void a record and every level follows.

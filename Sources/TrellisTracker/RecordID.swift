@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Foundation
 
 /// Makes evidence ids: UUIDs in the version 7 layout (RFC 9562) — a millisecond timestamp,

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Foundation
 import GRDB
 

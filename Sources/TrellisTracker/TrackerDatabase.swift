@@ -1,4 +1,5 @@
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 import Foundation
 import GRDB
 import GRDBSQLite

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// A tracker problem a coordinator can act on: what was wrong (naming the field and value)
 /// and what to do about it.
 public struct TrackerError: Error, Sendable, Hashable, CustomStringConvertible {

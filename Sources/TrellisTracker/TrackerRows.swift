@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import GRDB
 
 /// Reading and writing trainee rows.

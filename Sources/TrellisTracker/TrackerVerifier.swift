@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import GRDB
 
 /// `trellis tracker verify`: SQLite's integrity and foreign-key checks, plus evidence that

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// A person in training. Unlike evidence, trainee details may be edited; every edit is
 /// kept in `trainee_history` with who made it and when.
 public struct Trainee: Sendable, Hashable, Codable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 import TrellisTracker
 
 struct Check: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 import TrellisPreview
 

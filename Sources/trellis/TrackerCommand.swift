@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisTracker
 
 struct TrackerCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 import TrellisTracker
 
 /// Options every tracker command shares: which database, which curriculum, who is acting.

@@ -4,7 +4,7 @@ import ArgumentParser
 import CMimalloc
 #endif
 import Foundation
-import TrellisCore
+import TrellisModel
 import TrellisSite
 import TrellisTracker
 

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import ZIPFoundation
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisMarkdown
+@testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisSite
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import Mustache
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisSite
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TrellisCore
+import TrellisModel
 import TrellisSite
 
 /// A curriculum and theme in a scratch folder, built again and again into one output

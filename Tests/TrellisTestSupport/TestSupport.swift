@@ -1,5 +1,6 @@
 import Foundation
-import TrellisCore
+import TrellisModel
+import TrellisCurriculum
 
 /// Paths into the test fixtures (`Tests/Fixtures`, shared by every test target), found from
 /// this file's location in the source tree.

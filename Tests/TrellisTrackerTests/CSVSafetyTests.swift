@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
 

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
 

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisTracker
 

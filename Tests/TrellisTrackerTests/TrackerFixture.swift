@@ -1,5 +1,6 @@
 import Foundation
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisTracker
 

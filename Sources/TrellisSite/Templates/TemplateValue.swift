@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Mustache
 
 /// A value a page template shows: what `{{name}}` prints and what `{{#name}}` tests or repeats.

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// One CSV cell, written so that opening the file in a spreadsheet runs nothing.
 ///
 /// Spreadsheets treat a cell that begins with `=`, `+`, `-` or `@` (or a tab or carriage

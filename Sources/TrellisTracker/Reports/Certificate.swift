@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// `trellis certificate`: a printable completion record — the frozen `CompletionRecord`,
 /// which stays as it was on the day of completion, and, apart from it, what is current today.
 public struct Certificate: Sendable {

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// `trellis coaching`: coaching sessions per trainee and coach over a period, and the
 /// trainees with no coaching for too long — training without coaching is the gap the
 /// research on peer roles warns about.

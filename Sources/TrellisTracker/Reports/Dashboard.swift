@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Foundation
 
 /// `trellis report --html DIR`: a private, self-contained dashboard for coordinators — a

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// Evidence as CSV in the import format, so that an export can be imported again (into the
 /// same tracker, where every row is already present, or into an empty one).
 ///

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 import Foundation
 
 /// A JSON array of very many values (every record, every statement), written in pieces as it

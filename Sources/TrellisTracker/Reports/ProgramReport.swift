@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// `trellis report`: completion per trainee and per competency, who is overdue or lapsing,
 /// and continuing-education hours — computed from a `ProgramSnapshot`.
 public struct ProgramReport: Sendable, Codable {

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// `trellis report --format json`, written by hand: the same bytes as Foundation's
 /// `JSONEncoder` with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]` (keys sorted
 /// by UTF-8, two-space indent, `"key" : value`, empty containers as `[\n\n  ]`, doubles as

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// Plain-text tables for the terminal: columns padded to their widest cell.
 public struct TextTable: Sendable {
     public var header: [String]

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 /// The terminal view of a transcript. `explain` adds, for every level, each rule with
 /// whether it is met and the evidence that met it.
 public enum TranscriptText {

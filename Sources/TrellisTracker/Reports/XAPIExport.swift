@@ -1,4 +1,5 @@
-import TrellisCore
+import TrellisModel
+import TrellisHashing
 import Crypto
 import Foundation
 

@@ -1,4 +1,4 @@
-import TrellisCore
+import TrellisModel
 
 /// The parts of an xAPI 1.0.3 statement that Trellis writes (the JSON keys are the
 /// specification's). There is no `version`: the specification says a client should not set

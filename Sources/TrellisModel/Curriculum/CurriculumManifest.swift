@@ -6,6 +6,14 @@ public struct CurriculumManifest: Sendable {
         public var moduleIDs: [String]
         public var location: SourceLocation
         public var moduleLocations: [SourceLocation]
+
+        public init(id: String, title: String, moduleIDs: [String], location: SourceLocation, moduleLocations: [SourceLocation]) {
+            self.id = id
+            self.title = title
+            self.moduleIDs = moduleIDs
+            self.location = location
+            self.moduleLocations = moduleLocations
+        }
     }
 
     /// A day (or period) of the suggested schedule shown on the home page.
@@ -14,6 +22,13 @@ public struct CurriculumManifest: Sendable {
         public var focus: String
         public var trackIDs: [String]
         public var location: SourceLocation
+
+        public init(day: String, focus: String, trackIDs: [String], location: SourceLocation) {
+            self.day = day
+            self.focus = focus
+            self.trackIDs = trackIDs
+            self.location = location
+        }
     }
 
     public var title: String
@@ -24,4 +39,13 @@ public struct CurriculumManifest: Sendable {
     public var path: String
 
     public static let fields = ["title", "organization", "description", "tracks", "schedule"]
+
+    public init(title: String, organization: String? = nil, description: String? = nil, tracks: [Track], schedule: [ScheduleEntry], path: String) {
+        self.title = title
+        self.organization = organization
+        self.description = description
+        self.tracks = tracks
+        self.schedule = schedule
+        self.path = path
+    }
 }

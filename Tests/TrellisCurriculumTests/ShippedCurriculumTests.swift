@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisMarkdown
+@testable import TrellisCurriculum
 import TrellisTestSupport
 
 /// The shipped parent peer specialist curriculum meets the content standard it promises:

@@ -1,73 +1,15 @@
+import TrellisModel
 import CCmarkGFM
 import Foundation
-
-/// What the compiler learns from a module's Markdown body, and the body's HTML per edition.
-public struct ModuleBody: Sendable {
-    public struct Heading: Sendable, Hashable {
-        public var level: Int
-        public var text: String
-        public var slug: String
-        public var line: Int
-        public var column: Int
-        /// The callout the heading sits in, if any (such headings stay out of the table of contents).
-        public var callout: CalloutKind?
-    }
-
-    public struct Link: Sendable, Hashable {
-        public var url: String
-        public var isImage: Bool
-        /// For images, the alternative text (empty when missing).
-        public var text: String
-        public var line: Int
-        public var column: Int
-        public var inTrainerNote: Bool
-    }
-
-    public struct Callout: Sendable, Hashable {
-        /// The kind as written (`SCENARIO`), so unknown kinds can be reported.
-        public var marker: String
-        public var kind: CalloutKind?
-        public var title: String
-        public var line: Int
-        public var column: Int
-    }
-
-    /// A part of the rendered body between headings, as plain text: what search indexes.
-    public struct Section: Sendable, Hashable {
-        /// Nil for the text before the first heading.
-        public var heading: String?
-        public var anchor: String?
-        public var text: String
-    }
-
-    public var headings: [Heading] = []
-    public var links: [Link] = []
-    public var callouts: [Callout] = []
-    /// The rendered HTML per edition.
-    public var html: [Edition: String] = [:]
-    /// The body's sections (at `##` and `###` headings outside callouts) per rendered edition.
-    public var sections: [Edition: [Section]] = [:]
-
-    /// One edition's HTML, when that edition was rendered.
-    public func html(for edition: Edition) -> String? { html[edition] }
-    /// One edition's sections, when that edition was rendered.
-    public func sections(for edition: Edition) -> [Section]? { sections[edition] }
-
-    public var anchors: Set<String> { Set(headings.map(\.slug)) }
-
-    /// Whether one of the headings has this anchor. A scan, not `anchors`: a body has a few
-    /// headings, and this is asked for every link into the module.
-    public func hasAnchor(_ slug: String) -> Bool { headings.contains { $0.slug == slug } }
-}
 
 /// Turns a module's Markdown body into `ModuleBody`: walks cmark-gfm's syntax tree to find
 /// headings, links and callouts, rewrites the tree (heading anchors, callout asides, module
 /// links to pages), then renders each requested edition.
-enum ModuleBodyCompiler {
+package enum ModuleBodyCompiler {
     /// - Parameters:
     ///   - firstLine: the file line the body starts on, so positions point into the file.
     ///   - editions: editions to render; empty for checking only.
-    static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>) -> ModuleBody {
+    package static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>) -> ModuleBody {
         let document = MarkdownDocument(markdown: markdown)
         var body = ModuleBody()
         let lineShift = firstLine - 1

@@ -1,3 +1,5 @@
+import TrellisModel
+import TrellisMarkdown
 import Yams
 
 /// Reads typed fields out of YAML while remembering where each one was written.
@@ -200,20 +202,6 @@ struct YAMLMapping: Sequence {
     subscript(key: String) -> Node? { values[key] }
 
     func makeIterator() -> Node.Mapping.Iterator { pairs.makeIterator() }
-}
-
-extension StringProtocol {
-    package var trimmingWhitespace: String {
-        // Fast path for the common case (imports trim every CSV field): nothing to trim.
-        let scalars = self.unicodeScalars
-        if let first = scalars.first?.value, let last = scalars.last?.value, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return String(self)
-        }
-        var trimmed = Substring(self)
-        while let first = trimmed.first, first.isWhitespace { trimmed.removeFirst() }
-        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
-        return String(trimmed)
-    }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions on short identifiers.

@@ -5,6 +5,12 @@ public struct CompetencyFramework: Sendable {
         public var id: String
         public var name: String
         public var description: String
+
+        public init(id: String, name: String, description: String) {
+            self.id = id
+            self.name = name
+            self.description = description
+        }
     }
 
     public struct Competency: Sendable, Identifiable {
@@ -16,6 +22,16 @@ public struct CompetencyFramework: Sendable {
         public var samhsa: [Int]
         public var domainID: String
         public var location: SourceLocation
+
+        public init(id: String, title: String, description: String, indicators: [String], samhsa: [Int], domainID: String, location: SourceLocation) {
+            self.id = id
+            self.title = title
+            self.description = description
+            self.indicators = indicators
+            self.samhsa = samhsa
+            self.domainID = domainID
+            self.location = location
+        }
     }
 
     public struct Domain: Sendable, Identifiable {
@@ -23,6 +39,13 @@ public struct CompetencyFramework: Sendable {
         public var title: String
         public var competencies: [Competency]
         public var location: SourceLocation
+
+        public init(id: String, title: String, competencies: [Competency], location: SourceLocation) {
+            self.id = id
+            self.title = title
+            self.competencies = competencies
+            self.location = location
+        }
     }
 
     /// What one level of the scale requires, beyond the levels below it.
@@ -37,6 +60,16 @@ public struct CompetencyFramework: Sendable {
         public var supervisorSignoff: Bool = false
         public var coachingSessions: Int = 0
         public var location: SourceLocation
+
+        public init(levelID: String, modules: ModuleRequirement = .none, knowledgeCheckMinScore: Int? = nil, observedPractice: String? = nil, supervisorSignoff: Bool = false, coachingSessions: Int = 0, location: SourceLocation) {
+            self.levelID = levelID
+            self.modules = modules
+            self.knowledgeCheckMinScore = knowledgeCheckMinScore
+            self.observedPractice = observedPractice
+            self.supervisorSignoff = supervisorSignoff
+            self.coachingSessions = coachingSessions
+            self.location = location
+        }
     }
 
     public struct Progression: Sendable {
@@ -45,6 +78,12 @@ public struct CompetencyFramework: Sendable {
         public var rules: [LevelRule]
         /// The level every competency must reach (and hold) for the program to be complete.
         public var completionLevel: String?
+
+        public init(lapseAfterMonths: Int, rules: [LevelRule], completionLevel: String? = nil) {
+            self.lapseAfterMonths = lapseAfterMonths
+            self.rules = rules
+            self.completionLevel = completionLevel
+        }
     }
 
     public var title: String
@@ -70,4 +109,14 @@ public struct CompetencyFramework: Sendable {
     public func levelIndex(_ id: String) -> Int? { scale.firstIndex { $0.id == id } }
 
     public static let fields = ["title", "version", "scale", "samhsa_categories", "progression", "domains"]
+
+    public init(title: String, version: String? = nil, scale: [Level], domains: [Domain], samhsaCategories: [Int: String], progression: Progression? = nil, path: String) {
+        self.title = title
+        self.version = version
+        self.scale = scale
+        self.domains = domains
+        self.samhsaCategories = samhsaCategories
+        self.progression = progression
+        self.path = path
+    }
 }

@@ -1,3 +1,5 @@
+import TrellisModel
+import TrellisMarkdown
 import Foundation
 
 /// Checks what no single file can check alone: ids that must exist, tracks that must place

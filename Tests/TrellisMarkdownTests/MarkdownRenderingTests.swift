@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisMarkdown
 import TrellisTestSupport
 
 /// Golden files pin the exact HTML of each Markdown feature, per edition.

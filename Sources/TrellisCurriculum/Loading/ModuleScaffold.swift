@@ -1,3 +1,5 @@
+import TrellisModel
+import TrellisMarkdown
 import Foundation
 import Yams
 

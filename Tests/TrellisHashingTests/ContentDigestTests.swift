@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-@testable import TrellisCore
-import TrellisTestSupport
+import TrellisHashing
 
 @Suite struct ContentDigestTests {
     /// FIPS 180-2's examples.

@@ -1,3 +1,5 @@
+import TrellisModel
+import TrellisMarkdown
 import Foundation
 import Yams
 
@@ -243,54 +245,4 @@ enum FrontMatter {
         }
         return nil
     }
-}
-
-/// Ids appear in file names and URLs, so they are kept to a safe, readable alphabet.
-public enum Identifier {
-    public static func isValid(_ id: String) -> Bool {
-        guard !id.isEmpty, !id.hasPrefix("-"), !id.hasSuffix("-"), !id.contains("--") else { return false }
-        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-    }
-}
-
-package func join(_ directory: String, _ name: String) -> String {
-    directory.hasSuffix("/") ? directory + name : directory + "/" + name
-}
-
-package func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
-    decodeText(FileManager.default.contents(atPath: path), path: path, what: what, diagnostics: &diagnostics)
-}
-
-/// A source file's bytes as text, or a diagnostic saying why there is none.
-func decodeText(_ data: Data?, path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
-    guard let data else {
-        diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "cannot read \(path)",
-                                  remedy: "create the file (it holds \(what)) or pass the right folder with --curriculum"))
-        return nil
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-        diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "\(path) is not valid UTF-8 text",
-                                  remedy: "save the file as UTF-8 in your editor"))
-        return nil
-    }
-    return text
-}
-
-func listFiles(_ directory: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-}
-
-/// Regular files below `directory`, as sorted relative paths; hidden files are skipped.
-package func listFilesRecursively(_ directory: String) -> [String] {
-    guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-    var files: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-        let name = (relative as NSString).lastPathComponent
-        if name.hasPrefix(".") {
-            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { enumerator.skipDescendants() }
-            continue
-        }
-        if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(relative) }
-    }
-    return files.sorted()
 }

@@ -1,3 +1,5 @@
+import TrellisModel
+import TrellisMarkdown
 import Yams
 
 /// Reads `competencies.yml` into a `CompetencyFramework`, reporting every problem with its position.

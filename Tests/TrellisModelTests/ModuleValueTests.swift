@@ -1,5 +1,5 @@
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
 import TrellisTestSupport
 
 /// `Module` shares one box of fields between copies; changing a copy must never show in another.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisCurriculum
 import TrellisTestSupport
 
 /// Each check reports the exact `path:line:column` a trainer should jump to.

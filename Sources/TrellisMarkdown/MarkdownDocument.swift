@@ -1,3 +1,4 @@
+import TrellisModel
 import CCmarkGFM
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import TrellisModel
 import Foundation
 
 /// Where a link or image in a module points, resolved against the curriculum's layout.

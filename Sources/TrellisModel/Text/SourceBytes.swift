@@ -8,7 +8,7 @@ extension String {
     /// Whether the text's UTF-8 holds `byte`, found with `memchr`: `utf8.contains` steps one
     /// string index at a time, and every module's text is searched this way on every build
     /// (4% of checking a large curriculum).
-    func containsUTF8Byte(_ byte: UInt8) -> Bool {
+    package func containsUTF8Byte(_ byte: UInt8) -> Bool {
         utf8.withContiguousStorageIfAvailable { bytes in
             guard let start = bytes.baseAddress else { return false }
             return memchr(start, Int32(byte), bytes.count) != nil
@@ -18,7 +18,7 @@ extension String {
     /// The text cut at each occurrence of `marker`, comparing bytes (`memchr`, `memcmp`): Foundation's
     /// `components(separatedBy:)` compares as Unicode text, which costs far more on a page of
     /// megabytes such as `manual.html`.
-    func split(atUTF8 marker: String) -> [String] {
+    package func split(atUTF8 marker: String) -> [String] {
         var text = self, marker = marker
         return text.withUTF8 { bytes in
             marker.withUTF8 { needle in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TrellisCore
+@testable import TrellisModel
+@testable import TrellisCurriculum
 import TrellisTestSupport
 
 @Suite struct ModuleScaffoldTests {
