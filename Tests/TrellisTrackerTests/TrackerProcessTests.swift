@@ -43,6 +43,31 @@ import TrellisTestSupport
         #expect(json.output.contains("\"kind\" : \"module-completed\""), "\(json.output)")
     }
 
+    /// `export --since` keeps only what happened on or after the date; `--output` writes a file
+    /// readable by its owner only, the same bytes as standard output.
+    @Test func exportsSinceADateToAPrivateFile() throws {
+        let fixture = try TrackerFixture()
+        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try fixture.record("dana", "module-completed", "listening", date: "2026-02-10")
+        let environment = ["TRELLIS_DB": fixture.databasePath]
+        let base = ["export", "--format", "xapi", "--base", "https://training.example.org/xapi", "--curriculum", Fixtures.valid]
+        let all = try runTrellis(base, environment: environment)
+        let since = try runTrellis(base + ["--since", "2026-02-01"], environment: environment)
+        func timestamps(_ output: String) throws -> [String] {
+            let statements = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+            return statements.compactMap { $0["timestamp"] as? String }
+        }
+        #expect(try timestamps(all.output) == ["2026-01-05T12:00:00Z", "2026-02-10T12:00:00Z"])
+        #expect(try timestamps(since.output) == ["2026-02-10T12:00:00Z"])
+        let path = fixture.scratch.path + "/out/statements.json"
+        let written = try runTrellis(base + ["--output", path], environment: environment)
+        #expect(written.status == 0 && written.error.contains("Wrote \(path) (readable by you only)."), "\(written.error)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) + "\n" == all.output)
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        let bad = try runTrellis(base + ["--since", "February"], environment: environment)
+        #expect(bad.status == 2 && bad.error.contains("--since must be a date written YYYY-MM-DD"), "\(bad.error)")
+    }
+
     @Test func commandLineErrorsAndExitCodes() throws {
         let fixture = try TrackerFixture()
         let environment = ["TRELLIS_DB": fixture.databasePath]
