@@ -68,6 +68,31 @@ enum FactDigest {
         }
     }
 
+    /// A digest's facts as the progress engine reads them. The numbers are the database's, so
+    /// they are resolved against the current curriculum here: a fact about a module or level
+    /// the curriculum no longer has is left out, as `ProgressEngine.Fact`s of evidence rows are.
+    static func facts(_ bytes: UnsafeRawBufferPointer, subjectOf: [ProgressEngine.Fact.Subject?], rankOfLevel: [Int?],
+                      competencyOf: [Int]) -> [ProgressEngine.Fact] {
+        var facts: [ProgressEngine.Fact] = []
+        forEach(bytes) { day, subjectNo, levelNo, kindNumber, score, competencyBytes in
+            guard let kind = EvidenceKind(rawValue: Int(kindNumber)) else { return }
+            var subject = ProgressEngine.Fact.Subject.none
+            if subjectNo != 0 {
+                guard subjectNo > 0, subjectNo < subjectOf.count, let known = subjectOf[subjectNo] else { return }
+                subject = known
+            }
+            let levelRank = levelNo > 0 && levelNo < rankOfLevel.count ? rankOfLevel[levelNo] : nil
+            var competencies: [Int] = []
+            for offset in stride(from: 0, to: competencyBytes.count, by: 4) {
+                let no = Int(Int32(littleEndian: competencyBytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                if no > 0, no < competencyOf.count, competencyOf[no] >= 0 { competencies.append(competencyOf[no]) }
+            }
+            facts.append(.init(kind: kind, subject: subject, day: day, score: score, levelRank: levelRank,
+                               competencies: competencies, reference: facts.count))
+        }
+        return facts
+    }
+
     /// Appends facts to trainees' digests (new evidence that voids nothing).
     static func append(_ additions: [Int64: [UInt8]], _ db: Database) throws {
         guard !additions.isEmpty else { return }

@@ -70,8 +70,7 @@ public struct ProgressEngine: Sendable {
     /// For each competency index, the modules that build it.
     let modulesOfCompetency: [[Int]]
     let rules: [CompetencyFramework.LevelRule?]
-    /// Each rule's required observed-practice level as a rank on the scale, looked up once
-    /// (also read by `QuickRules` for `CellDeriver`).
+    /// Each rule's required observed-practice level as a rank on the scale, looked up once.
     let observedRanks: [Int?]
 
     public init(curriculum: Curriculum) {

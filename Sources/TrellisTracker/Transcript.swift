@@ -179,47 +179,24 @@ extension Tracker {
                 if no < position.count, position[no] >= 0 { completions[position[no]] = CalendarDate(dayNumber: row[1]) }
             }
             let today = self.today
-            let competencyCount = engine.competencyIDs.count
             let (allTrainees, allDigests, ledgers, completedDays) = (trainees, digests, education, completions)
             let (subjectOf, rankOfLevel, competencyOf) = (subjects, levelRank, competencyOfSubjectNo)
-            // Trainees in chunks on all cores, each chunk reusing its scratch space.
-            let rows = selected.chunkedConcurrentMap(chunkSize: 512, makeState: {
-                CellDeriver(engine: engine, subjectOf: subjectOf, rankOfLevel: rankOfLevel, competencyOf: competencyOf, today: today)
-            }) { deriver, index -> ProgramSnapshot.Row in
-                let cells = [ProgressCell](unsafeUninitializedCapacity: competencyCount) { buffer, count in
-                    allDigests[index].withUnsafeBytes { deriver.derive(digest: $0, into: buffer) }
-                    count = competencyCount
+            // Each trainee's facts go through the one progress engine, on all cores.
+            let rows = selected.concurrentMap { index -> ProgramSnapshot.Row in
+                let facts = allDigests[index].withUnsafeBytes {
+                    FactDigest.facts($0, subjectOf: subjectOf, rankOfLevel: rankOfLevel, competencyOf: competencyOf)
                 }
-                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: cells, modulesCompleted: deriver.modulesCompleted,
-                                           lastCoaching: deriver.lastCoaching.map(CalendarDate.init(dayNumber:)),
+                let progress = engine.derive(facts, today: today, detail: false)
+                let modules = Set(facts.compactMap { fact -> Int? in
+                    guard fact.kind == .moduleCompleted, case .module(let module) = fact.subject else { return nil }
+                    return module
+                })
+                let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
+                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: progress.map { ProgressCell($0, framework: engine.framework) },
+                                           modulesCompleted: modules.count, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
                                            continuingEducation: ledgers[index], completedOn: completedDays[index])
             }
             return ProgramSnapshot(engine: engine, rows: rows, today: today)
         }
-    }
-}
-
-extension Array where Element: Sendable {
-    /// Maps on all cores in chunks, keeping the input's order; each chunk has its own `State`
-    /// (scratch space reused from one element to the next).
-    func chunkedConcurrentMap<Result, State>(chunkSize: Int, makeState: () -> State,
-                                             _ transform: (inout State, Element) -> Result) -> [Result] {
-        if count == 0 { return [] }
-        let chunks = (count + chunkSize - 1) / chunkSize
-        let slots = UnsafeMutableBufferPointer<Result>.allocate(capacity: count)
-        defer { slots.deallocate() }
-        nonisolated(unsafe) let output = slots
-        nonisolated(unsafe) let make = makeState
-        nonisolated(unsafe) let map = transform
-        let items = self
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var state = make()
-            for index in (chunk * chunkSize)..<Swift.min(items.count, (chunk + 1) * chunkSize) {
-                (output.baseAddress! + index).initialize(to: map(&state, items[index]))
-            }
-        }
-        let result = [Result](slots)
-        _ = slots.deinitialize()
-        return result
     }
 }

@@ -4,8 +4,9 @@ import Testing
 import TrellisTestSupport
 @testable import TrellisTracker
 
-/// The report's fast paths must agree with the slow, obvious ones: `ProgressCell`s (derived
-/// from fact digests) with transcripts, and the hand-written report JSON with `JSONEncoder`.
+/// The report's fast paths must agree with the slow, obvious ones: progress derived from the
+/// fact digests (`FactDigest`) with transcripts derived from the evidence rows (both through
+/// the one `ProgressEngine`), and the hand-written report JSON with `JSONEncoder`.
 @Suite(.serialized) struct ProgressCellTests {
     private func encoderJSON(_ report: ProgramReport) throws -> [UInt8] {
         let encoder = JSONEncoder()
