@@ -1,7 +1,6 @@
 import TrellisModel
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// Each trainee's non-voided evidence, reduced to what the progression rules read and packed
 /// into one blob per trainee (table `trainee_facts`). It is derived data, written in the same

@@ -2,7 +2,6 @@ import TrellisModel
 import TrellisCurriculum
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The tracker's SQLite database: trainees and their append-only evidence.
 ///

@@ -1,43 +1,76 @@
 import TrellisModel
 import GRDB
 
-/// Reading and writing trainee rows.
-enum TraineeRows {
-    static let columns = "id, name, email, cohort, site, supervisor, start_day, status, credential"
+/// A row of the `trainee` table, read and written through GRDB's record protocols: columns by
+/// name, never by position.
+struct TraineeRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "trainee"
 
-    static func decode(_ row: Row) -> Trainee {
-        Trainee(id: row[0], name: row[1], email: row[2], cohort: row[3], site: row[4], supervisor: row[5],
-                startDate: CalendarDate(dayNumber: row[6]), status: Trainee.Status(rawValue: row[7]) ?? .active, credential: row[8])
+    var no: Int64?
+    var id: String
+    var name: String
+    var email: String?
+    var cohort: String?
+    var site: String?
+    var supervisor: String?
+    var startDay: Int
+    var status: String
+    var credential: String?
+    var createdAt: String
+    var createdBy: String
+    var updatedAt: String
+    var updatedBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case no, id, name, email, cohort, site, supervisor, status, credential
+        case startDay = "start_day", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at", updatedBy = "updated_by"
     }
 
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+    }
+
+    var trainee: Trainee {
+        Trainee(id: id, name: name, email: email, cohort: cohort, site: site, supervisor: supervisor,
+                startDate: CalendarDate(dayNumber: startDay), status: Trainee.Status(rawValue: status) ?? .active, credential: credential)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { no = inserted.rowID }
+}
+
+/// Reading and writing trainees.
+enum TraineeRows {
     static func fetch(_ id: String, _ db: Database) throws -> Trainee? {
-        try Row.fetchOne(db, sql: "SELECT \(columns) FROM trainee WHERE id = ?", arguments: [id]).map(decode)
+        try TraineeRow.filter(TraineeRow.Columns.id == id).fetchOne(db)?.trainee
     }
 
     static func fetchAll(_ db: Database) throws -> [Trainee] {
-        try Row.fetchAll(db, sql: "SELECT \(columns) FROM trainee ORDER BY id").map(decode)
+        try TraineeRow.order(TraineeRow.Columns.id).fetchAll(db).map(\.trainee)
+    }
+
+    /// Every trainee with their row number, in id order.
+    static func fetchAllWithNumbers(_ db: Database) throws -> [(trainee: Trainee, no: Int64)] {
+        try TraineeRow.order(TraineeRow.Columns.id).fetchAll(db).map { ($0.trainee, $0.no ?? 0) }
     }
 
     static func insert(_ trainee: Trainee, at now: String, by actor: String, into db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO trainee (id, name, email, cohort, site, supervisor, start_day, status, credential,
-                                 created_at, created_by, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [trainee.id, trainee.name, trainee.email, trainee.cohort, trainee.site, trainee.supervisor,
-                             trainee.startDate.dayNumber, trainee.status.rawValue, trainee.credential, now, actor, now, actor])
+        var row = TraineeRow(no: nil, id: trainee.id, name: trainee.name, email: trainee.email, cohort: trainee.cohort, site: trainee.site,
+                             supervisor: trainee.supervisor, startDay: trainee.startDate.dayNumber, status: trainee.status.rawValue,
+                             credential: trainee.credential, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor)
+        try row.insert(db)
     }
 
     static func update(_ trainee: Trainee, at now: String, by actor: String, history: [(String, String?, String?)], in db: Database) throws {
-        try db.execute(sql: """
-            UPDATE trainee SET name = ?, email = ?, cohort = ?, site = ?, supervisor = ?, start_day = ?, status = ?,
-                               credential = ?, updated_at = ?, updated_by = ? WHERE id = ?
-            """, arguments: [trainee.name, trainee.email, trainee.cohort, trainee.site, trainee.supervisor,
-                             trainee.startDate.dayNumber, trainee.status.rawValue, trainee.credential, now, actor, trainee.id])
+        guard var row = try TraineeRow.filter(TraineeRow.Columns.id == trainee.id).fetchOne(db) else { return }
+        (row.name, row.email, row.cohort, row.site, row.supervisor) = (trainee.name, trainee.email, trainee.cohort, trainee.site, trainee.supervisor)
+        (row.startDay, row.status, row.credential, row.updatedAt, row.updatedBy) =
+            (trainee.startDate.dayNumber, trainee.status.rawValue, trainee.credential, now, actor)
+        try row.update(db)
         for (field, old, new) in history where old != new {
             try db.execute(sql: """
                 INSERT INTO trainee_history (trainee_no, field, old_value, new_value, changed_at, changed_by)
-                VALUES ((SELECT no FROM trainee WHERE id = ?), ?, ?, ?, ?, ?)
-                """, arguments: [trainee.id, field, old, new, now, actor])
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [row.no, field, old, new, now, actor])
         }
     }
 

@@ -1,7 +1,6 @@
 import TrellisModel
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// One trainee's record: every competency with its level, the evidence behind it, what is
 /// missing for the next level, and when it lapses.
@@ -96,28 +95,8 @@ extension Tracker {
             let credentialed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainee WHERE credential IS NOT NULL)") ?? false
             // Trainees get dense positions, so per-trainee data lives in arrays, not dictionaries.
             // Row numbers (SQLite rowids) are small and dense: arrays indexed by them replace hash lookups.
-            var trainees: [Trainee] = []
-            var traineeNos: [Int] = []
-            do {
-                let statement = try db.makeStatement(sql: "SELECT \(TraineeRows.columns), no FROM trainee ORDER BY id")
-                let raw = statement.sqliteStatement
-                defer { sqlite3_reset(raw) }
-                func text(_ column: Int32) -> String? {
-                    guard let pointer = sqlite3_column_text(raw, column) else { return nil }
-                    return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column))), as: UTF8.self)
-                }
-                while true {
-                    let code = sqlite3_step(raw)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    trainees.append(Trainee(id: text(0) ?? "", name: text(1) ?? "", email: text(2), cohort: text(3), site: text(4),
-                                            supervisor: text(5), startDate: CalendarDate(dayNumber: Int(sqlite3_column_int64(raw, 6))),
-                                            status: text(7).flatMap(Trainee.Status.init(rawValue:)) ?? .active, credential: text(8)))
-                    traineeNos.append(Int(sqlite3_column_int64(raw, 9)))
-                }
-            }
+            let numbered = try TraineeRows.fetchAllWithNumbers(db)
+            let trainees = numbered.map(\.trainee), traineeNos = numbered.map { Int($0.no) }
             var position = Array(repeating: -1, count: (traineeNos.max() ?? 0) + 1)
             for (index, no) in traineeNos.enumerated() { position[no] = index }
 
@@ -148,21 +127,12 @@ extension Tracker {
             // straight from SQLite, instead of a scan of every evidence row. The blobs are copied
             // out here and decoded on all cores below.
             var digests = Array(repeating: [UInt8](), count: trainees.count)
-            do {
-                let statement = try db.makeStatement(sql: "SELECT trainee_no, facts FROM trainee_facts")
-                let raw = statement.sqliteStatement
-                defer { sqlite3_reset(raw) }
-                while true {
-                    let code = sqlite3_step(raw)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    let traineeNo = Int(sqlite3_column_int64(raw, 0))
-                    guard traineeNo >= 0, traineeNo < position.count, position[traineeNo] >= 0, wanted[position[traineeNo]] else { continue }
-                    guard let blob = sqlite3_column_blob(raw, 1) else { continue }
-                    digests[position[traineeNo]] = [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(raw, 1))))
-                }
+            let digestRows = try GRDB.Row.fetchCursor(db, sql: "SELECT trainee_no, facts FROM trainee_facts")
+            while let row = try digestRows.next() {
+                let traineeNo: Int = row[0]
+                guard traineeNo >= 0, traineeNo < position.count, position[traineeNo] >= 0, wanted[position[traineeNo]] else { continue }
+                // The blob's bytes are read in place, without a `Data` copy per trainee.
+                try row.withUnsafeData(atIndex: 1) { data in digests[position[traineeNo]] = data.map { [UInt8]($0) } ?? [] }
             }
             // Continuing education only matters for trainees tracked against a credential.
             var education = Array(repeating: [EvidenceRecord](), count: trainees.count)
