@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TrellisModel", targets: ["TrellisModel"]),
         .library(name: "TrellisCurriculum", targets: ["TrellisCurriculum"]),
         .library(name: "TrellisTracker", targets: ["TrellisTracker"]),
+        .library(name: "TrellisTrackerSQLite", targets: ["TrellisTrackerSQLite"]),
         .library(name: "TrellisSite", targets: ["TrellisSite"]),
         .library(name: "TrellisPreview", targets: ["TrellisPreview"]),
     ],
@@ -76,9 +77,14 @@ let package = Package(
                 "TrellisModel",
                 "TrellisCurriculum",
                 "TrellisHashing",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // The tracker's records in SQLite (GRDB): the schema and its migrations, the file
+        // checks, backups, and `TrackerStore` on SQLite. Nothing above it imports GRDB.
+        .target(
+            name: "TrellisTrackerSQLite",
+            dependencies: ["TrellisModel", "TrellisHashing", "TrellisTracker", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The thin command layer.
         .executableTarget(
@@ -88,6 +94,7 @@ let package = Package(
                 "TrellisCurriculum",
                 "TrellisSite",
                 "TrellisTracker",
+                "TrellisTrackerSQLite",
                 "TrellisPreview",
                 .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,7 +112,7 @@ let package = Package(
             dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
-        .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisHashing", "TrellisTracker", "TrellisTestSupport"]),
+        .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisHashing", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,5 @@
 import TrellisModel
 import Foundation
-import GRDB
 
 /// `trellis import`: trainees or evidence from CSV, checked whole before anything is written.
 ///
@@ -159,8 +158,8 @@ public struct CSVImporter: Sendable {
             return Report(kind: .trainees, rows: table.records.count, inserted: 0, alreadyPresent: alreadyPresent, problems: problems)
         }
         let now = Timestamp.now()
-        try tracker.database.write { db in
-            for trainee in valid { try TraineeRows.insert(trainee, at: now, by: tracker.actor, into: db) }
+        try tracker.store.write { records in
+            for trainee in valid { try records.insert(trainee, at: now, by: tracker.actor) }
         }
         return Report(kind: .trainees, rows: table.records.count, inserted: valid.count, alreadyPresent: alreadyPresent, problems: problems)
     }

@@ -1,6 +1,5 @@
 import TrellisModel
 import Foundation
-import GRDB
 
 /// A program completion as it stood on the day it happened: each competency's level, the
 /// evidence behind it, the modules done and the framework version it was judged by.
@@ -104,11 +103,9 @@ extension Tracker {
         let record = CompletionRecord(transcript: completed, curriculum: curriculum, completionLevel: framework.scale[target].name,
                                       frozenAt: Timestamp.now(), frozenBy: actor)
         let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO completion (trainee_no, completed_day, framework_version, record, frozen_at, frozen_by)
-                SELECT no, ?, ?, ?, ?, ? FROM trainee WHERE id = ? ON CONFLICT (trainee_no) DO NOTHING
-                """, arguments: [record.completedOn.dayNumber, record.frameworkVersion, json, record.frozenAt, record.frozenBy, traineeID])
+        try store.write { records in
+            try records.insertCompletion(of: traineeID, completedOn: record.completedOn, frameworkVersion: record.frameworkVersion,
+                                         record: json, frozenAt: record.frozenAt, frozenBy: record.frozenBy)
         }
         // Another process may have frozen it first: what is stored is the record.
         return try storedCompletion(traineeID) ?? record
@@ -127,9 +124,6 @@ extension Tracker {
     }
 
     func storedCompletion(_ traineeID: String) throws -> CompletionRecord? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT c.record FROM completion c JOIN trainee t ON t.no = c.trainee_no WHERE t.id = ?",
-                                arguments: [traineeID])
-        }.map { try JSONDecoder().decode(CompletionRecord.self, from: Data($0.utf8)) }
+        try store.read { try $0.completionRecord(of: traineeID) }.map { try JSONDecoder().decode(CompletionRecord.self, from: Data($0.utf8)) }
     }
 }

@@ -8,12 +8,12 @@ import TrellisHashing
 /// spelling of numbers and who typed the row (`recorded_by`, `recorded_at`) make no
 /// difference. A 256-bit hash makes an accidental collision practically impossible, so two
 /// different records are never taken for one (the old 64-bit row keys could be).
-struct EvidenceFingerprint: Sendable, Hashable {
+public struct EvidenceFingerprint: Sendable, Hashable {
     let digest: ContentDigest
 
     /// - Parameter voidsID: for a void, the id of the record it cancels (the row itself may
     ///   name it by an import key or by id; both mean the same record).
-    init(_ record: EvidenceRecord, voidsID: String? = nil) {
+    package init(_ record: EvidenceRecord, voidsID: String? = nil) {
         var builder = DigestBuilder("evidence v1")
         for (name, value) in EvidenceFingerprint.fields(of: record, voidsID: voidsID) {
             builder.add(name)
@@ -22,13 +22,13 @@ struct EvidenceFingerprint: Sendable, Hashable {
         digest = builder.finish()
     }
 
-    init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard let digest = ContentDigest(bytes: bytes) else { return nil }
         self.digest = digest
     }
 
     /// The 32 bytes, big-endian, as stored.
-    var bytes: [UInt8] { digest.bytes }
+    package var bytes: [UInt8] { digest.bytes }
 
     /// The values that make up the event, by field name (absent values as nil).
     static func fields(of record: EvidenceRecord, voidsID: String? = nil) -> [(name: String, value: String?)] {

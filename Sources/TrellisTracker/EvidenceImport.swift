@@ -1,6 +1,5 @@
 import TrellisModel
 import Foundation
-import GRDB
 
 /// The evidence half of `trellis import`: every row is parsed, checked by the one
 /// `EvidenceValidator` and fingerprinted (on all cores, in chunks), matched against what
@@ -18,7 +17,6 @@ struct EvidenceImport {
     /// One row after parsing and checking.
     struct CheckedRow: Sendable {
         var line: Int
-        var traineeNo: Int64
         var record: EvidenceRecord
         var key: String?
         /// Taken while checking, on all cores (a void's waits until its target is known).
@@ -35,14 +33,12 @@ struct EvidenceImport {
     }
 
     func run(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> CSVImporter.Report {
-        try tracker.database.write { db in
-            let validator = try tracker.validator(db)
-            var plan = try ImportPlan(db, ledger: ImportLedger(db))
-            let writer = try EvidenceWriter(db)
+        try tracker.store.write { records in
+            let validator = try tracker.validator(records)
+            var plan = ImportPlan(records, ledger: try records.importLedger())
             let (now, actor) = (Timestamp.now(), tracker.actor)
             var problems: [TrackerError] = []
-            var count = 0, cacheRaised = false
-            defer { if cacheRaised { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
+            var count = 0
             // Chunks arrive in file order while later ones are still being checked on the other
             // cores, and each is decided and written at once. Writing before the whole file is
             // checked loses nothing: a problem anywhere stops the writing, and the transaction
@@ -54,15 +50,7 @@ struct EvidenceImport {
                 problems += chunk.problems
                 try plan.add(chunk.rows, problems: &problems)
                 guard problems.isEmpty || skipInvalid else { return }
-                // A large import touches index pages all over the file; a larger page cache (up to
-                // 256 MB, for this transaction only) keeps them in memory instead of spilling them
-                // to the write-ahead log and writing them again. A/B on the benchmark's 1,000,000
-                // rows (2 runs each): 34.8 / 30.8 s without it, 18.5 / 21.1 s with it (Benchmarks/README.md).
-                if !cacheRaised, plan.inserts.count > 10_000 {
-                    try db.execute(sql: "PRAGMA cache_size = -262144")
-                    cacheRaised = true
-                }
-                try plan.writeNew(with: writer, at: now, by: actor)
+                try plan.writeNew(at: now, by: actor)
             }
             try plan.addVoids(problems: &problems)
             // By line; a line's own problems keep their order (the field order of the check).
@@ -72,8 +60,7 @@ struct EvidenceImport {
                 throw ImportFailure(report: CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent,
                                                                problems: problems))
             }
-            try plan.writeNew(with: writer, at: now, by: actor)
-            try writer.finish()
+            try plan.writeNew(at: now, by: actor)
             return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
         }
     }
@@ -171,9 +158,8 @@ struct EvidenceImport {
         switch validator.check(input, allowVoid: true) {
         case .invalid(let errors):
             return .failure(Problems(errors: errors.map { var error = $0; error.line = line; return error }))
-        case .valid(let checked):
-            let record = checked.record
-            return .success(CheckedRow(line: line, traineeNo: checked.traineeNo, record: record, key: value(c.key),
+        case .valid(let record):
+            return .success(CheckedRow(line: line, record: record, key: value(c.key),
                                        fingerprint: record.kind == .void ? nil : EvidenceFingerprint(record),
                                        sourceRecordedBy: value(c.recordedBy), sourceRecordedAt: value(c.recordedAt)))
         }

@@ -52,18 +52,14 @@ public struct EvidenceInput: Sendable, Hashable {
 /// Checks evidence against the curriculum and the trainees on record, and reports every
 /// problem with the field and value at fault.
 struct EvidenceValidator: Sendable {
-    struct TraineeFacts: Sendable {
-        var no: Int64
-        var startDate: CalendarDate
-    }
-
     let modules: Set<String>
     let competencies: Set<String>
     let levels: [String]
-    let trainees: [String: TraineeFacts]
+    /// Each trainee's start date, by id.
+    let trainees: [String: CalendarDate]
     let today: CalendarDate
 
-    init(curriculum: Curriculum, trainees: [String: TraineeFacts], today: CalendarDate) {
+    init(curriculum: Curriculum, trainees: [String: CalendarDate], today: CalendarDate) {
         self.modules = Set(curriculum.modules.map(\.id))
         self.competencies = Set(curriculum.framework.competencies.map(\.id))
         self.levels = curriculum.framework.scale.map(\.id)
@@ -71,14 +67,9 @@ struct EvidenceValidator: Sendable {
         self.today = today
     }
 
-    /// A checked record, ready to store (ids and who/when are added by the writer).
-    struct Checked: Sendable {
-        var traineeNo: Int64
-        var record: EvidenceRecord
-    }
-
     enum Outcome {
-        case valid(Checked)
+        /// A checked record, ready to store (its id and who/when are added by the writer).
+        case valid(EvidenceRecord)
         case invalid([TrackerError])
     }
 
@@ -118,8 +109,8 @@ struct EvidenceValidator: Sendable {
                 date = parsed
                 if parsed > today {
                     fail("date", written, "is in the future", "record evidence on or after the day it happened")
-                } else if let trainee, parsed < trainee.startDate {
-                    fail("date", written, "is before the trainee's start date \(trainee.startDate)",
+                } else if let start = trainee, parsed < start {
+                    fail("date", written, "is before the trainee's start date \(start)",
                          "check the date, or correct the start date with `trellis trainee edit`")
                 }
             } else {
@@ -205,8 +196,8 @@ struct EvidenceValidator: Sendable {
         case .moduleCompleted:
             break
         }
-        guard problems.isEmpty, let trainee else { return .invalid(problems) }
-        return .valid(Checked(traineeNo: trainee.no, record: record))
+        guard problems.isEmpty, trainee != nil else { return .invalid(problems) }
+        return .valid(record)
     }
 
     func resolveSubject(_ written: String, preferModule: Bool, problems: inout [TrackerError]) -> EvidenceSubject? {

@@ -1,13 +1,11 @@
 import TrellisModel
-import Foundation
-import GRDB
 
 /// What earlier imports stored about their rows (`evidence.row_key`, `fingerprint` and, for
 /// rows imported before schema v3, `import_key`), for recognising a row seen before: by its
 /// key when the file has a `key` column, else by its fingerprint.
-struct ImportLedger {
-    struct Entry {
-        var evidenceNo: Int64
+public struct ImportLedger: Sendable {
+    struct Entry: Sendable {
+        var evidenceNo: StoredRecordNumber
         var fingerprint: EvidenceFingerprint
     }
 
@@ -18,14 +16,14 @@ struct ImportLedger {
     /// whose key text was never stored).
     private(set) var unkeyed: Set<EvidenceFingerprint> = []
 
-    init(_ db: Database) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT no, row_key, fingerprint, import_key FROM evidence WHERE fingerprint IS NOT NULL")
-        while let row = try rows.next() {
-            guard let fingerprint = EvidenceFingerprint(bytes: [UInt8](row[2] as Data)) else { continue }
-            let entry = Entry(evidenceNo: row[0], fingerprint: fingerprint)
-            if let key: String = row[1] { byKey[key] = entry } else { unkeyed.insert(fingerprint) }
-            if let legacy: Int64 = row[3] { byLegacyKey[legacy] = entry }
-        }
+    package init() {}
+
+    /// Adds a stored row that came from an import: its key (nil for a file without a `key`
+    /// column), its fingerprint, and the 64-bit key Trellis before schema v3 stored.
+    package mutating func add(_ number: StoredRecordNumber, key: String?, fingerprint: EvidenceFingerprint, legacyKey: Int64?) {
+        let entry = Entry(evidenceNo: number, fingerprint: fingerprint)
+        if let key { byKey[key] = entry } else { unkeyed.insert(fingerprint) }
+        if let legacyKey { byLegacyKey[legacyKey] = entry }
     }
 
     var hasLegacyRows: Bool { !byLegacyKey.isEmpty }

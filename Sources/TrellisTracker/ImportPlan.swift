@@ -1,5 +1,4 @@
 import TrellisModel
-import GRDB
 
 /// Decides, row by row in file order, what an evidence import writes: a new record, nothing
 /// (the same content is already stored, or appears earlier in the file), or a conflict (a
@@ -18,8 +17,8 @@ struct ImportPlan {
     }
 
     enum VoidTarget {
-        case stored(no: Int64, kind: EvidenceKind)
-        case planned(index: Int, kind: EvidenceKind)
+        case stored(StoredRecordNumber)
+        case planned(index: Int)
     }
 
     /// A key seen in this file: the row it was first seen on, and where that row went.
@@ -28,16 +27,16 @@ struct ImportPlan {
         var row: Int
         var fingerprint: EvidenceFingerprint
         var insert: Int?
-        var storedNo: Int64?
+        var storedNo: StoredRecordNumber?
     }
 
     private enum Match {
         case new
-        case present(storedNo: Int64?)
+        case present(storedNo: StoredRecordNumber?)
         case conflict(TrackerError)
     }
 
-    private let db: Database
+    private let records: any TrackerWriting
     private let ledger: ImportLedger
     /// Every checked row of the file so far, in file order.
     private var rows: [EvidenceImport.CheckedRow] = []
@@ -45,16 +44,16 @@ struct ImportPlan {
     private var voidRows: [Int] = []
     private let ids = RecordIDGenerator()
     private(set) var inserts: [Insert] = []
-    /// How many of `inserts` are written, and their row numbers.
-    private var numbers: [Int64] = []
+    /// How many of `inserts` are written, and their record numbers.
+    private var numbers: [StoredRecordNumber] = []
     private(set) var alreadyPresent = 0
     private var keys: [String: SeenKey] = [:]
     private var unkeyed: Set<EvidenceFingerprint> = []
     /// Records cancelled by a void of this file (by id), and the void's line.
     private var voidedHere: [String: Int] = [:]
 
-    init(_ db: Database, ledger: ImportLedger) {
-        self.db = db
+    init(_ records: any TrackerWriting, ledger: ImportLedger) {
+        self.records = records
         self.ledger = ledger
     }
 
@@ -81,22 +80,18 @@ struct ImportPlan {
         func problem(_ text: String, _ remedy: String) {
             problems.append(TrackerError("voids `\(reference)` \(text)", remedy: remedy, line: row.line))
         }
-        let target: (id: String, kind: EvidenceKind, traineeNo: Int64, voidedBy: String?, place: VoidTarget)
+        let target: (id: String, kind: EvidenceKind, traineeID: String, voidedBy: String?, place: VoidTarget)
         if let seen = keys[reference], let planned = seen.insert {
             let record = rows[seen.row].record
-            target = (inserts[planned].id, record.kind, rows[seen.row].traineeNo, nil, .planned(index: planned, kind: record.kind))
-        } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference),
-                  let stored = try Row.fetchOne(db, sql: """
-                      SELECT e.id, e.kind, e.trainee_no, (SELECT v.id FROM evidence v WHERE v.voids_no = e.no) FROM evidence e WHERE e.no = ?
-                      """, arguments: [no]) {
-            let kind = EvidenceKind(rawValue: stored[1]) ?? .void
-            target = (stored[0], kind, stored[2], stored[3], .stored(no: no, kind: kind))
+            target = (inserts[planned].id, record.kind, record.traineeID, nil, .planned(index: planned))
+        } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference), let stored = try records.evidence(.number(no)).first {
+            target = (stored.id, stored.kind, stored.traineeID, stored.voidedBy, .stored(no))
         } else {
             return problem("names no record in this file or in the tracker",
                            "give the key of a row of this file or of an earlier import, or a record id from `trellis export`")
         }
         guard target.kind != .void else { return problem("is itself a void and cannot be voided", "record the evidence again instead") }
-        guard target.traineeNo == row.traineeNo else {
+        guard target.traineeID == row.record.traineeID else {
             return problem("is a record of another trainee", "check the trainee column of the void row")
         }
         let fingerprint = EvidenceFingerprint(row.record, voidsID: target.id)
@@ -147,7 +142,7 @@ struct ImportPlan {
                                           remedy: "keep one row per key; \(correct)", line: row.line))
         }
         guard let no = try storedNo(forKey: key) else { return .new }
-        guard let stored = try EvidenceRows.fetch(db, whereClause: "e.no = ?", arguments: [no]).first else { return .new }
+        guard let stored = try records.evidence(.number(no)).first else { return .new }
         let storedFingerprint = EvidenceFingerprint(stored)
         if storedFingerprint == fingerprint { return .present(storedNo: no) }
         let incomingVoids = row.record.kind == .void ? try voidsID(row.record.voids) : nil
@@ -158,9 +153,9 @@ struct ImportPlan {
 
     /// The stored record a key names: a key imported before (since schema v3, or before it by
     /// its 64-bit key), or a record id (the key an export writes for a record not imported).
-    private func storedNo(forKey key: String) throws -> Int64? {
+    private func storedNo(forKey key: String) throws -> StoredRecordNumber? {
         if let entry = ledger.byKey[key] { return entry.evidenceNo }
-        if key.utf8.count == 36, let no = try Int64.fetchOne(db, sql: "SELECT no FROM evidence WHERE id = ?", arguments: [key]) { return no }
+        if key.utf8.count == 36, let no = try records.recordNumber(ofID: key) { return no }
         if ledger.hasLegacyRows, let entry = ledger.byLegacyKey[LegacyRowKey.of(key: key)] { return entry.evidenceNo }
         return nil
     }
@@ -169,11 +164,11 @@ struct ImportPlan {
         guard let reference else { return nil }
         if let seen = keys[reference], let planned = seen.insert { return inserts[planned].id }
         guard let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference) else { return reference }
-        return try String.fetchOne(db, sql: "SELECT id FROM evidence WHERE no = ?", arguments: [no])
+        return try records.evidence(.number(no)).first?.id
     }
 
     /// Writes the inserts decided since the last call, in file order, with the importer as writer.
-    mutating func writeNew(with writer: EvidenceWriter, at now: String, by actor: String) throws {
+    mutating func writeNew(at now: String, by actor: String) throws {
         numbers.reserveCapacity(inserts.count)
         for insert in inserts[numbers.count...] {
             let row = rows[insert.row]
@@ -181,12 +176,12 @@ struct ImportPlan {
             record.id = insert.id
             record.recordedAt = now
             record.recordedBy = actor
-            let voids: (no: Int64, kind: EvidenceKind)? = switch insert.voids {
-            case .stored(let no, let kind): (no, kind)
-            case .planned(let index, let kind): (numbers[index], kind)
+            let voids: StoredRecordNumber? = switch insert.voids {
+            case .stored(let no): no
+            case .planned(let index): numbers[index]
             case nil: nil
             }
-            numbers.append(try writer.insert(record, traineeNo: row.traineeNo, voids: voids, imported: EvidenceWriter.ImportedRow(
+            numbers.append(try records.insert(record, voids: voids, imported: ImportedRowInfo(
                 key: row.key, fingerprint: insert.fingerprint, sourceRecordedBy: row.sourceRecordedBy, sourceRecordedAt: row.sourceRecordedAt)))
         }
     }

@@ -22,6 +22,11 @@ public struct ProgressEngine: Sendable {
         public var competencies: [Int]
         /// Which record this is (an index the caller understands), for explanations.
         public var reference: Int
+
+        package init(kind: EvidenceKind, subject: Subject, day: Int, score: Double?, levelRank: Int?, competencies: [Int], reference: Int) {
+            (self.kind, self.subject, self.day, self.score) = (kind, subject, day, score)
+            (self.levelRank, self.competencies, self.reference) = (levelRank, competencies, reference)
+        }
     }
 
     public struct Requirement: Sendable, Hashable, Codable {

@@ -1,19 +1,19 @@
 import TrellisModel
 import Foundation
-import GRDB
 
 /// The tracker's operations, checked against the current curriculum.
 ///
 /// Every write happens in one transaction and records when and by whom.
 public struct Tracker: Sendable {
-    public let database: TrackerDatabase
+    /// Where the records are kept (`TrellisTrackerSQLite` provides the SQLite store).
+    public let store: any TrackerStore
     public let curriculum: Curriculum
     public var today: CalendarDate
     /// Who is writing: recorded on every change.
     public var actor: String
 
-    public init(database: TrackerDatabase, curriculum: Curriculum, today: CalendarDate = .today(), actor: String) {
-        self.database = database
+    public init(store: any TrackerStore, curriculum: Curriculum, today: CalendarDate = .today(), actor: String) {
+        self.store = store
         self.curriculum = curriculum
         self.today = today
         self.actor = actor
@@ -38,11 +38,11 @@ public struct Tracker: Sendable {
         guard !trainee.name.trimmingWhitespace.isEmpty else { throw TrackerError.field("name", trainee.name, "is empty", remedy: "give the trainee's name") }
         if let credential = trainee.credential { try checkCredential(credential) }
         let now = Timestamp.now()
-        try database.write { db in
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM trainee WHERE id = ?", arguments: [trainee.id]) != nil {
+        try store.write { records in
+            if try records.trainee(trainee.id) != nil {
                 throw TrackerError.field("trainee", trainee.id, "already exists", remedy: "use `trellis trainee edit \(trainee.id)` to change their details")
             }
-            try TraineeRows.insert(trainee, at: now, by: actor, into: db)
+            try records.insert(trainee, at: now, by: actor)
         }
     }
 
@@ -51,21 +51,20 @@ public struct Tracker: Sendable {
     public func editTrainee(_ id: String, changes: [(field: String, value: String?)]) throws -> Trainee {
         guard !changes.isEmpty else { throw TrackerError("nothing to change", remedy: "give at least one field, e.g. --cohort 2026-spring") }
         let now = Timestamp.now()
-        return try database.write { db in
-            guard var trainee = try TraineeRows.fetch(id, db) else { throw unknownTrainee(id) }
-            var history: [(String, String?, String?)] = []
+        return try store.write { records in
+            guard var trainee = try records.trainee(id) else { throw unknownTrainee(id) }
+            var history: [(field: String, old: String?, new: String?)] = []
             for (field, value) in changes {
-                let old = TraineeRows.value(of: field, in: trainee)
+                let old = Trainee.value(of: field, in: trainee)
                 try trainee.set(field, to: value)
                 if let credential = trainee.credential, field == "credential" { try checkCredential(credential) }
-                history.append((field, old, TraineeRows.value(of: field, in: trainee)))
+                history.append((field, old, Trainee.value(of: field, in: trainee)))
             }
-            if let earliest = try Int.fetchOne(db, sql: "SELECT MIN(occurred_day) FROM evidence WHERE trainee_no = (SELECT no FROM trainee WHERE id = ?)", arguments: [id]),
-               trainee.startDate.dayNumber > earliest {
-                throw TrackerError.field("start_date", trainee.startDate.description, "is after evidence recorded on \(CalendarDate(dayNumber: earliest))",
+            if let earliest = try records.earliestEvidenceDay(of: id), trainee.startDate > earliest {
+                throw TrackerError.field("start_date", trainee.startDate.description, "is after evidence recorded on \(earliest)",
                                          remedy: "choose a start date on or before the trainee's earliest evidence")
             }
-            try TraineeRows.update(trainee, at: now, by: actor, history: history, in: db)
+            try records.update(trainee, history: history, at: now, by: actor)
             return trainee
         }
     }
@@ -82,8 +81,8 @@ public struct Tracker: Sendable {
     }
 
     public func trainees(_ filter: TraineeFilter = TraineeFilter()) throws -> [Trainee] {
-        try database.read { db in
-            try TraineeRows.fetchAll(db).filter { trainee in
+        try store.read { records in
+            try records.trainees().filter { trainee in
                 (filter.cohort == nil || trainee.cohort == filter.cohort) &&
                     (filter.site == nil || trainee.site == filter.site) &&
                     (filter.status == nil || trainee.status == filter.status)
@@ -103,7 +102,7 @@ public struct Tracker: Sendable {
     }
 
     public func trainee(_ id: String) throws -> Trainee {
-        guard let trainee = try database.read({ try TraineeRows.fetch(id, $0) }) else { throw unknownTrainee(id) }
+        guard let trainee = try store.read({ try $0.trainee(id) }) else { throw unknownTrainee(id) }
         return trainee
     }
 
@@ -113,17 +112,14 @@ public struct Tracker: Sendable {
         public var newValue: String?
         public var changedAt: String
         public var changedBy: String
+
+        package init(field: String, oldValue: String?, newValue: String?, changedAt: String, changedBy: String) {
+            (self.field, self.oldValue, self.newValue, self.changedAt, self.changedBy) = (field, oldValue, newValue, changedAt, changedBy)
+        }
     }
 
     public func history(of id: String) throws -> [HistoryEntry] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT h.field, h.old_value, h.new_value, h.changed_at, h.changed_by FROM trainee_history h
-                JOIN trainee t ON t.no = h.trainee_no WHERE t.id = ? ORDER BY h.no
-                """, arguments: [id]).map {
-                HistoryEntry(field: $0[0], oldValue: $0[1], newValue: $0[2], changedAt: $0[3], changedBy: $0[4])
-            }
-        }
+        try store.read { try $0.history(of: id) }
     }
 
     func unknownTrainee(_ id: String) -> TrackerError {
@@ -140,28 +136,22 @@ public struct Tracker: Sendable {
 
     // MARK: - Evidence
 
-    func validator(_ db: Database) throws -> EvidenceValidator {
-        var facts: [String: EvidenceValidator.TraineeFacts] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, no, start_day FROM trainee") {
-            facts[row[0]] = .init(no: row[1], startDate: CalendarDate(dayNumber: row[2]))
-        }
-        return EvidenceValidator(curriculum: curriculum, trainees: facts, today: today)
+    func validator(_ records: any TrackerReading) throws -> EvidenceValidator {
+        let starts = Dictionary(try records.trainees().map { ($0.id, $0.startDate) }, uniquingKeysWith: { first, _ in first })
+        return EvidenceValidator(curriculum: curriculum, trainees: starts, today: today)
     }
 
     /// Records one piece of evidence and returns it with its new id.
     public func record(_ input: EvidenceInput) throws -> EvidenceRecord {
-        try database.write { db in
-            switch try validator(db).check(input) {
+        try store.write { records in
+            switch try validator(records).check(input) {
             case .invalid(let problems):
                 throw problems.count == 1 ? problems[0] : TrackerError(problems.map(\.description).joined(separator: "; "))
-            case .valid(let checked):
-                let writer = try EvidenceWriter(db)
-                var record = checked.record
+            case .valid(var record):
                 record.id = RecordIDGenerator().next()
                 record.recordedAt = Timestamp.now()
                 record.recordedBy = actor
-                try writer.insert(record, traineeNo: checked.traineeNo)
-                try writer.finish()
+                try records.insert(record, voids: nil, imported: nil)
                 return record
             }
         }
@@ -171,34 +161,28 @@ public struct Tracker: Sendable {
     public func void(_ evidenceID: String, reason: String) throws -> EvidenceRecord {
         let reason = reason.trimmingWhitespace
         guard !reason.isEmpty else { throw TrackerError("a void needs a reason", remedy: "say why, e.g. --reason \"recorded for the wrong trainee\"") }
-        return try database.write { db in
-            guard let target = try Row.fetchOne(db, sql: """
-                SELECT e.no, e.kind, e.trainee_no, t.id, (SELECT v.id FROM evidence v WHERE v.voids_no = e.no)
-                FROM evidence e JOIN trainee t ON t.no = e.trainee_no WHERE e.id = ?
-                """, arguments: [evidenceID]) else {
+        return try store.write { records in
+            guard let number = try records.recordNumber(ofID: evidenceID), let target = try records.evidence(.number(number)).first else {
                 throw TrackerError.field("evidence", evidenceID, "does not exist", remedy: "copy the id from `trellis progress TRAINEE --explain` or `trellis export`")
             }
-            if EvidenceKind(rawValue: target[1]) == .void {
+            if target.kind == .void {
                 throw TrackerError.field("evidence", evidenceID, "is itself a void and cannot be voided", remedy: "record the evidence again instead")
             }
-            if let existing: String = target[4] {
+            if let existing = target.voidedBy {
                 throw TrackerError.field("evidence", evidenceID, "is already voided (by \(existing))", remedy: "nothing to do; record corrected evidence if needed")
             }
-            let record = EvidenceRecord(id: RecordIDGenerator().next(), traineeID: target[3], kind: .void, subject: nil,
+            let record = EvidenceRecord(id: RecordIDGenerator().next(), traineeID: target.traineeID, kind: .void, subject: nil,
                                         date: today, voids: evidenceID, reason: reason, recordedAt: Timestamp.now(), recordedBy: actor)
-            // The cancelled record no longer counts: `finish` recomputes that trainee's fact digest.
-            let writer = try EvidenceWriter(db)
-            try writer.insert(record, traineeNo: target[2], voids: (target[0], EvidenceKind(rawValue: target[1])!))
-            try writer.finish()
+            try records.insert(record, voids: number, imported: nil)
             return record
         }
     }
 
     /// A trainee's evidence, voids included, ordered by when it happened (then when recorded).
     public func evidence(of traineeID: String) throws -> [EvidenceRecord] {
-        try database.read { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM trainee WHERE id = ?", arguments: [traineeID]) != nil else { throw unknownTrainee(traineeID) }
-            return try EvidenceRows.fetch(db, whereClause: "t.id = ?", arguments: [traineeID])
+        try store.read { records in
+            guard try records.trainee(traineeID) != nil else { throw unknownTrainee(traineeID) }
+            return try records.evidence(.trainee(traineeID))
         }
     }
 }

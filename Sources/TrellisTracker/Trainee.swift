@@ -68,3 +68,20 @@ extension Trainee {
         }
     }
 }
+
+extension Trainee {
+    /// A field's value as text, by its command-line and CSV name (for the edit history).
+    static func value(of field: String, in trainee: Trainee) -> String? {
+        switch field {
+        case "name": trainee.name
+        case "email": trainee.email
+        case "cohort": trainee.cohort
+        case "site": trainee.site
+        case "supervisor": trainee.supervisor
+        case "start_date": trainee.startDate.description
+        case "status": trainee.status.rawValue
+        case "credential": trainee.credential
+        default: nil
+        }
+    }
+}

@@ -1,6 +1,5 @@
 import TrellisModel
 import Foundation
-import GRDB
 
 /// One trainee's record: every competency with its level, the evidence behind it, what is
 /// missing for the next level, and when it lapses.
@@ -91,82 +90,37 @@ public struct ProgramSnapshot: Sendable {
 extension Tracker {
     public func snapshot(_ filter: TraineeFilter = TraineeFilter()) throws -> ProgramSnapshot {
         let engine = ProgressEngine(curriculum: curriculum)
-        return try database.read { db in
-            let credentialed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainee WHERE credential IS NOT NULL)") ?? false
-            // Trainees get dense positions, so per-trainee data lives in arrays, not dictionaries.
-            // Row numbers (SQLite rowids) are small and dense: arrays indexed by them replace hash lookups.
-            let numbered = try TraineeRows.fetchAllWithNumbers(db)
-            let trainees = numbered.map(\.trainee), traineeNos = numbered.map { Int($0.no) }
-            var position = Array(repeating: -1, count: (traineeNos.max() ?? 0) + 1)
-            for (index, no) in traineeNos.enumerated() { position[no] = index }
-
-            let subjectRows = try GRDB.Row.fetchAll(db, sql: "SELECT no, kind, id FROM subject")
-            var subjects = Array(repeating: ProgressEngine.Fact.Subject?.none, count: Int(subjectRows.map { $0[0] as Int64 }.max() ?? 0) + 1)
-            var competencyOfSubjectNo = Array(repeating: -1, count: subjects.count)
-            for row in subjectRows {
-                let no = Int(row[0] as Int64), kind: String = row[1], id: String = row[2]
-                if kind == "module", let index = engine.moduleIndex[id] { subjects[no] = .module(index) }
-                if kind == "competency", let index = engine.competencyIndex[id] {
-                    subjects[no] = .competency(index)
-                    competencyOfSubjectNo[no] = index
-                }
-            }
-            let levelRows = try GRDB.Row.fetchAll(db, sql: "SELECT no, id FROM level")
-            var levelRank = Array(repeating: Int?.none, count: Int(levelRows.map { $0[0] as Int64 }.max() ?? 0) + 1)
-            for row in levelRows { levelRank[Int(row[0] as Int64)] = engine.framework.levelIndex(row[1]) }
-
-            let selected = trainees.indices.filter { index in
-                let trainee = trainees[index]
-                return (filter.cohort == nil || trainee.cohort == filter.cohort) && (filter.site == nil || trainee.site == filter.site)
-                    && (filter.status == nil || trainee.status == filter.status)
-            }
-            var wanted = Array(repeating: false, count: trainees.count)
-            for index in selected { wanted[index] = true }
-
-            // Each trainee's facts come from their digest (see FactDigest): small blobs, read
-            // straight from SQLite, instead of a scan of every evidence row. The blobs are copied
-            // out here and decoded on all cores below.
-            var digests = Array(repeating: [UInt8](), count: trainees.count)
-            let digestRows = try GRDB.Row.fetchCursor(db, sql: "SELECT trainee_no, facts FROM trainee_facts")
-            while let row = try digestRows.next() {
-                let traineeNo: Int = row[0]
-                guard traineeNo >= 0, traineeNo < position.count, position[traineeNo] >= 0, wanted[position[traineeNo]] else { continue }
-                // The blob's bytes are read in place, without a `Data` copy per trainee.
-                try row.withUnsafeData(atIndex: 1) { data in digests[position[traineeNo]] = data.map { [UInt8]($0) } ?? [] }
-            }
+        let (program, education) = try store.read { records -> (ProgramFacts, [EvidenceRecord]) in
+            let program = try records.programFacts(engine)
             // Continuing education only matters for trainees tracked against a credential.
-            var education = Array(repeating: [EvidenceRecord](), count: trainees.count)
-            if credentialed {
-                let positionOfID = Dictionary(trainees.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-                for record in try EvidenceRows.fetch(db, whereClause: "e.kind = ? AND t.credential IS NOT NULL",
-                                                     arguments: [EvidenceKind.continuingEducation.rawValue]) where record.voidedBy == nil {
-                    if let owner = positionOfID[record.traineeID] { education[owner].append(record) }
-                }
-            }
-            var completions = Array(repeating: CalendarDate?.none, count: trainees.count)
-            for row in try GRDB.Row.fetchAll(db, sql: "SELECT trainee_no, completed_day FROM completion") {
-                let no = Int(row[0] as Int64)
-                if no < position.count, position[no] >= 0 { completions[position[no]] = CalendarDate(dayNumber: row[1]) }
-            }
-            let today = self.today
-            let (allTrainees, allDigests, ledgers, completedDays) = (trainees, digests, education, completions)
-            let (subjectOf, rankOfLevel, competencyOf) = (subjects, levelRank, competencyOfSubjectNo)
-            // Each trainee's facts go through the one progress engine, on all cores.
-            let rows = selected.concurrentMap { index -> ProgramSnapshot.Row in
-                let facts = allDigests[index].withUnsafeBytes {
-                    FactDigest.facts($0, subjectOf: subjectOf, rankOfLevel: rankOfLevel, competencyOf: competencyOf)
-                }
-                let progress = engine.derive(facts, today: today, detail: false)
-                let modules = Set(facts.compactMap { fact -> Int? in
-                    guard fact.kind == .moduleCompleted, case .module(let module) = fact.subject else { return nil }
-                    return module
-                })
-                let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
-                return ProgramSnapshot.Row(trainee: allTrainees[index], progress: progress.map { ProgressCell($0, framework: engine.framework) },
-                                           modulesCompleted: modules.count, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
-                                           continuingEducation: ledgers[index], completedOn: completedDays[index])
-            }
-            return ProgramSnapshot(engine: engine, rows: rows, today: today)
+            let credentialed = program.trainees.contains { $0.credential != nil }
+            return (program, credentialed ? try records.evidence(.kind(.continuingEducation)) : [])
         }
+        let credentialed = Set(program.trainees.filter { $0.credential != nil }.map(\.id))
+        var ledgers: [String: [EvidenceRecord]] = [:]
+        for record in education where record.voidedBy == nil && credentialed.contains(record.traineeID) {
+            ledgers[record.traineeID, default: []].append(record)
+        }
+        let selected = program.trainees.indices.filter { index in
+            let trainee = program.trainees[index]
+            return (filter.cohort == nil || trainee.cohort == filter.cohort) && (filter.site == nil || trainee.site == filter.site)
+                && (filter.status == nil || trainee.status == filter.status)
+        }
+        let today = self.today
+        let ledgersByTrainee = ledgers
+        // Each trainee's facts go through the one progress engine, on all cores.
+        let rows = selected.concurrentMap { index -> ProgramSnapshot.Row in
+            let trainee = program.trainees[index], facts = program.facts[index]
+            let progress = engine.derive(facts, today: today, detail: false)
+            let modules = Set(facts.compactMap { fact -> Int? in
+                guard fact.kind == .moduleCompleted, case .module(let module) = fact.subject else { return nil }
+                return module
+            })
+            let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
+            return ProgramSnapshot.Row(trainee: trainee, progress: progress.map { ProgressCell($0, framework: engine.framework) },
+                                       modulesCompleted: modules.count, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
+                                       continuingEducation: ledgersByTrainee[trainee.id] ?? [], completedOn: program.completions[trainee.id])
+        }
+        return ProgramSnapshot(engine: engine, rows: rows, today: today)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TrellisModel
 import TrellisCurriculum
 import TrellisTracker
+import TrellisTrackerSQLite
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,7 @@ struct Check: ParsableCommand {
         let databasePath = db ?? TrackerDatabase.defaultPath()
         if FileManager.default.fileExists(atPath: databasePath), !curriculum.framework.competencies.isEmpty {
             do {
-                let tracker = Tracker(database: try TrackerDatabase.open(at: databasePath, access: .readOnly), curriculum: curriculum, actor: "check")
+                let tracker = Tracker(store: SQLiteTrackerStore(try TrackerDatabase.open(at: databasePath, access: .readOnly)), curriculum: curriculum, actor: "check")
                 diagnostics += try TrackerVerifier(tracker: tracker).orphanDiagnostics()
             } catch {
                 Terminal.error("warning: could not read the tracker database at \(databasePath): \(error)")

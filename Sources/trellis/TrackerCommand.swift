@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrellisModel
 import TrellisTracker
+import TrellisTrackerSQLite
 
 struct TrackerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import TrellisModel
 import TrellisCurriculum
 import TrellisTracker
+import TrellisTrackerSQLite
 
 /// Options every tracker command shares: which database, which curriculum, who is acting.
 struct TrackerOptions: ParsableArguments {
@@ -39,7 +40,7 @@ struct TrackerOptions: ParsableArguments {
             Terminal.error("warning: the curriculum has errors (run `trellis check`); continuing with what could be read")
         }
         let database = try TrackerFailure.wrap { try TrackerDatabase.open(at: databasePath, access: access) }
-        return Tracker(database: database, curriculum: curriculum, today: try todayDate(), actor: by ?? Tracker.defaultActor())
+        return Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: try todayDate(), actor: by ?? Tracker.defaultActor())
     }
 }
 

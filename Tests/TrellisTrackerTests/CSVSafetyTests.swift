@@ -3,6 +3,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// Every CSV Trellis writes is safe to open in a spreadsheet, and reads back unchanged.
 @Suite struct CSVSafetyTests {

@@ -4,6 +4,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// The per-trainee fact digests that reports read must always agree with the evidence.
 @Suite struct FactDigestTests {
@@ -17,7 +18,7 @@ import TrellisTestSupport
         """
 
     func stale(_ fixture: TrackerFixture) throws -> [Int64] {
-        try fixture.tracker.database.read { try FactDigest.staleTrainees($0) }
+        try fixture.database.read { try FactDigest.staleTrainees($0) }
     }
 
     @Test func recordVoidAndImportKeepDigestsInStep() throws {
@@ -48,7 +49,7 @@ import TrellisTestSupport
         try fixture.scratch.write("k.csv", "key,trainee,kind,about,date\nk1,dana,module-completed,welcome,2026-01-03\n")
         _ = try importer.importFile(fixture.scratch.path + "/k.csv")
         #expect(throws: (any Error).self) {
-            try fixture.tracker.database.write { db in
+            try fixture.database.write { db in
                 try db.execute(sql: """
                     INSERT INTO evidence (id, trainee_no, kind, occurred_day, recorded_at, recorded_by, row_key)
                     SELECT 'dup', trainee_no, kind, occurred_day, 'now', 'me', row_key FROM evidence WHERE row_key = 'k1'
@@ -56,14 +57,14 @@ import TrellisTestSupport
             }
         }
         #expect(throws: (any Error).self) {
-            try fixture.tracker.database.write { db in try db.execute(sql: "UPDATE evidence SET row_key = 'k2' WHERE row_key = 'k1'") }
+            try fixture.database.write { db in try db.execute(sql: "UPDATE evidence SET row_key = 'k2' WHERE row_key = 'k1'") }
         }
     }
 
     @Test func repairRecomputesADamagedDigest() throws {
         let fixture = try TrackerFixture()
         try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
-        try fixture.tracker.database.write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
+        try fixture.database.write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
         #expect(try stale(fixture).count == 1)
         let verifier = TrackerVerifier(tracker: fixture.tracker)
         #expect(try verifier.verify().contains { $0.hasPrefix("stale:") })

@@ -4,6 +4,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// An import is one transaction: killed at any moment, it leaves all of its rows or none.
 /// The kill comes from outside, as a real crash would, with no hook in the importer: the

@@ -4,6 +4,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// An import never drops a change and never counts one event twice.
 @Suite struct ImportIntegrityTests {
@@ -180,8 +181,7 @@ import TrellisTestSupport
         try old.close()
         chmod(path, 0o600)
         let database = try TrackerDatabase.open(at: path)
-        return TrackerFixture(scratch: fixture.scratch, tracker: Tracker(database: database, curriculum: fixture.tracker.curriculum,
-                                                                         today: fixture.tracker.today, actor: "tester"))
+        return TrackerFixture(scratch: fixture.scratch, database: database, curriculum: fixture.tracker.curriculum, today: fixture.tracker.today)
     }
 
     @Test func filesImportedBeforeTheUpgradeAreStillPresent() throws {

@@ -3,6 +3,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// The report's fast paths must agree with the slow, obvious ones: progress derived from the
 /// fact digests (`FactDigest`) with transcripts derived from the evidence rows (both through

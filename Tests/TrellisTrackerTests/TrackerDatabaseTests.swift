@@ -5,6 +5,7 @@ import Testing
 @testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 @Suite struct TrackerDatabaseTests {
     @Test func databaseIsReadableByItsOwnerOnly() throws {
@@ -149,7 +150,7 @@ import TrellisTestSupport
         let framework = try String(contentsOfFile: changed + "/competencies.yml", encoding: .utf8)
         try framework.replacingOccurrences(of: "goal-setting", with: "planning-goals").write(toFile: changed + "/competencies.yml", atomically: true, encoding: .utf8)
         let (curriculum, _) = CurriculumLoader(directory: changed).load()
-        let findings = try TrackerVerifier(tracker: Tracker(database: fixture.tracker.database, curriculum: curriculum, actor: "t")).verify()
+        let findings = try TrackerVerifier(tracker: Tracker(store: SQLiteTrackerStore(fixture.database), curriculum: curriculum, actor: "t")).verify()
         #expect(findings.count == 1)
         #expect(findings.first?.contains("competency `goal-setting`, which is not in the curriculum") == true)
     }
@@ -158,11 +159,11 @@ import TrellisTestSupport
         let fixture = try TrackerFixture()
         try fixture.recordCompetentListening()
         let destination = fixture.scratch.path + "/backup.sqlite"
-        try fixture.tracker.database.backup(to: destination)
+        try fixture.database.backup(to: destination)
         #expect((try FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] as? Int) == 0o600)
         let copy = try TrackerDatabase.open(at: destination)
         #expect(try copy.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM evidence") } == 6)
-        #expect(throws: TrackerError.self) { try fixture.tracker.database.backup(to: destination) }
+        #expect(throws: TrackerError.self) { try fixture.database.backup(to: destination) }
     }
 
     @Test func fullDiskLeavesTheDatabaseAsItWas() throws {
@@ -171,8 +172,8 @@ import TrellisTestSupport
         var csv = "trainee,kind,about,date,note\n"
         for index in 0..<3000 { csv += "dana,reflection,,2026-01-05,\(String(repeating: "reflection text ", count: 20)) \(index)\n" }
         try fixture.scratch.write("big.csv", csv)
-        let pages = try fixture.tracker.database.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }
-        try fixture.tracker.database.limitPageCount(pages + 20)
+        let pages = try fixture.database.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }
+        try fixture.database.limitPageCount(pages + 20)
         #expect(throws: TrackerError.self) { try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/big.csv") }
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == before)
     }

@@ -3,24 +3,28 @@ import Foundation
 @testable import TrellisCurriculum
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// A fresh tracker database on the fixture curriculum, with two trainees.
 struct TrackerFixture {
     let scratch: ScratchDirectory
     let tracker: Tracker
-    var databasePath: String { tracker.database.path }
+    /// The SQLite file behind `tracker`, for tests that reach past the store (damage, old schemas).
+    let database: TrackerDatabase
+    var databasePath: String { database.path }
 
-    init(scratch: ScratchDirectory, tracker: Tracker) {
+    init(scratch: ScratchDirectory, database: TrackerDatabase, curriculum: Curriculum, today: CalendarDate, actor: String = "tester") {
         self.scratch = scratch
-        self.tracker = tracker
+        self.database = database
+        self.tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: actor)
     }
 
     init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) throws {
         scratch = try ScratchDirectory()
         let (curriculum, diagnostics) = CurriculumLoader(directory: Fixtures.valid).load()
         precondition(!diagnostics.hasErrors, "fixture curriculum must be valid: \(diagnostics)")
-        let database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
-        tracker = Tracker(database: database, curriculum: curriculum, today: today, actor: "tester")
+        database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
+        tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: "tester")
         if addTrainees {
             try tracker.addTrainee(Trainee(id: "dana", name: "Dana Rivera", email: "dana@example.org", cohort: "fall", site: "North",
                                            supervisor: "Sam Lee", startDate: CalendarDate("2025-01-01")!, credential: "yearly-10"))
@@ -52,7 +56,7 @@ struct TrackerFixture {
     }
 
     func count(_ sql: String) throws -> Int {
-        try tracker.database.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+        try database.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }
 }
 

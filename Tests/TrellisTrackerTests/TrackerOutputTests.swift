@@ -3,6 +3,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 @Suite(.serialized) struct TrackerOutputTests {
     /// A small program with known evidence, for golden output.
@@ -135,9 +136,9 @@ import TrellisTestSupport
         #expect(again.record == issued.record)
         #expect(again.current.contains("lapsed"))
         #expect(throws: (any Error).self) {
-            try early.tracker.database.write { try $0.execute(sql: "UPDATE completion SET completed_day = 0") }
+            try early.database.write { try $0.execute(sql: "UPDATE completion SET completed_day = 0") }
         }
-        #expect(throws: (any Error).self) { try early.tracker.database.write { try $0.execute(sql: "DELETE FROM completion") } }
+        #expect(throws: (any Error).self) { try early.database.write { try $0.execute(sql: "DELETE FROM completion") } }
     }
 
     @Test func xapiStatementsFollowTheSpecification() throws {

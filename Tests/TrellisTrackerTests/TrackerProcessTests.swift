@@ -3,6 +3,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// Real processes: concurrent writers and a crash in the middle of an import.
 @Suite(.serialized) struct TrackerProcessTests {

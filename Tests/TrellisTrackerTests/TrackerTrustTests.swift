@@ -4,6 +4,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisTracker
+@testable import TrellisTrackerSQLite
 
 /// Databases that cannot be trusted are refused, with one line that says what to do.
 @Suite struct TrackerTrustTests {
@@ -57,7 +58,7 @@ import TrellisTestSupport
     @Test func readCommandsWorkOnAReadOnlyDatabaseAndWritesSaySo() throws {
         let fixture = try TrackerFixture()
         try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
-        try fixture.tracker.database.closeConnection()
+        try fixture.database.closeConnection()
         chmod(fixture.databasePath, 0o400)
         defer { chmod(fixture.databasePath, 0o600) }
         // Root ignores file modes, so as root the commands run as `nobody`, who owns the
@@ -116,7 +117,7 @@ import TrellisTestSupport
         let good = fixture.scratch.path + "/good-backup.sqlite"
         let backup = try Self.trellis(["tracker", "backup", good], db: fixture.databasePath)
         #expect(backup.status == 0, "\(backup.error)")
-        try fixture.tracker.database.closeConnection()
+        try fixture.database.closeConnection()
         try Self.damage(fixture.databasePath)
 
         // Nothing is written into it, and reads say so in one line.

@@ -35,9 +35,7 @@ extension Tracker {
     public func coachingReport(from: CalendarDate, to: CalendarDate, gapWeeks: Int, filter: TraineeFilter = TraineeFilter()) throws -> CoachingReport {
         let trainees = try self.trainees(filter)
         let ids = Set(trainees.map(\.id))
-        let all = try database.read { db in
-            try EvidenceRows.fetch(db, whereClause: "e.kind = ?", arguments: [EvidenceKind.coachingSession.rawValue])
-        }.filter { $0.voidedBy == nil && ids.contains($0.traineeID) }
+        let all = try store.read { try $0.evidence(.kind(.coachingSession)) }.filter { $0.voidedBy == nil && ids.contains($0.traineeID) }
         let sessions = all.filter { $0.date >= from && $0.date <= to }.map {
             CoachingReport.Session(evidenceID: $0.id, traineeID: $0.traineeID, coach: $0.observer ?? "", date: $0.date,
                                    minutes: $0.minutes ?? 0, competencies: $0.competencies, nextStep: $0.nextStep)

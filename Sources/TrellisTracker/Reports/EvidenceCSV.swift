@@ -27,6 +27,6 @@ public enum EvidenceCSV {
 extension Tracker {
     /// Every record of every trainee, in the order the evidence happened.
     public func allEvidence() throws -> [EvidenceRecord] {
-        try database.read { db in try EvidenceRows.fetch(db, whereClause: "1", arguments: []) }
+        try store.read { try $0.evidence(.all) }
     }
 }

@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisTracker
 import GRDB
 
 /// A row of the `trainee` table, read and written through GRDB's record protocols: columns by
@@ -60,7 +61,7 @@ enum TraineeRows {
         try row.insert(db)
     }
 
-    static func update(_ trainee: Trainee, at now: String, by actor: String, history: [(String, String?, String?)], in db: Database) throws {
+    static func update(_ trainee: Trainee, at now: String, by actor: String, history: [(field: String, old: String?, new: String?)], in db: Database) throws {
         guard var row = try TraineeRow.filter(TraineeRow.Columns.id == trainee.id).fetchOne(db) else { return }
         (row.name, row.email, row.cohort, row.site, row.supervisor) = (trainee.name, trainee.email, trainee.cohort, trainee.site, trainee.supervisor)
         (row.startDay, row.status, row.credential, row.updatedAt, row.updatedBy) =
@@ -71,20 +72,6 @@ enum TraineeRows {
                 INSERT INTO trainee_history (trainee_no, field, old_value, new_value, changed_at, changed_by)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [row.no, field, old, new, now, actor])
-        }
-    }
-
-    static func value(of field: String, in trainee: Trainee) -> String? {
-        switch field {
-        case "name": trainee.name
-        case "email": trainee.email
-        case "cohort": trainee.cohort
-        case "site": trainee.site
-        case "supervisor": trainee.supervisor
-        case "start_date": trainee.startDate.description
-        case "status": trainee.status.rawValue
-        case "credential": trainee.credential
-        default: nil
         }
     }
 }

@@ -1,22 +1,15 @@
 import TrellisModel
+import TrellisTracker
 import Foundation
 import GRDB
 
-/// The one way evidence reaches the database, for `record`, `void` and `import` alike.
+/// The one way evidence reaches the SQLite database, for `record`, `void` and `import` alike.
 ///
 /// It interns module, competency and level ids as small integers, stores what an import knows
 /// about a row (its key, fingerprint and the file's provenance) with the row, and keeps
 /// each trainee's fact digest (`FactDigest`) in step: call `finish()` before the transaction
 /// ends.
 final class EvidenceWriter {
-    /// What an import knows about a row beyond the record itself.
-    struct ImportedRow {
-        var key: String?
-        var fingerprint: EvidenceFingerprint
-        var sourceRecordedBy: String?
-        var sourceRecordedAt: String?
-    }
-
     private let db: Database
     private var subjectNos: [EvidenceSubject: Int64] = [:]
     private var levelNos: [String: Int64] = [:]
@@ -61,7 +54,7 @@ final class EvidenceWriter {
     ///   - voids: for a void, the row number and kind of the record it cancels.
     ///   - imported: for an imported row, what the import knows about it.
     @discardableResult
-    func insert(_ record: EvidenceRecord, traineeNo: Int64, voids: (no: Int64, kind: EvidenceKind)? = nil, imported: ImportedRow? = nil) throws -> Int64 {
+    func insert(_ record: EvidenceRecord, traineeNo: Int64, voids: (no: Int64, kind: EvidenceKind)? = nil, imported: ImportedRowInfo? = nil) throws -> Int64 {
         let subject = try record.subject.map(subjectNo)
         let level = try record.level.map(levelNo)
         let competencies = try Set(record.competencies).map { try subjectNo(EvidenceSubject(.competency, $0)) }.sorted()

@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisTracker
 import Foundation
 import GRDB
 
@@ -90,6 +91,50 @@ enum FactDigest {
                                competencies: competencies, reference: facts.count))
         }
         return facts
+    }
+
+    /// Every trainee with their facts, resolved against `engine`'s curriculum, and the days of
+    /// their completion records: one read of the digests, decoded on all cores.
+    static func programFacts(_ engine: ProgressEngine, _ db: Database) throws -> ProgramFacts {
+        let numbered = try TraineeRows.fetchAllWithNumbers(db)
+        let trainees = numbered.map(\.trainee)
+        // Row numbers (SQLite rowids) are small and dense: arrays indexed by them replace hash lookups.
+        var position = Array(repeating: -1, count: Int(numbered.map(\.no).max() ?? 0) + 1)
+        for (index, entry) in numbered.enumerated() { position[Int(entry.no)] = index }
+
+        let subjectRows = try Row.fetchAll(db, sql: "SELECT no, kind, id FROM subject")
+        var subjects = Array(repeating: ProgressEngine.Fact.Subject?.none, count: Int(subjectRows.map { $0["no"] as Int64 }.max() ?? 0) + 1)
+        var competencyOfSubjectNo = Array(repeating: -1, count: subjects.count)
+        for row in subjectRows {
+            let no = Int(row["no"] as Int64), kind: String = row["kind"], id: String = row["id"]
+            if kind == "module", let index = engine.moduleIndex[id] { subjects[no] = .module(index) }
+            if kind == "competency", let index = engine.competencyIndex[id] {
+                subjects[no] = .competency(index)
+                competencyOfSubjectNo[no] = index
+            }
+        }
+        let levelRows = try Row.fetchAll(db, sql: "SELECT no, id FROM level")
+        var levelRank = Array(repeating: Int?.none, count: Int(levelRows.map { $0["no"] as Int64 }.max() ?? 0) + 1)
+        for row in levelRows { levelRank[Int(row["no"] as Int64)] = engine.framework.levelIndex(row["id"]) }
+
+        var digests = Array(repeating: [UInt8](), count: trainees.count)
+        let rows = try Row.fetchCursor(db, sql: "SELECT trainee_no, facts FROM trainee_facts")
+        while let row = try rows.next() {
+            let traineeNo: Int = row["trainee_no"]
+            guard traineeNo >= 0, traineeNo < position.count, position[traineeNo] >= 0 else { continue }
+            // The blob's bytes are read in place, without a `Data` copy per trainee.
+            try row.withUnsafeData(atIndex: 1) { data in digests[position[traineeNo]] = data.map { [UInt8]($0) } ?? [] }
+        }
+        var completions: [String: CalendarDate] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT trainee_no, completed_day FROM completion") {
+            let no = Int(row["trainee_no"] as Int64)
+            if no < position.count, position[no] >= 0 { completions[trainees[position[no]].id] = CalendarDate(dayNumber: row["completed_day"]) }
+        }
+        let (allDigests, subjectOf, rankOfLevel, competencyOf) = (digests, subjects, levelRank, competencyOfSubjectNo)
+        let perTrainee = Array(allDigests.indices).concurrentMap { index in
+            allDigests[index].withUnsafeBytes { FactDigest.facts($0, subjectOf: subjectOf, rankOfLevel: rankOfLevel, competencyOf: competencyOf) }
+        }
+        return ProgramFacts(trainees: trainees, facts: perTrainee, completions: completions)
     }
 
     /// Appends facts to trainees' digests (new evidence that voids nothing).

@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisTracker
 import Foundation
 import GRDB
 
