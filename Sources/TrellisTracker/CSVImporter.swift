@@ -66,7 +66,7 @@ public struct CSVImporter: Sendable {
         return candidates.first { $0 != column && known.contains($0) }
     }
 
-    public func importFile(_ path: String, as requested: FileKind? = nil) throws -> Report {
+    public func importFile(_ path: String, as requested: FileKind? = nil) async throws -> Report {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrackerError("cannot read \(path)", remedy: "check the file name")
         }
@@ -74,13 +74,13 @@ public struct CSVImporter: Sendable {
         let kind = try requested ?? CSVImporter.detectKind(header.names)
         let problems = CSVImporter.headerProblems(header.names, kind)
         if kind == .evidence, problems.isEmpty {
-            let report = try EvidenceImport(tracker: tracker, skipInvalid: skipInvalid).run(data, header: header)
+            let report = try await EvidenceImport(tracker: tracker, skipInvalid: skipInvalid).run(data, header: header)
             if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
             return report
         }
         let table = try CSVTable.parse(data)
         if !problems.isEmpty { throw ImportFailure(report: Report(kind: kind, rows: table.records.count, inserted: 0, alreadyPresent: 0, problems: problems)) }
-        let report = try importTrainees(table)
+        let report = try await importTrainees(table)
         if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
         return report
     }
@@ -107,13 +107,13 @@ public struct CSVImporter: Sendable {
         Dictionary(table.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private func importTrainees(_ table: CSVTable) throws -> Report {
+    private func importTrainees(_ table: CSVTable) async throws -> Report {
         let column = columns(table)
         var problems: [TrackerError] = []
         var valid: [Trainee] = []
         var alreadyPresent = 0
         var seen = Set<String>()
-        let existing = Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let existing = Dictionary(try await tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for record in table.records {
             func value(_ name: String) -> String? {
                 guard let index = column[name], index < record.fields.count else { return nil }
@@ -158,8 +158,8 @@ public struct CSVImporter: Sendable {
             return Report(kind: .trainees, rows: table.records.count, inserted: 0, alreadyPresent: alreadyPresent, problems: problems)
         }
         let now = Timestamp.now()
-        try tracker.store.write { records in
-            for trainee in valid { try records.insert(trainee, at: now, by: tracker.actor) }
+        try await tracker.store.write { records in
+            for trainee in valid { try await records.insert(trainee, at: now, by: tracker.actor) }
         }
         return Report(kind: .trainees, rows: table.records.count, inserted: valid.count, alreadyPresent: alreadyPresent, problems: problems)
     }

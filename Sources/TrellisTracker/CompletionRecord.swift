@@ -79,19 +79,19 @@ extension Tracker {
     /// The trainee's frozen completion record; found and frozen now if they completed the
     /// program on any day up to today and none is stored yet.
     /// - Throws: with the reasons, when the trainee has never completed the program.
-    public func completionRecord(_ traineeID: String) throws -> CompletionRecord {
-        if let stored = try storedCompletion(traineeID) { return stored }
+    public func completionRecord(_ traineeID: String) async throws -> CompletionRecord {
+        if let stored = try await storedCompletion(traineeID) { return stored }
         let framework = curriculum.framework
         guard let level = framework.progression?.completionLevel ?? framework.scale.last?.id, let target = framework.levelIndex(level) else {
             throw TrackerError("the framework defines no completion level", remedy: "set `progression.completion_level` in competencies.yml")
         }
-        let now = try transcript(traineeID)
+        let now = try await transcript(traineeID)
         var found: Transcript? = CompletionRecord.reasons(now, framework, target: target).isEmpty ? now : nil
         if found == nil {
             // Completed before a later lapse? Completion can only begin on a day evidence happened.
             let days = Set(now.records.filter { $0.kind != .void && $0.voidedBy == nil }.map(\.date)).sorted()
             for day in days where day < today {
-                let then = try transcript(traineeID, asOf: day)
+                let then = try await transcript(traineeID, asOf: day)
                 if CompletionRecord.reasons(then, framework, target: target).isEmpty { found = then; break }
             }
         }
@@ -103,27 +103,27 @@ extension Tracker {
         let record = CompletionRecord(transcript: completed, curriculum: curriculum, completionLevel: framework.scale[target].name,
                                       frozenAt: Timestamp.now(), frozenBy: actor)
         let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        try store.write { records in
-            try records.insertCompletion(of: traineeID, completedOn: record.completedOn, frameworkVersion: record.frameworkVersion,
+        try await store.write { records in
+            try await records.insertCompletion(of: traineeID, completedOn: record.completedOn, frameworkVersion: record.frameworkVersion,
                                          record: json, frozenAt: record.frozenAt, frozenBy: record.frozenBy)
         }
         // Another process may have frozen it first: what is stored is the record.
-        return try storedCompletion(traineeID) ?? record
+        return try await storedCompletion(traineeID) ?? record
     }
 
     /// The certificate: the frozen record, and what is current today beside it.
-    public func certificate(_ traineeID: String) throws -> Certificate {
-        let record = try completionRecord(traineeID)
+    public func certificate(_ traineeID: String) async throws -> Certificate {
+        let record = try await completionRecord(traineeID)
         let framework = curriculum.framework
         let target = framework.progression?.completionLevel.flatMap(framework.levelIndex) ?? framework.scale.count - 1
-        let reasons = CompletionRecord.reasons(try transcript(traineeID), framework, target: target)
+        let reasons = CompletionRecord.reasons(try await transcript(traineeID), framework, target: target)
         let current = reasons.isEmpty
             ? "still complete: every module done and every competency at \(framework.scale[target].name) or higher"
             : "since completing, \(reasons.joined(separator: "; ")); the completion on \(record.completedOn) stands"
         return Certificate(record: record, current: current, issuedOn: today)
     }
 
-    func storedCompletion(_ traineeID: String) throws -> CompletionRecord? {
-        try store.read { try $0.completionRecord(of: traineeID) }.map { try JSONDecoder().decode(CompletionRecord.self, from: Data($0.utf8)) }
+    func storedCompletion(_ traineeID: String) async throws -> CompletionRecord? {
+        try await store.read { try await $0.completionRecord(of: traineeID) }.map { try JSONDecoder().decode(CompletionRecord.self, from: Data($0.utf8)) }
     }
 }

@@ -32,10 +32,10 @@ struct EvidenceImport {
         var parseError: TrackerError?
     }
 
-    func run(_ data: Data, header: (names: [String], next: Int, line: Int)) throws -> CSVImporter.Report {
-        try tracker.store.write { records in
-            let validator = try tracker.validator(records)
-            var plan = ImportPlan(records, ledger: try records.importLedger())
+    func run(_ data: Data, header: (names: [String], next: Int, line: Int)) async throws -> CSVImporter.Report {
+        try await tracker.store.write { records in
+            let validator = try await tracker.validator(records)
+            var plan = ImportPlan(records, ledger: try await records.importLedger())
             let (now, actor) = (Timestamp.now(), tracker.actor)
             var problems: [TrackerError] = []
             var count = 0
@@ -43,16 +43,16 @@ struct EvidenceImport {
             // cores, and each is decided and written at once. Writing before the whole file is
             // checked loses nothing: a problem anywhere stops the writing, and the transaction
             // is rolled back at the end, so nothing is written unless every row is good.
-            try parse(data, header: header, validator: validator) { chunk in
+            try await parse(data, header: header, validator: validator) { chunk in
                 // A malformed file stops at its first broken record, as a sequential read would.
                 if let error = chunk.parseError { throw error }
                 count += chunk.records
                 problems += chunk.problems
-                try plan.add(chunk.rows, problems: &problems)
+                try await plan.add(chunk.rows, problems: &problems)
                 guard problems.isEmpty || skipInvalid else { return }
-                try plan.writeNew(at: now, by: actor)
+                try await plan.writeNew(at: now, by: actor)
             }
-            try plan.addVoids(problems: &problems)
+            try await plan.addVoids(problems: &problems)
             // By line; a line's own problems keep their order (the field order of the check).
             problems = problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
             guard problems.isEmpty || skipInvalid else {
@@ -60,25 +60,26 @@ struct EvidenceImport {
                 throw ImportFailure(report: CSVImporter.Report(kind: .evidence, rows: count, inserted: 0, alreadyPresent: plan.alreadyPresent,
                                                                problems: problems))
             }
-            try plan.writeNew(at: now, by: actor)
+            try await plan.writeNew(at: now, by: actor)
             return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
         }
     }
 
-    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores, and hands the
-    /// chunks to `each` in file order on the calling thread as they become ready.
+    /// Parses and checks every record, 2,048 to a chunk, chunks on all cores (threads of
+    /// their own, never the caller's), and hands the chunks to `each` in file order as they
+    /// become ready.
     private func parse(_ data: Data, header: (names: [String], next: Int, line: Int), validator: EvidenceValidator,
-                       each: (Chunk) throws -> Void) throws {
+                       each: (Chunk) async throws -> Void) async throws {
         let names = header.names
         let position = Columns(names)
-        try data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let starts = CSVTable.recordStarts(bytes, from: header.next, line: header.line)
-            let total = starts.offsets.count, size = 2048
-            let slots = ChunkSlots<Chunk>(count: (total + size - 1) / size)
-            nonisolated(unsafe) let input = bytes
-            let parsers = DispatchGroup()
-            DispatchQueue.global().async(group: parsers) {
+        let starts = data.withUnsafeBytes { raw in CSVTable.recordStarts(raw.bindMemory(to: UInt8.self), from: header.next, line: header.line) }
+        let total = starts.offsets.count, size = 2048
+        let slots = ChunkSlots<Chunk>(count: (total + size - 1) / size)
+        let parsers = DispatchGroup()
+        DispatchQueue.global().async(group: parsers) {
+            data.withUnsafeBytes { raw in
+                // Read only while this closure runs: the parsers finish inside it.
+                nonisolated(unsafe) let input = raw.bindMemory(to: UInt8.self)
                 DispatchQueue.concurrentPerform(iterations: slots.count) { chunk in
                     var result = Chunk()
                     var fields: [String] = []
@@ -101,13 +102,16 @@ struct EvidenceImport {
                     slots.store(result, at: chunk)
                 }
             }
-            // The parsers read `input`: they must have finished before this scope ends.
-            defer {
-                slots.cancel()
-                parsers.wait()
-            }
-            for chunk in 0..<slots.count { try each(slots.take(chunk)) }
         }
+        do {
+            for chunk in 0..<slots.count { try await each(await slots.take(chunk)) }
+        } catch {
+            // Stop the parsers and let them finish before the error goes up.
+            slots.cancel()
+            await withCheckedContinuation { done in parsers.notify(queue: .global()) { done.resume() } }
+            throw error
+        }
+        await withCheckedContinuation { done in parsers.notify(queue: .global()) { done.resume() } }
     }
 
     private struct Problems: Error { var errors: [TrackerError] }
@@ -166,31 +170,44 @@ struct EvidenceImport {
     }
 }
 
-/// Chunks handed from the parsing threads to the writing one: each slot is filled once and
-/// taken once, and `take` waits until its slot is filled.
+/// Chunks handed from the parsing threads to the writing task: each slot is filled once and
+/// taken once, and `take` waits, without holding a thread, until its slot is filled.
 private final class ChunkSlots<Value: Sendable>: @unchecked Sendable {
     let count: Int
     private var slots: [Value?]
-    private let ready: [DispatchSemaphore]
+    private var waiters: [CheckedContinuation<Value, Never>?]
     private let lock = NSLock()
     private var cancelled = false
 
     init(count: Int) {
         self.count = count
         slots = Array(repeating: nil, count: count)
-        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        waiters = Array(repeating: nil, count: count)
     }
 
     func store(_ chunk: Value, at index: Int) {
-        lock.withLock { slots[index] = chunk }
-        ready[index].signal()
+        lock.lock()
+        if let waiter = waiters[index] {
+            waiters[index] = nil
+            lock.unlock()
+            waiter.resume(returning: chunk)
+        } else {
+            slots[index] = chunk
+            lock.unlock()
+        }
     }
 
-    func take(_ index: Int) -> Value {
-        ready[index].wait()
-        return lock.withLock {
-            defer { slots[index] = nil }
-            return slots[index]!
+    func take(_ index: Int) async -> Value {
+        await withCheckedContinuation { waiter in
+            lock.lock()
+            if let chunk = slots[index] {
+                slots[index] = nil
+                lock.unlock()
+                waiter.resume(returning: chunk)
+            } else {
+                waiters[index] = waiter
+                lock.unlock()
+            }
         }
     }
 

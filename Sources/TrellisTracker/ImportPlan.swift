@@ -58,23 +58,23 @@ struct ImportPlan {
     }
 
     /// Decides the next rows of the file (voids wait for `addVoids`).
-    mutating func add(_ more: [EvidenceImport.CheckedRow], problems: inout [TrackerError]) throws {
+    mutating func add(_ more: [EvidenceImport.CheckedRow], problems: inout [TrackerError]) async throws {
         let start = rows.count
         rows.append(contentsOf: more)
         for index in start..<rows.count {
             if rows[index].record.kind == .void { voidRows.append(index); continue }
-            try place(index, fingerprint: rows[index].fingerprint ?? EvidenceFingerprint(rows[index].record), voids: nil, problems: &problems)
+            try await place(index, fingerprint: rows[index].fingerprint ?? EvidenceFingerprint(rows[index].record), voids: nil, problems: &problems)
         }
     }
 
     /// Decides the file's voids, once all its records are known.
-    mutating func addVoids(problems: inout [TrackerError]) throws {
-        for index in voidRows { try addVoid(index, problems: &problems) }
+    mutating func addVoids(problems: inout [TrackerError]) async throws {
+        for index in voidRows { try await addVoid(index, problems: &problems) }
         voidRows = []
     }
 
     /// A void row: its `voids` names a key of this file, a key imported before, or a record id.
-    private mutating func addVoid(_ index: Int, problems: inout [TrackerError]) throws {
+    private mutating func addVoid(_ index: Int, problems: inout [TrackerError]) async throws {
         let row = rows[index]
         let reference = row.record.voids ?? ""
         func problem(_ text: String, _ remedy: String) {
@@ -84,7 +84,7 @@ struct ImportPlan {
         if let seen = keys[reference], let planned = seen.insert {
             let record = rows[seen.row].record
             target = (inserts[planned].id, record.kind, record.traineeID, nil, .planned(index: planned))
-        } else if let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference), let stored = try records.evidence(.number(no)).first {
+        } else if let no = try await storedNumber(reference), let stored = try await records.evidence(.number(no)).first {
             target = (stored.id, stored.kind, stored.traineeID, stored.voidedBy, .stored(no))
         } else {
             return problem("names no record in this file or in the tracker",
@@ -96,7 +96,7 @@ struct ImportPlan {
         }
         let fingerprint = EvidenceFingerprint(row.record, voidsID: target.id)
         let before = inserts.count
-        try place(index, fingerprint: fingerprint, voids: target.place, problems: &problems)
+        try await place(index, fingerprint: fingerprint, voids: target.place, problems: &problems)
         guard inserts.count > before else { return }
         if let voidedBy = target.voidedBy {
             inserts.removeLast()
@@ -110,9 +110,9 @@ struct ImportPlan {
     }
 
     private mutating func place(_ index: Int, fingerprint: EvidenceFingerprint, voids: VoidTarget?,
-                                problems: inout [TrackerError]) throws {
+                                problems: inout [TrackerError]) async throws {
         let row = rows[index]
-        switch try match(row, fingerprint) {
+        switch try await match(row, fingerprint) {
         case .conflict(let error):
             problems.append(error)
         case .present(let storedNo):
@@ -130,7 +130,7 @@ struct ImportPlan {
         }
     }
 
-    private func match(_ row: EvidenceImport.CheckedRow, _ fingerprint: EvidenceFingerprint) throws -> Match {
+    private func match(_ row: EvidenceImport.CheckedRow, _ fingerprint: EvidenceFingerprint) async throws -> Match {
         guard let key = row.key else {
             return ledger.unkeyed.contains(fingerprint) || unkeyed.contains(fingerprint) ? .present(storedNo: nil) : .new
         }
@@ -141,11 +141,11 @@ struct ImportPlan {
             return .conflict(TrackerError("key `\(key)` appears on line \(rows[seen.row].line) with different values: \(changes)",
                                           remedy: "keep one row per key; \(correct)", line: row.line))
         }
-        guard let no = try storedNo(forKey: key) else { return .new }
-        guard let stored = try records.evidence(.number(no)).first else { return .new }
+        guard let no = try await storedNo(forKey: key) else { return .new }
+        guard let stored = try await records.evidence(.number(no)).first else { return .new }
         let storedFingerprint = EvidenceFingerprint(stored)
         if storedFingerprint == fingerprint { return .present(storedNo: no) }
-        let incomingVoids = row.record.kind == .void ? try voidsID(row.record.voids) : nil
+        let incomingVoids = row.record.kind == .void ? try await voidsID(row.record.voids) : nil
         let changes = EvidenceFingerprint.differences(stored: stored, storedVoidsID: nil, incoming: row.record, incomingVoidsID: incomingVoids)
         return .conflict(TrackerError("key `\(key)` was imported on \(stored.recordedAt.prefix(10)) with different values: \(changes)",
                                       remedy: correct, line: row.line))
@@ -153,25 +153,38 @@ struct ImportPlan {
 
     /// The stored record a key names: a key imported before (since schema v3, or before it by
     /// its 64-bit key), or a record id (the key an export writes for a record not imported).
-    private func storedNo(forKey key: String) throws -> StoredRecordNumber? {
+    private func storedNo(forKey key: String) async throws -> StoredRecordNumber? {
         if let entry = ledger.byKey[key] { return entry.evidenceNo }
-        if key.utf8.count == 36, let no = try records.recordNumber(ofID: key) { return no }
+        if key.utf8.count == 36, let no = try await records.recordNumber(ofID: key) { return no }
         if ledger.hasLegacyRows, let entry = ledger.byLegacyKey[LegacyRowKey.of(key: key)] { return entry.evidenceNo }
         return nil
     }
 
-    private func voidsID(_ reference: String?) throws -> String? {
+    private func voidsID(_ reference: String?) async throws -> String? {
         guard let reference else { return nil }
         if let seen = keys[reference], let planned = seen.insert { return inserts[planned].id }
-        guard let no = try keys[reference]?.storedNo ?? storedNo(forKey: reference) else { return reference }
-        return try records.evidence(.number(no)).first?.id
+        guard let no = try await storedNumber(reference) else { return reference }
+        return try await records.evidence(.number(no)).first?.id
     }
 
-    /// Writes the inserts decided since the last call, in file order, with the importer as writer.
-    mutating func writeNew(at now: String, by actor: String) throws {
+    /// The stored record a void's reference names: a key of this file already present, or one `storedNo` finds.
+    private func storedNumber(_ reference: String) async throws -> StoredRecordNumber? {
+        if let known = keys[reference]?.storedNo { return known }
+        return try await storedNo(forKey: reference)
+    }
+
+    /// Writes the inserts decided since the last call, in file order, with the importer as writer:
+    /// as few calls to the store as there are voids of records in the same batch, plus one.
+    mutating func writeNew(at now: String, by actor: String) async throws {
         numbers.reserveCapacity(inserts.count)
-        for insert in inserts[numbers.count...] {
-            let row = rows[insert.row]
+        var batch: [NewEvidence] = []
+        for position in numbers.count..<inserts.count {
+            let insert = inserts[position], row = rows[insert.row]
+            // A void of a record in this batch needs that record's number first.
+            if case .planned(let index) = insert.voids, index >= numbers.count {
+                numbers += try await records.insert(batch)
+                batch = []
+            }
             var record = row.record
             record.id = insert.id
             record.recordedAt = now
@@ -181,8 +194,9 @@ struct ImportPlan {
             case .planned(let index): numbers[index]
             case nil: nil
             }
-            numbers.append(try records.insert(record, voids: voids, imported: ImportedRowInfo(
+            batch.append(NewEvidence(record, voids: voids, imported: ImportedRowInfo(
                 key: row.key, fingerprint: insert.fingerprint, sourceRecordedBy: row.sourceRecordedBy, sourceRecordedAt: row.sourceRecordedAt)))
         }
+        numbers += try await records.insert(batch)
     }
 }

@@ -33,26 +33,26 @@ public struct Tracker: Sendable {
         }
     }
 
-    public func addTrainee(_ trainee: Trainee) throws {
+    public func addTrainee(_ trainee: Trainee) async throws {
         try Tracker.checkTraineeID(trainee.id)
         guard !trainee.name.trimmingWhitespace.isEmpty else { throw TrackerError.field("name", trainee.name, "is empty", remedy: "give the trainee's name") }
         if let credential = trainee.credential { try checkCredential(credential) }
         let now = Timestamp.now()
-        try store.write { records in
-            if try records.trainee(trainee.id) != nil {
+        try await store.write { records in
+            if try await records.trainee(trainee.id) != nil {
                 throw TrackerError.field("trainee", trainee.id, "already exists", remedy: "use `trellis trainee edit \(trainee.id)` to change their details")
             }
-            try records.insert(trainee, at: now, by: actor)
+            try await records.insert(trainee, at: now, by: actor)
         }
     }
 
     /// Changes the given fields (nil value = clear the field) and keeps the old values in history.
     @discardableResult
-    public func editTrainee(_ id: String, changes: [(field: String, value: String?)]) throws -> Trainee {
+    public func editTrainee(_ id: String, changes: [(field: String, value: String?)]) async throws -> Trainee {
         guard !changes.isEmpty else { throw TrackerError("nothing to change", remedy: "give at least one field, e.g. --cohort 2026-spring") }
         let now = Timestamp.now()
-        return try store.write { records in
-            guard var trainee = try records.trainee(id) else { throw unknownTrainee(id) }
+        return try await store.write { records in
+            guard var trainee = try await records.trainee(id) else { throw unknownTrainee(id) }
             var history: [(field: String, old: String?, new: String?)] = []
             for (field, value) in changes {
                 let old = Trainee.value(of: field, in: trainee)
@@ -60,11 +60,11 @@ public struct Tracker: Sendable {
                 if let credential = trainee.credential, field == "credential" { try checkCredential(credential) }
                 history.append((field, old, Trainee.value(of: field, in: trainee)))
             }
-            if let earliest = try records.earliestEvidenceDay(of: id), trainee.startDate > earliest {
+            if let earliest = try await records.earliestEvidenceDay(of: id), trainee.startDate > earliest {
                 throw TrackerError.field("start_date", trainee.startDate.description, "is after evidence recorded on \(earliest)",
                                          remedy: "choose a start date on or before the trainee's earliest evidence")
             }
-            try records.update(trainee, history: history, at: now, by: actor)
+            try await records.update(trainee, history: history, at: now, by: actor)
             return trainee
         }
     }
@@ -80,9 +80,9 @@ public struct Tracker: Sendable {
         }
     }
 
-    public func trainees(_ filter: TraineeFilter = TraineeFilter()) throws -> [Trainee] {
-        try store.read { records in
-            try records.trainees().filter { trainee in
+    public func trainees(_ filter: TraineeFilter = TraineeFilter()) async throws -> [Trainee] {
+        try await store.read { records in
+            try await records.trainees().filter { trainee in
                 (filter.cohort == nil || trainee.cohort == filter.cohort) &&
                     (filter.site == nil || trainee.site == filter.site) &&
                     (filter.status == nil || trainee.status == filter.status)
@@ -92,17 +92,17 @@ public struct Tracker: Sendable {
 
     /// A report filtered by a cohort nobody is in would be empty without a word: refuse the
     /// filter instead, naming the cohorts there are.
-    public func checkCohort(_ cohort: String?) throws {
+    public func checkCohort(_ cohort: String?) async throws {
         guard let cohort else { return }
-        let cohorts = Set(try trainees().compactMap(\.cohort)).sorted()
+        let cohorts = Set(try await trainees().compactMap(\.cohort)).sorted()
         guard cohorts.contains(cohort) else {
             throw TrackerError("no trainees in cohort `\(cohort)`",
                                remedy: cohorts.isEmpty ? "no trainee has a cohort yet; set one with `trellis trainee edit ID --cohort C`" : "cohorts: \(cohorts.joined(separator: ", "))")
         }
     }
 
-    public func trainee(_ id: String) throws -> Trainee {
-        guard let trainee = try store.read({ try $0.trainee(id) }) else { throw unknownTrainee(id) }
+    public func trainee(_ id: String) async throws -> Trainee {
+        guard let trainee = try await store.read({ try await $0.trainee(id) }) else { throw unknownTrainee(id) }
         return trainee
     }
 
@@ -118,8 +118,8 @@ public struct Tracker: Sendable {
         }
     }
 
-    public func history(of id: String) throws -> [HistoryEntry] {
-        try store.read { try $0.history(of: id) }
+    public func history(of id: String) async throws -> [HistoryEntry] {
+        try await store.read { try await $0.history(of: id) }
     }
 
     func unknownTrainee(_ id: String) -> TrackerError {
@@ -136,33 +136,33 @@ public struct Tracker: Sendable {
 
     // MARK: - Evidence
 
-    func validator(_ records: any TrackerReading) throws -> EvidenceValidator {
-        let starts = Dictionary(try records.trainees().map { ($0.id, $0.startDate) }, uniquingKeysWith: { first, _ in first })
+    func validator(_ records: any TrackerReading) async throws -> EvidenceValidator {
+        let starts = Dictionary(try await records.trainees().map { ($0.id, $0.startDate) }, uniquingKeysWith: { first, _ in first })
         return EvidenceValidator(curriculum: curriculum, trainees: starts, today: today)
     }
 
     /// Records one piece of evidence and returns it with its new id.
-    public func record(_ input: EvidenceInput) throws -> EvidenceRecord {
-        try store.write { records in
-            switch try validator(records).check(input) {
+    public func record(_ input: EvidenceInput) async throws -> EvidenceRecord {
+        try await store.write { records in
+            switch try await validator(records).check(input) {
             case .invalid(let problems):
                 throw problems.count == 1 ? problems[0] : TrackerError(problems.map(\.description).joined(separator: "; "))
             case .valid(var record):
                 record.id = RecordIDGenerator().next()
                 record.recordedAt = Timestamp.now()
                 record.recordedBy = actor
-                try records.insert(record, voids: nil, imported: nil)
+                try await records.insert([NewEvidence(record)])
                 return record
             }
         }
     }
 
     /// Cancels a record. A void cannot itself be voided (re-record instead) and a record is voided once.
-    public func void(_ evidenceID: String, reason: String) throws -> EvidenceRecord {
+    public func void(_ evidenceID: String, reason: String) async throws -> EvidenceRecord {
         let reason = reason.trimmingWhitespace
         guard !reason.isEmpty else { throw TrackerError("a void needs a reason", remedy: "say why, e.g. --reason \"recorded for the wrong trainee\"") }
-        return try store.write { records in
-            guard let number = try records.recordNumber(ofID: evidenceID), let target = try records.evidence(.number(number)).first else {
+        return try await store.write { records in
+            guard let number = try await records.recordNumber(ofID: evidenceID), let target = try await records.evidence(.number(number)).first else {
                 throw TrackerError.field("evidence", evidenceID, "does not exist", remedy: "copy the id from `trellis progress TRAINEE --explain` or `trellis export`")
             }
             if target.kind == .void {
@@ -173,16 +173,16 @@ public struct Tracker: Sendable {
             }
             let record = EvidenceRecord(id: RecordIDGenerator().next(), traineeID: target.traineeID, kind: .void, subject: nil,
                                         date: today, voids: evidenceID, reason: reason, recordedAt: Timestamp.now(), recordedBy: actor)
-            try records.insert(record, voids: number, imported: nil)
+            try await records.insert([NewEvidence(record, voids: number)])
             return record
         }
     }
 
     /// A trainee's evidence, voids included, ordered by when it happened (then when recorded).
-    public func evidence(of traineeID: String) throws -> [EvidenceRecord] {
-        try store.read { records in
-            guard try records.trainee(traineeID) != nil else { throw unknownTrainee(traineeID) }
-            return try records.evidence(.trainee(traineeID))
+    public func evidence(of traineeID: String) async throws -> [EvidenceRecord] {
+        try await store.read { records in
+            guard try await records.trainee(traineeID) != nil else { throw unknownTrainee(traineeID) }
+            return try await records.evidence(.trainee(traineeID))
         }
     }
 }

@@ -26,9 +26,9 @@ public struct TrackerVerifier: Sendable {
     }
 
     /// The same findings as `trellis check` diagnostics: evidence the curriculum change would orphan.
-    public func orphanDiagnostics() throws -> [Diagnostic] {
+    public func orphanDiagnostics() async throws -> [Diagnostic] {
         let curriculum = tracker.curriculum
-        return orphans(try tracker.store.read { try $0.findings() }).map { orphan in
+        return orphans(try await tracker.store.read { try await $0.findings() }).map { orphan in
             let path = orphan.kind == .competency ? curriculum.framework.path : curriculum.manifest.path
             return .warning(at: SourceLocation(path: path, line: 1, column: 1),
                             "\(orphan.records) tracker record(s) for \(orphan.trainees) trainee(s) refer to \(orphan.kind.rawValue) `\(orphan.id)`, which is no longer in the curriculum",
@@ -39,15 +39,15 @@ public struct TrackerVerifier: Sendable {
     /// Recomputes what the store derives from the evidence (every trainee's fact digest);
     /// returns the number of trainees with evidence.
     @discardableResult
-    public func repairDigests() throws -> Int {
-        try tracker.store.write { try $0.rebuildDerivedData() }
+    public func repairDigests() async throws -> Int {
+        try await tracker.store.write { try await $0.rebuildDerivedData() }
     }
 
-    public func verify() throws -> [String] {
+    public func verify() async throws -> [String] {
         let curriculum = tracker.curriculum
         let levels = Set(curriculum.framework.scale.map(\.id))
         let credentials = Set(curriculum.credentials.map(\.id))
-        let (found, trainees) = try tracker.store.read { records in (try records.findings(), try records.trainees()) }
+        let (found, trainees) = try await tracker.store.read { records in (try await records.findings(), try await records.trainees()) }
         var findings = found.integrityProblems.map { "integrity: \($0)" }
         if found.staleTrainees > 0 {
             findings.append("stale: the fact digests of \(found.staleTrainees) trainee(s) used by reports disagree with their evidence — run `trellis tracker verify --repair`")

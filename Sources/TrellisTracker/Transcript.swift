@@ -25,10 +25,10 @@ public struct Transcript: Sendable {
 extension Tracker {
     /// - Parameter day: the transcript as it stood at the end of that day (evidence after it
     ///   left out; corrections by void still apply, a voided record was a mistake on any day).
-    public func transcript(_ traineeID: String, asOf day: CalendarDate? = nil) throws -> Transcript {
-        let trainee = try self.trainee(traineeID)
+    public func transcript(_ traineeID: String, asOf day: CalendarDate? = nil) async throws -> Transcript {
+        let trainee = try await self.trainee(traineeID)
         let today = day ?? self.today
-        let records = try evidence(of: traineeID).filter { day == nil || $0.date <= today }
+        let records = try await evidence(of: traineeID).filter { day == nil || $0.date <= today }
         let engine = ProgressEngine(curriculum: curriculum)
         let facts = records.enumerated().compactMap { index, record in engine.fact(from: record, reference: index) }
         let progress = engine.derive(facts, today: today, detail: true)
@@ -88,13 +88,13 @@ public struct ProgramSnapshot: Sendable {
 }
 
 extension Tracker {
-    public func snapshot(_ filter: TraineeFilter = TraineeFilter()) throws -> ProgramSnapshot {
+    public func snapshot(_ filter: TraineeFilter = TraineeFilter()) async throws -> ProgramSnapshot {
         let engine = ProgressEngine(curriculum: curriculum)
-        let (program, education) = try store.read { records -> (ProgramFacts, [EvidenceRecord]) in
-            let program = try records.programFacts(engine)
+        let (program, education) = try await store.read { records -> (ProgramFacts, [EvidenceRecord]) in
+            let program = try await records.programFacts(engine)
             // Continuing education only matters for trainees tracked against a credential.
             let credentialed = program.trainees.contains { $0.credential != nil }
-            return (program, credentialed ? try records.evidence(.kind(.continuingEducation)) : [])
+            return (program, credentialed ? try await records.evidence(.kind(.continuingEducation)) : [])
         }
         let credentialed = Set(program.trainees.filter { $0.credential != nil }.map(\.id))
         var ledgers: [String: [EvidenceRecord]] = [:]

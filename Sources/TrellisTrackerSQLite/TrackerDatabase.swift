@@ -76,6 +76,9 @@ public final class TrackerDatabase: Sendable {
         // Two coordinators recording at the same moment wait for each other instead of failing.
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
+        // A unit of work of `SQLiteTrackerStore` is one transaction over several accesses to
+        // the connection (it may await between them); the store opens and closes it.
+        configuration.allowsUnsafeTransactions = true
         let writable = access == .readWrite || (schema.needsMigration && FileManager.default.isWritableFile(atPath: path))
         if writable {
             configuration.journalMode = .wal
@@ -148,6 +151,16 @@ public final class TrackerDatabase: Sendable {
     func read<T>(_ work: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(work)
+        } catch let error as DatabaseError {
+            throw TrackerDatabase.explain(error, path: path)
+        }
+    }
+
+    /// One access to the connection, outside any transaction GRDB would open: the store's
+    /// units of work open and close their own.
+    func access<T>(_ work: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.inDatabase(work)
         } catch let error as DatabaseError {
             throw TrackerDatabase.explain(error, path: path)
         }

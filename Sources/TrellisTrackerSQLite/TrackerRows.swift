@@ -36,7 +36,6 @@ struct TraineeRow: Codable, FetchableRecord, PersistableRecord {
                 startDate: CalendarDate(dayNumber: startDay), status: Trainee.Status(rawValue: status) ?? .active, credential: credential)
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { no = inserted.rowID }
 }
 
 /// Reading and writing trainees.
@@ -55,7 +54,7 @@ enum TraineeRows {
     }
 
     static func insert(_ trainee: Trainee, at now: String, by actor: String, into db: Database) throws {
-        var row = TraineeRow(no: nil, id: trainee.id, name: trainee.name, email: trainee.email, cohort: trainee.cohort, site: trainee.site,
+        let row = TraineeRow(no: nil, id: trainee.id, name: trainee.name, email: trainee.email, cohort: trainee.cohort, site: trainee.site,
                              supervisor: trainee.supervisor, startDay: trainee.startDate.dayNumber, status: trainee.status.rawValue,
                              credential: trainee.credential, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor)
         try row.insert(db)

@@ -5,7 +5,7 @@ import TrellisCurriculum
 import TrellisTracker
 import TrellisTrackerSQLite
 
-struct Check: ParsableCommand {
+struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the curriculum and report every problem.",
@@ -25,14 +25,14 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "A tracker database to check for evidence the curriculum would orphan (default: $TRELLIS_DB or the default location, when it exists).")
     var db: String?
 
-    func run() throws {
+    func run() async throws {
         let (curriculum, loadDiagnostics) = CurriculumLoader(directory: options.curriculum).load()
         var diagnostics = loadDiagnostics + CurriculumChecker(today: try options.todayDate()).check(curriculum)
         let databasePath = db ?? TrackerDatabase.defaultPath()
         if FileManager.default.fileExists(atPath: databasePath), !curriculum.framework.competencies.isEmpty {
             do {
                 let tracker = Tracker(store: SQLiteTrackerStore(try TrackerDatabase.open(at: databasePath, access: .readOnly)), curriculum: curriculum, actor: "check")
-                diagnostics += try TrackerVerifier(tracker: tracker).orphanDiagnostics()
+                diagnostics += try await TrackerVerifier(tracker: tracker).orphanDiagnostics()
             } catch {
                 Terminal.error("warning: could not read the tracker database at \(databasePath): \(error)")
             }

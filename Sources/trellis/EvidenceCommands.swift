@@ -3,7 +3,7 @@ import Foundation
 import TrellisModel
 import TrellisTracker
 
-struct Record: ParsableCommand {
+struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record evidence for one trainee.",
@@ -43,17 +43,17 @@ struct Record: ParsableCommand {
     @Option(help: "Course identifier, so the same course is not counted twice in a period.") var course: String?
     @Option(help: "A note.") var note: String?
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker()
         let input = EvidenceInput(trainee: trainee, kind: kind, about: about, date: date, score: score, level: level,
                                   observer: observer, minutes: minutes, competencies: competencies, nextStep: nextStep,
                                   hours: hours, topic: topic, provider: provider, category: category, course: course, note: note)
-        let record = try TrackerFailure.wrap { try tracker.record(input) }
+        let record = try await TrackerFailure.wrap { try await tracker.record(input) }
         print("Recorded \(record.kind.name) for \(record.traineeID) on \(record.date): \(record.id)")
     }
 }
 
-struct VoidEvidence: ParsableCommand {
+struct VoidEvidence: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "void",
         abstract: "Cancel an evidence record (it stays on file, marked void, with your reason).",
@@ -64,14 +64,14 @@ struct VoidEvidence: ParsableCommand {
     @Argument(help: "The id of the record to cancel.") var evidenceID: String
     @Option(help: "Why it is cancelled.") var reason: String
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker()
-        let record = try TrackerFailure.wrap { try tracker.void(evidenceID, reason: reason) }
+        let record = try await TrackerFailure.wrap { try await tracker.void(evidenceID, reason: reason) }
         print("Voided \(evidenceID) (void record \(record.id)).")
     }
 }
 
-struct Import: ParsableCommand {
+struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import trainees or evidence from a CSV file.",
@@ -102,10 +102,10 @@ struct Import: ParsableCommand {
     @Argument(help: "The CSV file.") var file: String
     @Flag(help: "Write the valid rows and report the others.") var skipInvalid = false
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker()
         do {
-            let report = try TrackerFailure.wrap { try CSVImporter(tracker: tracker, skipInvalid: skipInvalid).importFile(file) }
+            let report = try await TrackerFailure.wrap { try await CSVImporter(tracker: tracker, skipInvalid: skipInvalid).importFile(file) }
             for problem in report.problems { Terminal.error(problem.located(in: file)) }
             var summary = "Imported \(report.inserted) \(report.kind.rawValue) row(s) from \(file)"
             if report.alreadyPresent > 0 { summary += "; \(report.alreadyPresent) already present" }
@@ -120,7 +120,7 @@ struct Import: ParsableCommand {
     }
 }
 
-struct Progress: ParsableCommand {
+struct Progress: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "progress",
         abstract: "Show a trainee's transcript: every competency's level, its evidence, what is missing, when it lapses.",
@@ -141,13 +141,13 @@ struct Progress: ParsableCommand {
     @Flag(help: "Show which rule and which evidence produced each level.") var explain = false
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
         guard let trainee else {
-            let report = try TrackerFailure.wrap { ProgramReport(snapshot: try tracker.snapshot(), credentials: tracker.curriculum.credentials, withinDays: 30) }
+            let report = try await TrackerFailure.wrap { ProgramReport(snapshot: try await tracker.snapshot(), credentials: tracker.curriculum.credentials, withinDays: 30) }
             return try ReportOutput.trainees(report, format: format)
         }
-        let transcript = try TrackerFailure.wrap { try tracker.transcript(trainee) }
+        let transcript = try await TrackerFailure.wrap { try await tracker.transcript(trainee) }
         switch format {
         case .json: try printJSON(TranscriptJSON(transcript))
         case .csv:

@@ -18,7 +18,7 @@ enum ReportOutput {
     }
 }
 
-struct Report: ParsableCommand {
+struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Cohort and program views for coordinators.",
@@ -43,10 +43,10 @@ struct Report: ParsableCommand {
     @Option(help: "Also write a private HTML dashboard into this folder.") var html: String?
     @Option(help: ArgumentHelp("The public site folder, which the dashboard must stay out of.", visibility: .hidden)) var siteOutput: String = "_site"
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
-        try TrackerFailure.wrap { try tracker.checkCohort(cohort) }
-        let snapshot = try TrackerFailure.wrap { try tracker.snapshot(Tracker.TraineeFilter(cohort: cohort, site: site)) }
+        try await TrackerFailure.wrap { try await tracker.checkCohort(cohort) }
+        let snapshot = try await TrackerFailure.wrap { try await tracker.snapshot(Tracker.TraineeFilter(cohort: cohort, site: site)) }
         let report = ProgramReport(snapshot: snapshot, credentials: tracker.curriculum.credentials, withinDays: within.days)
         if let html {
             try TrackerFailure.wrap { try Dashboard.write(report: report, snapshot: snapshot, to: html, siteOutput: siteOutput) }
@@ -86,7 +86,7 @@ struct Report: ParsableCommand {
     }
 }
 
-struct Coaching: ParsableCommand {
+struct Coaching: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coaching",
         abstract: "Coaching sessions per trainee and coach, and trainees with no recent coaching.",
@@ -100,7 +100,7 @@ struct Coaching: ParsableCommand {
     @Option(help: "Only this cohort.") var cohort: String?
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
         func date(_ text: String?, _ fallback: CalendarDate) throws -> CalendarDate {
             guard let text else { return fallback }
@@ -108,9 +108,9 @@ struct Coaching: ParsableCommand {
             return date
         }
         let from = try date(since, tracker.today.adding(days: -90)), to = try date(until, tracker.today)
-        let report = try TrackerFailure.wrap {
-            try tracker.checkCohort(cohort)
-            return try tracker.coachingReport(from: from, to: to, gapWeeks: max(1, gap.days / 7), filter: Tracker.TraineeFilter(cohort: cohort))
+        let report = try await TrackerFailure.wrap {
+            try await tracker.checkCohort(cohort)
+            return try await tracker.coachingReport(from: from, to: to, gapWeeks: max(1, gap.days / 7), filter: Tracker.TraineeFilter(cohort: cohort))
         }
         if format == .json { return try printJSON(report) }
         let sessions = TextTable(header: ["date", "trainee", "coach", "minutes", "competencies", "next_step"], rows: report.sessions.map {
@@ -130,7 +130,7 @@ struct Coaching: ParsableCommand {
     }
 }
 
-struct Due: ParsableCommand {
+struct Due: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
         abstract: "Trainees short of continuing-education hours before their credential deadline.",
@@ -141,9 +141,9 @@ struct Due: ParsableCommand {
     @Option(help: "Deadlines within this many days (e.g. 60d, 8w).") var within: DayCount = DayCount(argument: "60d")!
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
-        let ledgers = try TrackerFailure.wrap { try tracker.credentialsDue(within: within.days) }
+        let ledgers = try await TrackerFailure.wrap { try await tracker.credentialsDue(within: within.days) }
         if format == .json { return try printJSON(ledgers) }
         let table = TextTable(header: ["trainee", "credential", "deadline", "days_left", "hours", "required", "short_by_category"], rows: ledgers.map { ledger in
             [ledger.traineeID, ledger.credentialID, ledger.deadline.description, String(ledger.deadline.dayNumber - tracker.today.dayNumber),
@@ -156,7 +156,7 @@ struct Due: ParsableCommand {
     }
 }
 
-struct CertificateCommand: ParsableCommand {
+struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
         abstract: "Write a printable completion record (HTML) for a trainee who completed the program.",
@@ -167,12 +167,12 @@ struct CertificateCommand: ParsableCommand {
     @Argument(help: "The trainee's id.") var trainee: String
     @Option(help: "Where to write the HTML (default: <trainee>-completion.html).") var output: String?
 
-    func run() throws {
+    func run() async throws {
         // It writes: the first time a completion is found, it is frozen (`CompletionRecord`).
         let tracker = try options.tracker()
         let path = output ?? "\(trainee)-completion.html"
-        let certificate = try TrackerFailure.wrap {
-            let certificate = try tracker.certificate(trainee)
+        let certificate = try await TrackerFailure.wrap {
+            let certificate = try await tracker.certificate(trainee)
             try PrivateFile.write(Data(certificate.html().utf8), to: path)
             return certificate
         }
@@ -180,7 +180,7 @@ struct CertificateCommand: ParsableCommand {
     }
 }
 
-struct Export: ParsableCommand {
+struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export all evidence as CSV, JSON or xAPI 1.0.3 statements.",
@@ -207,15 +207,15 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file (readable by you only) instead of standard output.") var output: String?
     @Option(help: "Only evidence that happened on or after this date (YYYY-MM-DD).") var since: String?
 
-    func run() throws {
+    func run() async throws {
         let since = try self.since.map { text in
             guard let date = CalendarDate(text) else { throw ValidationError("--since must be a date written YYYY-MM-DD") }
             return date
         }
         let tracker = try options.tracker(access: .readOnly)
-        let (records, trainees) = try TrackerFailure.wrap {
-            (try tracker.allEvidence().filter { since == nil || $0.date >= since! },
-             Dictionary(try tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        let (records, trainees) = try await TrackerFailure.wrap {
+            (try await tracker.allEvidence().filter { since == nil || $0.date >= since! },
+             Dictionary(try await tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
         }
         let xapi = format == .xapi ? try TrackerFailure.wrap { try XAPIExport(base: base, curriculum: tracker.curriculum) } : nil
         // Written in pieces as they are encoded: a million statements are about 2 GB of text.

@@ -57,7 +57,7 @@ struct TrackerBackup: ParsableCommand {
     }
 }
 
-struct TrackerVerify: ParsableCommand {
+struct TrackerVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the database's integrity and find evidence the curriculum no longer knows.",
@@ -67,13 +67,13 @@ struct TrackerVerify: ParsableCommand {
     @OptionGroup var options: TrackerOptions
     @Flag(help: "Recompute the per-trainee fact digests from the evidence first.") var repair = false
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: repair ? .readWrite : .readOnly)
         if repair {
-            let trainees = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).repairDigests() }
+            let trainees = try await TrackerFailure.wrap { try await TrackerVerifier(tracker: tracker).repairDigests() }
             print("Recomputed the fact digests of \(trainees) trainee(s) from their evidence.")
         }
-        let findings = try TrackerFailure.wrap { try TrackerVerifier(tracker: tracker).verify() }
+        let findings = try await TrackerFailure.wrap { try await TrackerVerifier(tracker: tracker).verify() }
         for finding in findings { print(finding) }
         if findings.isEmpty {
             print("The database is intact and all evidence refers to modules, competencies and levels in \(options.curriculum).")

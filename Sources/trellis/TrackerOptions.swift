@@ -53,6 +53,10 @@ struct TrackerFailure: Error, CustomStringConvertible {
     static func wrap<T>(_ work: () throws -> T) throws -> T {
         do { return try work() } catch let error as TrackerError { throw TrackerFailure(error) }
     }
+
+    static func wrap<T>(_ work: () async throws -> T) async throws -> T {
+        do { return try await work() } catch let error as TrackerError { throw TrackerFailure(error) }
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

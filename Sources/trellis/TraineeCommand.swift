@@ -30,7 +30,7 @@ struct TraineeFields: ParsableArguments {
     }
 }
 
-struct TraineeAdd: ParsableCommand {
+struct TraineeAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add a trainee.",
         discussion: "Example:\n  trellis trainee add dana-r --name \"Dana Rivera\" --cohort 2026-fall --site North --supervisor \"Sam Lee\" --start 2026-09-01")
@@ -39,21 +39,21 @@ struct TraineeAdd: ParsableCommand {
     @Argument(help: "A short id for the trainee, e.g. dana-r.") var id: String
     @OptionGroup var fields: TraineeFields
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker()
-        try TrackerFailure.wrap {
+        try await TrackerFailure.wrap {
             guard let name = fields.name else { throw TrackerError("--name is required", remedy: "give the trainee's name, e.g. --name \"Dana Rivera\"") }
             var trainee = Trainee(id: id, name: name, startDate: tracker.today)
             for (field, value) in fields.changes where field != "name" {
                 try trainee.set(field, to: value)
             }
-            try tracker.addTrainee(trainee)
+            try await tracker.addTrainee(trainee)
         }
         print("Added trainee \(id).")
     }
 }
 
-struct TraineeEdit: ParsableCommand {
+struct TraineeEdit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit", abstract: "Change a trainee's details (the old values are kept in their history).",
         discussion: "Pass an empty value to clear an optional field.\n\nExample:\n  trellis trainee edit dana-r --status paused --cohort 2027-spring")
@@ -62,14 +62,14 @@ struct TraineeEdit: ParsableCommand {
     @Argument(help: "The trainee's id.") var id: String
     @OptionGroup var fields: TraineeFields
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker()
-        let trainee = try TrackerFailure.wrap { try tracker.editTrainee(id, changes: fields.changes) }
+        let trainee = try await TrackerFailure.wrap { try await tracker.editTrainee(id, changes: fields.changes) }
         print("Updated \(trainee.id): " + fields.changes.map { "\($0.field) = \($0.value ?? "")" }.joined(separator: ", "))
     }
 }
 
-struct TraineeList: ParsableCommand {
+struct TraineeList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List trainees, optionally filtered.",
         discussion: "Example:\n  trellis trainee list --cohort 2026-fall --status active")
@@ -80,9 +80,9 @@ struct TraineeList: ParsableCommand {
     @Option(help: "Only this status.") var status: String?
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
-        let trainees = try TrackerFailure.wrap { () -> [Trainee] in
+        let trainees = try await TrackerFailure.wrap { () -> [Trainee] in
             var filter = Tracker.TraineeFilter(cohort: cohort, site: site)
             if let status {
                 guard let parsed = Trainee.Status(rawValue: status) else {
@@ -90,7 +90,7 @@ struct TraineeList: ParsableCommand {
                 }
                 filter.status = parsed
             }
-            return try tracker.trainees(filter)
+            return try await tracker.trainees(filter)
         }
         if format == .json { return try printJSON(trainees) }
         let table = TextTable(header: ["id", "name", "cohort", "site", "supervisor", "start_date", "status"],
@@ -99,7 +99,7 @@ struct TraineeList: ParsableCommand {
     }
 }
 
-struct TraineeShow: ParsableCommand {
+struct TraineeShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a trainee's details and the history of changes to them.",
         discussion: "Example:\n  trellis trainee show dana-r")
@@ -107,9 +107,9 @@ struct TraineeShow: ParsableCommand {
     @OptionGroup var options: TrackerOptions
     @Argument(help: "The trainee's id.") var id: String
 
-    func run() throws {
+    func run() async throws {
         let tracker = try options.tracker(access: .readOnly)
-        let (trainee, history, evidence) = try TrackerFailure.wrap { (try tracker.trainee(id), try tracker.history(of: id), try tracker.evidence(of: id)) }
+        let (trainee, history, evidence) = try await TrackerFailure.wrap { (try await tracker.trainee(id), try await tracker.history(of: id), try await tracker.evidence(of: id)) }
         let fields: [(String, String?)] = [("id", trainee.id), ("name", trainee.name), ("email", trainee.email), ("cohort", trainee.cohort),
                                            ("site", trainee.site), ("supervisor", trainee.supervisor), ("start_date", trainee.startDate.description),
                                            ("status", trainee.status.rawValue), ("credential", trainee.credential)]

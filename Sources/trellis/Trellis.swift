@@ -9,7 +9,7 @@ import TrellisSite
 import TrellisTracker
 
 @main
-struct Trellis: ParsableCommand {
+struct Trellis: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis",
         abstract: "Compile, check and preview a training curriculum for peer specialists.",
@@ -33,10 +33,14 @@ struct Trellis: ParsableCommand {
     )
 
     /// ArgumentParser exits with 64 on usage errors; Trellis documents 2, as most Unix tools do.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var tracking = command as? AsyncParsableCommand {
+                try await tracking.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code.rawValue == ExitCode.validationFailure.rawValue {

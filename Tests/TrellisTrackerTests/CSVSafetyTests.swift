@@ -32,13 +32,13 @@ import TrellisTestSupport
         }
     }
 
-    @Test func everyCSVCommandNeutralisesEveryPayload() throws {
-        let fixture = try TrackerFixture()
+    @Test func everyCSVCommandNeutralisesEveryPayload() async throws {
+        let fixture = try await TrackerFixture()
         let payload = "=cmd|'/C calc'!A0"
-        try fixture.tracker.addTrainee(Trainee(id: "evil", name: "=HYPERLINK(\"http://x\")", cohort: "@SUM(1)", site: "+cmd",
+        try await fixture.tracker.addTrainee(Trainee(id: "evil", name: "=HYPERLINK(\"http://x\")", cohort: "@SUM(1)", site: "+cmd",
                                                supervisor: "-cmd", startDate: CalendarDate("2025-01-01")!))
-        try fixture.record("evil", "coaching-session", date: "2026-01-05", observer: payload, minutes: "30", competencies: "listening-well")
-        try fixture.record("evil", "continuing-education", date: "2026-01-06", hours: "1", topic: "@SUM(1)", category: "ethics")
+        try await fixture.record("evil", "coaching-session", date: "2026-01-05", observer: payload, minutes: "30", competencies: "listening-well")
+        try await fixture.record("evil", "continuing-education", date: "2026-01-06", hours: "1", topic: "@SUM(1)", category: "ethics")
         let environment = ["TRELLIS_DB": fixture.databasePath]
         let commands: [[String]] = [
             ["report", "--format", "csv"], ["export", "--format", "csv"], ["trainee", "list", "--format", "csv"],

@@ -21,33 +21,33 @@ import TrellisTestSupport
         try fixture.database.read { try FactDigest.staleTrainees($0) }
     }
 
-    @Test func recordVoidAndImportKeepDigestsInStep() throws {
-        let fixture = try TrackerFixture()
-        let first = try fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
-        try fixture.record("lee", "observed-practice", "competency:listening-well", date: "2026-01-03", level: "aware", observer: "Ana")
+    @Test func recordVoidAndImportKeepDigestsInStep() async throws {
+        let fixture = try await TrackerFixture()
+        let first = try await fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
+        try await fixture.record("lee", "observed-practice", "competency:listening-well", date: "2026-01-03", level: "aware", observer: "Ana")
         #expect(try stale(fixture) == [])
-        _ = try fixture.tracker.void(first.id, reason: "wrong module")
+        _ = try await fixture.tracker.void(first.id, reason: "wrong module")
         #expect(try stale(fixture) == [])
         try fixture.scratch.write("e.csv", header + rows)
-        #expect(try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv").inserted == 5)
+        await #expect(try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv").inserted == 5)
         #expect(try stale(fixture) == [])
-        #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
+        await #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
     }
 
-    @Test func reimportStaysIdempotentAndAKeyIsStoredOnce() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
+    @Test func reimportStaysIdempotentAndAKeyIsStoredOnce() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "listening", date: "2026-01-02")
         try fixture.scratch.write("e.csv", header + rows + "\n" + rows.split(separator: "\n")[0] + "\n")
         let importer = CSVImporter(tracker: fixture.tracker)
-        let first = try importer.importFile(fixture.scratch.path + "/e.csv")
+        let first = try await importer.importFile(fixture.scratch.path + "/e.csv")
         #expect(first.inserted == 5 && first.alreadyPresent == 1)
-        let again = try importer.importFile(fixture.scratch.path + "/e.csv")
+        let again = try await importer.importFile(fixture.scratch.path + "/e.csv")
         #expect(again.inserted == 0 && again.alreadyPresent == 6)
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 6)
         #expect(try stale(fixture) == [])
         // A key is stored once, and what an import stored is append-only like the rest.
         try fixture.scratch.write("k.csv", "key,trainee,kind,about,date\nk1,dana,module-completed,welcome,2026-01-03\n")
-        _ = try importer.importFile(fixture.scratch.path + "/k.csv")
+        _ = try await importer.importFile(fixture.scratch.path + "/k.csv")
         #expect(throws: (any Error).self) {
             try fixture.database.write { db in
                 try db.execute(sql: """
@@ -61,15 +61,15 @@ import TrellisTestSupport
         }
     }
 
-    @Test func repairRecomputesADamagedDigest() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
+    @Test func repairRecomputesADamagedDigest() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
         try fixture.database.write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
         #expect(try stale(fixture).count == 1)
         let verifier = TrackerVerifier(tracker: fixture.tracker)
-        #expect(try verifier.verify().contains { $0.hasPrefix("stale:") })
-        try verifier.repairDigests()
-        #expect(try verifier.verify() == [])
+        await #expect(try verifier.verify().contains { $0.hasPrefix("stale:") })
+        try await verifier.repairDigests()
+        await #expect(try verifier.verify() == [])
     }
 
     @Test func aVersion1DatabaseIsMigratedWithItsEvidence() throws {
@@ -134,8 +134,8 @@ import TrellisTestSupport
 
     /// Plain rows take the importer's fast path and the rest the general one; both must store
     /// the same thing and compute the same row key.
-    @Test func fastAndGeneralImportPathsAgree() throws {
-        let fixture = try TrackerFixture()
+    @Test func fastAndGeneralImportPathsAgree() async throws {
+        let fixture = try await TrackerFixture()
         try fixture.scratch.write("e.csv", header + """
             dana,continuing-education,,2026-01-05,,,,,,2,Ethics course,ethics
             lee,continuing-education,,2026-01-05,,,,,,2,Ethics course,Ethics
@@ -144,9 +144,9 @@ import TrellisTestSupport
             dana,observed-practice,competency:listening-well,2026-01-08,,aware,"Ana",,,,,
             lee,observed-practice,competency:listening-well,2026-01-08,,aware,Ana,,,,,
             """)
-        let first = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
+        let first = try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
         #expect(first.inserted == 6)
-        let dana = try fixture.tracker.evidence(of: "dana"), lee = try fixture.tracker.evidence(of: "lee")
+        let dana = try await fixture.tracker.evidence(of: "dana"), lee = try await fixture.tracker.evidence(of: "lee")
         #expect(dana.map(\.category) == lee.map(\.category))
         #expect(dana.map(\.competencies) == lee.map(\.competencies))
         #expect(dana.map(\.observer) == lee.map(\.observer))
@@ -158,7 +158,7 @@ import TrellisTestSupport
             dana,coaching-session,,2026-01-07,,,Ana,30,listening-well;listening-well,,,
             dana,observed-practice,competency:listening-well,2026-01-08,,aware,Ana,,,,,
             """)
-        let again = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/same.csv")
+        let again = try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/same.csv")
         #expect(again.inserted == 0 && again.alreadyPresent == 4)
         #expect(try stale(fixture) == [])
     }

@@ -21,9 +21,9 @@ import TrellisTestSupport
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    @Test func importKilledWhileWritingLeavesNothingPartial() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
+    @Test func importKilledWhileWritingLeavesNothingPartial() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
         let rows = 60_000
         try fixture.scratch.write("e.csv", ImportCrashTests.reflections(rows))
         let wal = fixture.databasePath + "-wal"
@@ -46,10 +46,10 @@ import TrellisTestSupport
         let reflections = try fixture.count("SELECT COUNT(*) FROM evidence WHERE kind = 5")
         #expect(reflections == 0, "a killed import must leave none of its rows, found \(reflections)")
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
-        #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
+        await #expect(try TrackerVerifier(tracker: fixture.tracker).verify() == [])
 
         // The same file imports whole afterwards.
-        let again = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
+        let again = try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
         #expect(again.inserted == rows)
     }
 
@@ -58,11 +58,11 @@ import TrellisTestSupport
         ("dana,reflection,,2026-01-05,\n", "note `` is required for reflection"),
         ("dana,reflection,,2026-13-05,x\n", "date `2026-13-05` is not a date"),
     ])
-    func aBadLastRowWritesNothing(tail: String, problem: String) throws {
-        let fixture = try TrackerFixture()
+    func aBadLastRowWritesNothing(tail: String, problem: String) async throws {
+        let fixture = try await TrackerFixture()
         try fixture.scratch.write("e.csv", ImportCrashTests.reflections(3000) + tail)
         do {
-            _ = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
+            _ = try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
             Issue.record("the import must fail")
         } catch let failure as ImportFailure {
             #expect(failure.report.problems.map(\.message) == [problem])

@@ -15,9 +15,9 @@ import TrellisTestSupport
         return [UInt8](try encoder.encode(report))
     }
 
-    @Test func cellsAgreeWithTranscriptsOnRandomEvidence() throws {
+    @Test func cellsAgreeWithTranscriptsOnRandomEvidence() async throws {
         var generator = SplitMix(seed: 7)
-        let fixture = try TrackerFixture(today: CalendarDate("2026-11-23")!)
+        let fixture = try await TrackerFixture(today: CalendarDate("2026-11-23")!)
         let subjects = ["welcome", "listening", "planning", "competency:listening-well", "competency:goal-setting"]
         var recorded: [EvidenceRecord] = []
         for _ in 0..<160 {
@@ -25,31 +25,31 @@ import TrellisTestSupport
             let date = CalendarDate("2025-01-01")!.adding(days: Int(generator.next() % 690)).description
             let about = subjects[Int(generator.next() % UInt64(subjects.count))]
             switch generator.next() % 8 {
-            case 0: recorded.append(try fixture.record(trainee, "module-completed", ["welcome", "listening", "planning"][Int(generator.next() % 3)], date: date))
-            case 1: recorded.append(try fixture.record(trainee, "knowledge-check", about, date: date, score: String(50 + generator.next() % 50)))
-            case 2: recorded.append(try fixture.record(trainee, "observed-practice", about, date: date,
+            case 0: await recorded.append(try fixture.record(trainee, "module-completed", ["welcome", "listening", "planning"][Int(generator.next() % 3)], date: date))
+            case 1: await recorded.append(try fixture.record(trainee, "knowledge-check", about, date: date, score: String(50 + generator.next() % 50)))
+            case 2: await recorded.append(try fixture.record(trainee, "observed-practice", about, date: date,
                                                        level: generator.next() % 2 == 0 ? "aware" : "competent", observer: "Ana"))
-            case 3: recorded.append(try fixture.record(trainee, "supervisor-signoff", about, date: date, observer: "Sam"))
-            case 4: recorded.append(try fixture.record(trainee, "coaching-session", generator.next() % 3 == 0 ? about : nil, date: date,
+            case 3: await recorded.append(try fixture.record(trainee, "supervisor-signoff", about, date: date, observer: "Sam"))
+            case 4: await recorded.append(try fixture.record(trainee, "coaching-session", generator.next() % 3 == 0 ? about : nil, date: date,
                                                        observer: "Ana", minutes: "30",
                                                        competencies: ["listening-well", "goal-setting", "listening-well,goal-setting"][Int(generator.next() % 3)]))
-            case 5: recorded.append(try fixture.record(trainee, "continuing-education", generator.next() % 2 == 0 ? nil : about, date: date,
+            case 5: await recorded.append(try fixture.record(trainee, "continuing-education", generator.next() % 2 == 0 ? nil : about, date: date,
                                                        hours: "2", topic: "Refresher", category: "ethics"))
-            case 6: recorded.append(try fixture.record(trainee, "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam"))
+            case 6: await recorded.append(try fixture.record(trainee, "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam"))
             default:
                 if let target = recorded.indices.randomElement(using: &generator) {
                     let record = recorded.remove(at: target)
-                    _ = try fixture.tracker.void(record.id, reason: "test")
+                    _ = try await fixture.tracker.void(record.id, reason: "test")
                 }
             }
         }
         for today in ["2025-03-01", "2025-09-30", "2026-06-15", "2026-11-23", "2027-12-31"] {
             var tracker = fixture.tracker
             tracker.today = CalendarDate(today)!
-            let snapshot = try tracker.snapshot()
+            let snapshot = try await tracker.snapshot()
             #expect(snapshot.rows.count == 2)
             for row in snapshot.rows {
-                let transcript = try tracker.transcript(row.trainee.id)
+                let transcript = try await tracker.transcript(row.trainee.id)
                 let levels = transcript.entries.map { entry in entry.progress.earnedLevel.flatMap { tracker.curriculum.framework.levelIndex($0) } ?? -1 }
                 #expect(row.progress.map(\.levelRank) == transcript.entries.map(\.progress.levelRank), "\(row.trainee.id) on \(today)")
                 #expect(row.progress.map(\.earnedRank) == levels, "\(row.trainee.id) on \(today)")
@@ -62,9 +62,9 @@ import TrellisTestSupport
         }
     }
 
-    @Test func reportJSONMatchesJSONEncoderOnAwkwardValues() throws {
-        let fixture = try TrackerFixture(addTrainees: false)
-        var report = ProgramReport(snapshot: try fixture.tracker.snapshot(), credentials: [], withinDays: 30)
+    @Test func reportJSONMatchesJSONEncoderOnAwkwardValues() async throws {
+        let fixture = try await TrackerFixture(addTrainees: false)
+        var report = await ProgramReport(snapshot: try fixture.tracker.snapshot(), credentials: [], withinDays: 30)
         // Nothing at all: empty arrays.
         #expect(report.json() == (try encoderJSON(report)))
         let awkward = "quote \" backslash \\ slash / tab \t newline \n return \r \u{8}\u{c}\u{1}\u{1f}\u{7f} é 👩🏽‍⚕️ \u{2028} end"

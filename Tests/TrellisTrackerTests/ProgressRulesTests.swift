@@ -9,62 +9,62 @@ import TrellisTestSupport
 /// Fixture rules: aware = any module that builds it; competent = all modules + knowledge check ≥ 70
 /// + observed practice ≥ competent + supervisor sign-off + 1 coaching session; lapse after 12 months.
 @Suite struct ProgressRulesTests {
-    @Test func noEvidenceMeansNoLevel() throws {
-        let fixture = try TrackerFixture()
-        let progress = try fixture.progress("dana", "listening-well")
+    @Test func noEvidenceMeansNoLevel() async throws {
+        let fixture = try await TrackerFixture()
+        let progress = try await fixture.progress("dana", "listening-well")
         #expect(progress.level == nil)
         #expect(progress.nextLevel == "aware")
         #expect(progress.missing == ["complete one of “Welcome to the work”, “Listening”"])
     }
 
-    @Test func anyModuleGivesAware() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2025-02-01")
-        let progress = try fixture.progress("dana", "listening-well")
+    @Test func anyModuleGivesAware() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2025-02-01")
+        let progress = try await fixture.progress("dana", "listening-well")
         #expect(progress.level == "aware")
         #expect(progress.earnedOn == CalendarDate("2025-02-01"))
         #expect(progress.missing == ["complete “Listening”", "a knowledge check scored 70 or more", "observed practice rated Competent or higher",
                                      "a supervisor sign-off", "1 coaching session on it (1 more)"])
     }
 
-    @Test func competentNeedsEveryRequirement() throws {
-        let fixture = try TrackerFixture()
-        try fixture.recordCompetentListening(on: "2026-06-01")
-        #expect(try fixture.progress("dana", "listening-well").level == "competent")
-        #expect(try fixture.progress("dana", "goal-setting").level == nil)
+    @Test func competentNeedsEveryRequirement() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.recordCompetentListening(on: "2026-06-01")
+        await #expect(try fixture.progress("dana", "listening-well").level == "competent")
+        await #expect(try fixture.progress("dana", "goal-setting").level == nil)
 
         // Take each requirement away in turn (by voiding it): the level drops back to aware.
         for kind in ["knowledge-check", "observed-practice", "supervisor-signoff", "coaching-session"] {
-            let other = try TrackerFixture()
-            try other.recordCompetentListening(on: "2026-06-01")
-            let record = try other.tracker.evidence(of: "dana").first { $0.kind.name == kind }!
-            _ = try other.tracker.void(record.id, reason: "test")
-            let progress = try other.progress("dana", "listening-well")
+            let other = try await TrackerFixture()
+            try await other.recordCompetentListening(on: "2026-06-01")
+            let record = try await other.tracker.evidence(of: "dana").first { $0.kind.name == kind }!
+            _ = try await other.tracker.void(record.id, reason: "test")
+            let progress = try await other.progress("dana", "listening-well")
             #expect(progress.level == "aware", "without \(kind)")
             #expect(progress.missing.count == 1, "without \(kind): \(progress.missing)")
         }
     }
 
-    @Test func thresholdsAreRespected() throws {
-        let fixture = try TrackerFixture()
-        try fixture.recordCompetentListening(on: "2026-06-01")
-        let checks = try fixture.tracker.evidence(of: "dana").filter { $0.kind == .knowledgeCheck || $0.kind == .observedPractice }
-        for record in checks { _ = try fixture.tracker.void(record.id, reason: "replace") }
-        try fixture.record("dana", "knowledge-check", "welcome", date: "2026-06-02", score: "69.5")
-        try fixture.record("dana", "observed-practice", "listening", date: "2026-06-02", level: "aware", observer: "Ana")
-        #expect(try fixture.progress("dana", "listening-well").level == "aware")
+    @Test func thresholdsAreRespected() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.recordCompetentListening(on: "2026-06-01")
+        let checks = try await fixture.tracker.evidence(of: "dana").filter { $0.kind == .knowledgeCheck || $0.kind == .observedPractice }
+        for record in checks { _ = try await fixture.tracker.void(record.id, reason: "replace") }
+        try await fixture.record("dana", "knowledge-check", "welcome", date: "2026-06-02", score: "69.5")
+        try await fixture.record("dana", "observed-practice", "listening", date: "2026-06-02", level: "aware", observer: "Ana")
+        await #expect(try fixture.progress("dana", "listening-well").level == "aware")
         // Evidence about a module counts toward the competencies it builds.
-        try fixture.record("dana", "knowledge-check", "welcome", date: "2026-06-03", score: "70")
-        try fixture.record("dana", "observed-practice", "listening", date: "2026-06-04", level: "competent", observer: "Ana")
-        let progress = try fixture.progress("dana", "listening-well")
+        try await fixture.record("dana", "knowledge-check", "welcome", date: "2026-06-03", score: "70")
+        try await fixture.record("dana", "observed-practice", "listening", date: "2026-06-04", level: "competent", observer: "Ana")
+        let progress = try await fixture.progress("dana", "listening-well")
         #expect(progress.level == "competent")
         #expect(progress.earnedOn == CalendarDate("2026-06-04"), "earned when the last requirement was met")
     }
 
-    @Test func levelLapsesWithoutContinuingEducation() throws {
-        let fixture = try TrackerFixture(today: CalendarDate("2026-07-01")!)
-        try fixture.recordCompetentListening(on: "2025-06-01")
-        let lapsed = try fixture.progress("dana", "listening-well")
+    @Test func levelLapsesWithoutContinuingEducation() async throws {
+        let fixture = try await TrackerFixture(today: CalendarDate("2026-07-01")!)
+        try await fixture.recordCompetentListening(on: "2025-06-01")
+        let lapsed = try await fixture.progress("dana", "listening-well")
         #expect(lapsed.lapsed)
         #expect(lapsed.earnedLevel == "competent")
         #expect(lapsed.level == "aware", "a lapsed level drops one step")
@@ -72,27 +72,27 @@ import TrellisTestSupport
         #expect(lapsed.missing.first?.contains("to restore Competent") == true)
     }
 
-    @Test func continuingEducationAndCoachingRenew() throws {
-        let fixture = try TrackerFixture(today: CalendarDate("2026-07-01")!)
-        try fixture.recordCompetentListening(on: "2025-06-01")
-        try fixture.record("dana", "continuing-education", date: "2025-12-01", hours: "2", topic: "Listening again")
-        var progress = try fixture.progress("dana", "listening-well")
+    @Test func continuingEducationAndCoachingRenew() async throws {
+        let fixture = try await TrackerFixture(today: CalendarDate("2026-07-01")!)
+        try await fixture.recordCompetentListening(on: "2025-06-01")
+        try await fixture.record("dana", "continuing-education", date: "2025-12-01", hours: "2", topic: "Listening again")
+        var progress = try await fixture.progress("dana", "listening-well")
         #expect(!progress.lapsed)
         #expect(progress.lapsesOn == CalendarDate("2026-12-01"))
-        try fixture.record("dana", "coaching-session", date: "2026-03-15", observer: "Ana", minutes: "30", competencies: "listening-well")
-        progress = try fixture.progress("dana", "listening-well")
+        try await fixture.record("dana", "coaching-session", date: "2026-03-15", observer: "Ana", minutes: "30", competencies: "listening-well")
+        progress = try await fixture.progress("dana", "listening-well")
         #expect(progress.lapsesOn == CalendarDate("2027-03-15"))
         // Continuing education about another competency does not renew this one.
-        let other = try TrackerFixture(today: CalendarDate("2026-07-01")!)
-        try other.recordCompetentListening(on: "2025-06-01")
-        try other.record("dana", "continuing-education", "competency:goal-setting", date: "2025-12-01", hours: "2", topic: "Goals")
-        #expect(try other.progress("dana", "listening-well").lapsed)
+        let other = try await TrackerFixture(today: CalendarDate("2026-07-01")!)
+        try await other.recordCompetentListening(on: "2025-06-01")
+        try await other.record("dana", "continuing-education", "competency:goal-setting", date: "2025-12-01", hours: "2", topic: "Goals")
+        await #expect(try other.progress("dana", "listening-well").lapsed)
     }
 
-    @Test func explanationNamesTheEvidence() throws {
-        let fixture = try TrackerFixture()
-        try fixture.recordCompetentListening(on: "2025-06-01")
-        let transcript = try fixture.tracker.transcript("dana")
+    @Test func explanationNamesTheEvidence() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.recordCompetentListening(on: "2025-06-01")
+        let transcript = try await fixture.tracker.transcript("dana")
         let progress = transcript.entries.first { $0.competency.id == "listening-well" }!.progress
         let competent = try #require(progress.checks.first { $0.level == "competent" })
         #expect(competent.met)
@@ -137,13 +137,13 @@ import TrellisTestSupport
         #expect(fromStart.period(containing: CalendarDate("2026-03-14")!, traineeStart: start) == (CalendarDate("2024-03-15")!, CalendarDate("2026-03-15")!))
     }
 
-    @Test func hoursCountOncePerCourseAndPerCategory() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "continuing-education", date: "2026-02-01", hours: "3", topic: "Ethics in peer work", category: "ethics")
-        try fixture.record("dana", "continuing-education", date: "2026-05-01", hours: "3", topic: "ethics in peer work ", category: "ethics")
-        try fixture.record("dana", "continuing-education", date: "2026-06-01", hours: "4", topic: "Trauma basics")
-        try fixture.record("dana", "continuing-education", date: "2025-12-31", hours: "9", topic: "Last year")
-        let due = try fixture.tracker.credentialsDue(within: 60)
+    @Test func hoursCountOncePerCourseAndPerCategory() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "continuing-education", date: "2026-02-01", hours: "3", topic: "Ethics in peer work", category: "ethics")
+        try await fixture.record("dana", "continuing-education", date: "2026-05-01", hours: "3", topic: "ethics in peer work ", category: "ethics")
+        try await fixture.record("dana", "continuing-education", date: "2026-06-01", hours: "4", topic: "Trauma basics")
+        try await fixture.record("dana", "continuing-education", date: "2025-12-31", hours: "9", topic: "Last year")
+        let due = try await fixture.tracker.credentialsDue(within: 60)
         let ledger = try #require(due.first)
         #expect(due.count == 1)
         #expect(ledger.deadline == CalendarDate("2026-12-31"))
@@ -151,6 +151,6 @@ import TrellisTestSupport
         #expect(ledger.doubleCredits.count == 1)
         #expect(ledger.shortHours == 3)
         #expect(ledger.categories == [CredentialLedger.Category(category: "ethics", required: 2, counted: 3)])
-        #expect(try fixture.tracker.credentialsDue(within: 10).isEmpty, "deadline is 38 days away")
+        await #expect(try fixture.tracker.credentialsDue(within: 10).isEmpty, "deadline is 38 days away")
     }
 }

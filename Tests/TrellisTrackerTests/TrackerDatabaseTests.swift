@@ -8,9 +8,9 @@ import TrellisTestSupport
 @testable import TrellisTrackerSQLite
 
 @Suite struct TrackerDatabaseTests {
-    @Test func databaseIsReadableByItsOwnerOnly() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+    @Test func databaseIsReadableByItsOwnerOnly() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
         let attributes = try FileManager.default.attributesOfItem(atPath: fixture.databasePath)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: fixture.databasePath + suffix) {
@@ -59,18 +59,18 @@ import TrellisTestSupport
         _ = try TrackerDatabase.create(at: scratch.path + "/data/tracker.sqlite")
     }
 
-    @Test func evidenceIsAppendOnly() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+    @Test func evidenceIsAppendOnly() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
         let queue = try DatabaseQueue(path: fixture.databasePath)
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE evidence SET occurred_day = 0") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM evidence") } }
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 1)
 
         // The database itself refuses to void a void, whatever kind the void claims to cancel.
-        let record = try fixture.tracker.evidence(of: "dana")[0]
-        let void = try fixture.tracker.void(record.id, reason: "test")
-        let voidNo = try queue.read { try Int64.fetchOne($0, sql: "SELECT no FROM evidence WHERE id = ?", arguments: [void.id])! }
+        let record = try await fixture.tracker.evidence(of: "dana")[0]
+        let void = try await fixture.tracker.void(record.id, reason: "test")
+        let voidNo = try await queue.read { try Int64.fetchOne($0, sql: "SELECT no FROM evidence WHERE id = ?", arguments: [void.id])! }
         for claimedKind in [7, 0] {
             #expect(throws: DatabaseError.self) {
                 try queue.write { db in
@@ -84,80 +84,80 @@ import TrellisTestSupport
         }
     }
 
-    @Test func badInputNamesTheFieldAndValue() throws {
-        let fixture = try TrackerFixture()
-        func message(_ input: EvidenceInput) -> String {
-            do { _ = try fixture.tracker.record(input); return "" } catch { return "\(error)" }
+    @Test func badInputNamesTheFieldAndValue() async throws {
+        let fixture = try await TrackerFixture()
+        func message(_ input: EvidenceInput) async -> String {
+            do { _ = try await fixture.tracker.record(input); return "" } catch { return "\(error)" }
         }
-        #expect(message(EvidenceInput(trainee: "nobody", kind: "module-completed", about: "welcome", date: "2026-01-01")).contains("trainee `nobody` is not on record"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "nowhere", date: "2026-01-01")).contains("about `nowhere` is neither a module nor a competency"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "observed-practice", about: "competency:nope", date: "2026-01-01", level: "competent", observer: "A")).contains("about `competency:nope` is not a competency"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "observed-practice", about: "welcome", date: "2026-01-01", level: "expert", observer: "A")).contains("level `expert` is not on the proficiency scale"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2027-01-01")).contains("date `2027-01-01` is in the future"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2024-12-31")).contains("date `2024-12-31` is before the trainee's start date 2025-01-01"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "continuing-education", date: "2026-01-01", hours: "-2", topic: "x")).contains("hours `-2` is not a positive number of hours"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "knowledge-check", about: "welcome", date: "2026-01-01", score: "101")).contains("score `101` is out of range: a score is from 0 to 100"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "graduated", date: "2026-01-01")).contains("kind `graduated` is not an evidence kind"))
-        #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2026-13-01")).contains("date `2026-13-01` is not a date"))
+        await #expect(message(EvidenceInput(trainee: "nobody", kind: "module-completed", about: "welcome", date: "2026-01-01")).contains("trainee `nobody` is not on record"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "nowhere", date: "2026-01-01")).contains("about `nowhere` is neither a module nor a competency"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "observed-practice", about: "competency:nope", date: "2026-01-01", level: "competent", observer: "A")).contains("about `competency:nope` is not a competency"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "observed-practice", about: "welcome", date: "2026-01-01", level: "expert", observer: "A")).contains("level `expert` is not on the proficiency scale"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2027-01-01")).contains("date `2027-01-01` is in the future"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2024-12-31")).contains("date `2024-12-31` is before the trainee's start date 2025-01-01"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "continuing-education", date: "2026-01-01", hours: "-2", topic: "x")).contains("hours `-2` is not a positive number of hours"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "knowledge-check", about: "welcome", date: "2026-01-01", score: "101")).contains("score `101` is out of range: a score is from 0 to 100"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "graduated", date: "2026-01-01")).contains("kind `graduated` is not an evidence kind"))
+        await #expect(message(EvidenceInput(trainee: "dana", kind: "module-completed", about: "welcome", date: "2026-13-01")).contains("date `2026-13-01` is not a date"))
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 0)
     }
 
-    @Test func voidsCancelOnceAndAreNeverVoided() throws {
-        let fixture = try TrackerFixture()
-        let record = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
-        #expect(try fixture.progress("dana", "listening-well").level == "aware")
-        let void = try fixture.tracker.void(record.id, reason: "wrong trainee")
-        #expect(try fixture.progress("dana", "listening-well").level == nil)
-        #expect(throws: TrackerError.self) { try fixture.tracker.void(record.id, reason: "again") }
-        #expect(throws: TrackerError.self) { try fixture.tracker.void(void.id, reason: "undo") }
-        #expect(throws: TrackerError.self) { try fixture.tracker.void("no-such-id", reason: "x") }
-        #expect(throws: TrackerError.self) { try fixture.tracker.void(record.id, reason: "  ") }
-        let stored = try fixture.tracker.evidence(of: "dana")
+    @Test func voidsCancelOnceAndAreNeverVoided() async throws {
+        let fixture = try await TrackerFixture()
+        let record = try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        await #expect(try fixture.progress("dana", "listening-well").level == "aware")
+        let void = try await fixture.tracker.void(record.id, reason: "wrong trainee")
+        await #expect(try fixture.progress("dana", "listening-well").level == nil)
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.void(record.id, reason: "again") }
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.void(void.id, reason: "undo") }
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.void("no-such-id", reason: "x") }
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.void(record.id, reason: "  ") }
+        let stored = try await fixture.tracker.evidence(of: "dana")
         #expect(stored.count == 2, "the original stays on file")
         #expect(stored.first { $0.id == record.id }?.voidedBy == void.id)
         #expect(stored.first { $0.id == void.id }?.reason == "wrong trainee")
     }
 
-    @Test func recordsAreOrderedByWhenTheyHappenedAndKeepWhoAndWhen() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "listening", date: "2026-03-01")
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-01")
-        let records = try fixture.tracker.evidence(of: "dana")
+    @Test func recordsAreOrderedByWhenTheyHappenedAndKeepWhoAndWhen() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "listening", date: "2026-03-01")
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-01")
+        let records = try await fixture.tracker.evidence(of: "dana")
         #expect(records.map(\.date.description) == ["2026-01-01", "2026-03-01"])
         #expect(records.allSatisfy { $0.recordedBy == "tester" && $0.recordedAt.hasSuffix("Z") })
     }
 
-    @Test func traineeEditsKeepHistory() throws {
-        let fixture = try TrackerFixture()
-        try fixture.tracker.editTrainee("dana", changes: [("cohort", "spring"), ("status", "paused")])
-        let trainee = try fixture.tracker.trainee("dana")
+    @Test func traineeEditsKeepHistory() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.tracker.editTrainee("dana", changes: [("cohort", "spring"), ("status", "paused")])
+        let trainee = try await fixture.tracker.trainee("dana")
         #expect(trainee.cohort == "spring" && trainee.status == .paused)
-        let history = try fixture.tracker.history(of: "dana")
+        let history = try await fixture.tracker.history(of: "dana")
         #expect(history.map(\.field) == ["cohort", "status"])
         #expect(history.first?.oldValue == "fall" && history.first?.changedBy == "tester")
-        #expect(throws: TrackerError.self) { try fixture.tracker.editTrainee("dana", changes: [("status", "retired")]) }
-        #expect(try fixture.tracker.trainees(.init(cohort: "fall")).map(\.id) == ["lee"])
-        #expect(try fixture.tracker.trainees(.init(status: .paused)).map(\.id) == ["dana"])
-        #expect(throws: TrackerError.self) { try fixture.tracker.addTrainee(Trainee(id: "dana", name: "Again", startDate: CalendarDate("2026-01-01")!)) }
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.editTrainee("dana", changes: [("status", "retired")]) }
+        await #expect(try fixture.tracker.trainees(.init(cohort: "fall")).map(\.id) == ["lee"])
+        await #expect(try fixture.tracker.trainees(.init(status: .paused)).map(\.id) == ["dana"])
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.addTrainee(Trainee(id: "dana", name: "Again", startDate: CalendarDate("2026-01-01")!)) }
     }
 
-    @Test func verifyReportsEvidenceTheCurriculumNoLongerHas() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2026-01-05", level: "competent", observer: "A")
-        #expect(try TrackerVerifier(tracker: fixture.tracker).verify().isEmpty)
+    @Test func verifyReportsEvidenceTheCurriculumNoLongerHas() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2026-01-05", level: "competent", observer: "A")
+        await #expect(try TrackerVerifier(tracker: fixture.tracker).verify().isEmpty)
         let scratch = try ScratchDirectory()
         let changed = try scratch.copyOfValidCurriculum()
         let framework = try String(contentsOfFile: changed + "/competencies.yml", encoding: .utf8)
         try framework.replacingOccurrences(of: "goal-setting", with: "planning-goals").write(toFile: changed + "/competencies.yml", atomically: true, encoding: .utf8)
         let (curriculum, _) = CurriculumLoader(directory: changed).load()
-        let findings = try TrackerVerifier(tracker: Tracker(store: SQLiteTrackerStore(fixture.database), curriculum: curriculum, actor: "t")).verify()
+        let findings = try await TrackerVerifier(tracker: Tracker(store: SQLiteTrackerStore(fixture.database), curriculum: curriculum, actor: "t")).verify()
         #expect(findings.count == 1)
         #expect(findings.first?.contains("competency `goal-setting`, which is not in the curriculum") == true)
     }
 
-    @Test func backupIsACompletePrivateCopy() throws {
-        let fixture = try TrackerFixture()
-        try fixture.recordCompetentListening()
+    @Test func backupIsACompletePrivateCopy() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.recordCompetentListening()
         let destination = fixture.scratch.path + "/backup.sqlite"
         try fixture.database.backup(to: destination)
         #expect((try FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] as? Int) == 0o600)
@@ -166,15 +166,15 @@ import TrellisTestSupport
         #expect(throws: TrackerError.self) { try fixture.database.backup(to: destination) }
     }
 
-    @Test func fullDiskLeavesTheDatabaseAsItWas() throws {
-        let fixture = try TrackerFixture()
+    @Test func fullDiskLeavesTheDatabaseAsItWas() async throws {
+        let fixture = try await TrackerFixture()
         let before = try fixture.count("SELECT COUNT(*) FROM evidence")
         var csv = "trainee,kind,about,date,note\n"
         for index in 0..<3000 { csv += "dana,reflection,,2026-01-05,\(String(repeating: "reflection text ", count: 20)) \(index)\n" }
         try fixture.scratch.write("big.csv", csv)
         let pages = try fixture.database.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }
         try fixture.database.limitPageCount(pages + 20)
-        #expect(throws: TrackerError.self) { try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/big.csv") }
+        await #expect(throws: TrackerError.self) { try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/big.csv") }
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == before)
     }
 }

@@ -19,40 +19,40 @@ struct TrackerFixture {
         self.tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: actor)
     }
 
-    init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) throws {
+    init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) async throws {
         scratch = try ScratchDirectory()
         let (curriculum, diagnostics) = CurriculumLoader(directory: Fixtures.valid).load()
         precondition(!diagnostics.hasErrors, "fixture curriculum must be valid: \(diagnostics)")
         database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
         tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: "tester")
         if addTrainees {
-            try tracker.addTrainee(Trainee(id: "dana", name: "Dana Rivera", email: "dana@example.org", cohort: "fall", site: "North",
+            try await tracker.addTrainee(Trainee(id: "dana", name: "Dana Rivera", email: "dana@example.org", cohort: "fall", site: "North",
                                            supervisor: "Sam Lee", startDate: CalendarDate("2025-01-01")!, credential: "yearly-10"))
-            try tracker.addTrainee(Trainee(id: "lee", name: "Lee Kim", cohort: "fall", site: "South", startDate: CalendarDate("2025-01-01")!))
+            try await tracker.addTrainee(Trainee(id: "lee", name: "Lee Kim", cohort: "fall", site: "South", startDate: CalendarDate("2025-01-01")!))
         }
     }
 
     @discardableResult
     func record(_ trainee: String = "dana", _ kind: String, _ about: String? = nil, date: String, score: String? = nil,
                 level: String? = nil, observer: String? = nil, minutes: String? = nil, competencies: String? = nil,
-                hours: String? = nil, topic: String? = nil, category: String? = nil, course: String? = nil) throws -> EvidenceRecord {
-        try tracker.record(EvidenceInput(trainee: trainee, kind: kind, about: about, date: date, score: score, level: level,
+                hours: String? = nil, topic: String? = nil, category: String? = nil, course: String? = nil) async throws -> EvidenceRecord {
+        try await tracker.record(EvidenceInput(trainee: trainee, kind: kind, about: about, date: date, score: score, level: level,
                                          observer: observer, minutes: minutes, competencies: competencies, hours: hours,
                                          topic: topic, category: category, course: course))
     }
 
     /// Everything `listening-well` needs for Competent, on the given dates.
-    func recordCompetentListening(on date: String = "2025-06-01") throws {
-        try record("dana", "module-completed", "welcome", date: date)
-        try record("dana", "module-completed", "listening", date: date)
-        try record("dana", "knowledge-check", "listening", date: date, score: "80")
-        try record("dana", "observed-practice", "competency:listening-well", date: date, level: "competent", observer: "Ana")
-        try record("dana", "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam Lee")
-        try record("dana", "coaching-session", date: date, observer: "Ana", minutes: "30", competencies: "listening-well")
+    func recordCompetentListening(on date: String = "2025-06-01") async throws {
+        try await record("dana", "module-completed", "welcome", date: date)
+        try await record("dana", "module-completed", "listening", date: date)
+        try await record("dana", "knowledge-check", "listening", date: date, score: "80")
+        try await record("dana", "observed-practice", "competency:listening-well", date: date, level: "competent", observer: "Ana")
+        try await record("dana", "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam Lee")
+        try await record("dana", "coaching-session", date: date, observer: "Ana", minutes: "30", competencies: "listening-well")
     }
 
-    func progress(_ trainee: String = "dana", _ competency: String) throws -> ProgressEngine.CompetencyProgress {
-        try tracker.transcript(trainee).entries.first { $0.competency.id == competency }!.progress
+    func progress(_ trainee: String = "dana", _ competency: String) async throws -> ProgressEngine.CompetencyProgress {
+        try await tracker.transcript(trainee).entries.first { $0.competency.id == competency }!.progress
     }
 
     func count(_ sql: String) throws -> Int {

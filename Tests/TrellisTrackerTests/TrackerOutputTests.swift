@@ -7,13 +7,13 @@ import TrellisTestSupport
 
 @Suite(.serialized) struct TrackerOutputTests {
     /// A small program with known evidence, for golden output.
-    private func program() throws -> TrackerFixture {
-        let fixture = try TrackerFixture(today: CalendarDate("2026-11-23")!)
-        try fixture.recordCompetentListening(on: "2025-06-01")
-        try fixture.record("dana", "module-completed", "planning", date: "2026-02-01")
-        try fixture.record("dana", "continuing-education", date: "2026-03-01", hours: "4", topic: "Ethics refresher", category: "ethics")
-        try fixture.record("lee", "module-completed", "welcome", date: "2026-10-01")
-        try fixture.record("lee", "coaching-session", date: "2026-11-01", observer: "Ana", minutes: "40", competencies: "listening-well")
+    private func program() async throws -> TrackerFixture {
+        let fixture = try await TrackerFixture(today: CalendarDate("2026-11-23")!)
+        try await fixture.recordCompetentListening(on: "2025-06-01")
+        try await fixture.record("dana", "module-completed", "planning", date: "2026-02-01")
+        try await fixture.record("dana", "continuing-education", date: "2026-03-01", hours: "4", topic: "Ethics refresher", category: "ethics")
+        try await fixture.record("lee", "module-completed", "welcome", date: "2026-10-01")
+        try await fixture.record("lee", "coaching-session", date: "2026-11-01", observer: "Ana", minutes: "40", competencies: "listening-well")
         return fixture
     }
 
@@ -25,8 +25,8 @@ import TrellisTestSupport
         #expect(actual == (try String(contentsOfFile: path, encoding: .utf8)), "differs from \(path)")
     }
 
-    @Test func progressAndReportMatchGoldenOutput() throws {
-        let fixture = try program()
+    @Test func progressAndReportMatchGoldenOutput() async throws {
+        let fixture = try await program()
         let environment = ["TRELLIS_DB": fixture.databasePath]
         let common = ["--curriculum", Fixtures.valid, "--today", "2026-11-23"]
         let progress = try runTrellis(["progress", "dana"] + common, environment: environment)
@@ -39,9 +39,9 @@ import TrellisTestSupport
         try golden("report.csv", csv.output)
     }
 
-    @Test func reportCountsLevelsAndAlerts() throws {
-        let fixture = try program()
-        let report = ProgramReport(snapshot: try fixture.tracker.snapshot(), credentials: fixture.tracker.curriculum.credentials, withinDays: 400)
+    @Test func reportCountsLevelsAndAlerts() async throws {
+        let fixture = try await program()
+        let report = await ProgramReport(snapshot: try fixture.tracker.snapshot(), credentials: fixture.tracker.curriculum.credentials, withinDays: 400)
         let dana = try #require(report.trainees.first { $0.id == "dana" })
         #expect(dana.modulesCompleted == 3 && dana.competenciesAtTarget == 1 && dana.percentComplete == 80)
         #expect(dana.credentialHours == 4 && dana.credentialDeadline == CalendarDate("2026-12-31"))
@@ -54,11 +54,11 @@ import TrellisTestSupport
         #expect(report.educationHoursByYear.map(\.hours) == [4])
     }
 
-    @Test func snapshotAgreesWithTranscripts() throws {
-        let fixture = try program()
-        let snapshot = try fixture.tracker.snapshot()
+    @Test func snapshotAgreesWithTranscripts() async throws {
+        let fixture = try await program()
+        let snapshot = try await fixture.tracker.snapshot()
         for row in snapshot.rows {
-            let transcript = try fixture.tracker.transcript(row.trainee.id)
+            let transcript = try await fixture.tracker.transcript(row.trainee.id)
             #expect(row.progress.map(\.levelRank) == transcript.entries.map(\.progress.levelRank))
             #expect(row.progress.map(\.earnedRank) == transcript.entries.map { entry in
                 entry.progress.earnedLevel.flatMap { fixture.tracker.curriculum.framework.levelIndex($0) } ?? -1
@@ -68,9 +68,9 @@ import TrellisTestSupport
         }
     }
 
-    @Test func coachingReportFlagsTraineesWithoutRecentCoaching() throws {
-        let fixture = try program()
-        let report = try fixture.tracker.coachingReport(from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-11-23")!, gapWeeks: 4)
+    @Test func coachingReportFlagsTraineesWithoutRecentCoaching() async throws {
+        let fixture = try await program()
+        let report = try await fixture.tracker.coachingReport(from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-11-23")!, gapWeeks: 4)
         #expect(report.sessions.map(\.traineeID) == ["lee"])
         #expect(report.minutesByCoach == ["Ana": 40])
         #expect(report.gaps.map(\.traineeID) == ["dana"], "dana's last coaching was in 2025")
@@ -78,29 +78,29 @@ import TrellisTestSupport
     }
 
     /// Everything dana needs to complete the fixture program by 2025-07-04.
-    private func complete(_ fixture: TrackerFixture) throws {
-        try fixture.recordCompetentListening(on: "2025-06-01")
-        try fixture.record("dana", "module-completed", "planning", date: "2025-07-01")
-        try fixture.record("dana", "knowledge-check", "planning", date: "2025-07-01", score: "90")
-        try fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2025-07-02", level: "competent", observer: "Ana")
-        try fixture.record("dana", "supervisor-signoff", "competency:goal-setting", date: "2025-07-03", observer: "Kai Moana")
-        try fixture.record("dana", "coaching-session", date: "2025-07-04", observer: "Ana", minutes: "30", competencies: "goal-setting")
+    private func complete(_ fixture: TrackerFixture) async throws {
+        try await fixture.recordCompetentListening(on: "2025-06-01")
+        try await fixture.record("dana", "module-completed", "planning", date: "2025-07-01")
+        try await fixture.record("dana", "knowledge-check", "planning", date: "2025-07-01", score: "90")
+        try await fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2025-07-02", level: "competent", observer: "Ana")
+        try await fixture.record("dana", "supervisor-signoff", "competency:goal-setting", date: "2025-07-03", observer: "Kai Moana")
+        try await fixture.record("dana", "coaching-session", date: "2025-07-04", observer: "Ana", minutes: "30", competencies: "goal-setting")
     }
 
-    @Test func certificateOnlyForCompletedTrainees() throws {
-        let fixture = try TrackerFixture(today: CalendarDate("2025-12-01")!)
-        #expect(throws: TrackerError.self) { try fixture.tracker.certificate("dana") }
-        try fixture.recordCompetentListening(on: "2025-06-01")
+    @Test func certificateOnlyForCompletedTrainees() async throws {
+        let fixture = try await TrackerFixture(today: CalendarDate("2025-12-01")!)
+        await #expect(throws: TrackerError.self) { try await fixture.tracker.certificate("dana") }
+        try await fixture.recordCompetentListening(on: "2025-06-01")
         do {
-            _ = try fixture.tracker.certificate("dana")
+            _ = try await fixture.tracker.certificate("dana")
             Issue.record("goal-setting is not competent yet")
         } catch let error as TrackerError {
             #expect(error.message.contains("modules not completed: planning"))
             #expect(error.message.contains("1 competency is below Competent: goal-setting"))
         }
         #expect(try fixture.count("SELECT COUNT(*) FROM completion") == 0)
-        try complete(fixture)
-        let certificate = try fixture.tracker.certificate("dana")
+        try await complete(fixture)
+        let certificate = try await fixture.tracker.certificate("dana")
         #expect(certificate.signatories == ["Kai Moana", "Sam Lee"])
         #expect(certificate.completedOn == CalendarDate("2025-07-04"))
         #expect(certificate.current.hasPrefix("still complete"))
@@ -113,26 +113,26 @@ import TrellisTestSupport
     }
 
     /// Completion is a fact as of its date: a lapse later neither takes it back nor blocks a record.
-    @Test func aCompletionStandsAfterALaterLapse() throws {
+    @Test func aCompletionStandsAfterALaterLapse() async throws {
         // Never issued before the lapse: the completion is found on the day it happened.
-        let late = try TrackerFixture(today: CalendarDate("2026-11-23")!)
-        try complete(late)
-        #expect(try late.tracker.transcript("dana").entries.contains { $0.progress.lapsed }, "the fixture's competencies lapse after 12 months")
-        let found = try late.tracker.certificate("dana")
+        let late = try await TrackerFixture(today: CalendarDate("2026-11-23")!)
+        try await complete(late)
+        await #expect(try late.tracker.transcript("dana").entries.contains { $0.progress.lapsed }, "the fixture's competencies lapse after 12 months")
+        let found = try await late.tracker.certificate("dana")
         #expect(found.completedOn == CalendarDate("2025-07-04"))
         #expect(found.current.contains("(lapsed)") && found.current.hasSuffix("the completion on 2025-07-04 stands"), "\(found.current)")
         // Reports show the completion beside today's (lower) percentage.
-        let report = ProgramReport(snapshot: try late.tracker.snapshot(), credentials: [], withinDays: 30)
+        let report = await ProgramReport(snapshot: try late.tracker.snapshot(), credentials: [], withinDays: 30)
         let dana = try #require(report.trainees.first { $0.id == "dana" })
         #expect(dana.completedOn == CalendarDate("2025-07-04") && dana.percentComplete < 100)
 
         // Issued on the day, then reproduced unchanged a year later, and never rewritten.
-        let early = try TrackerFixture(today: CalendarDate("2025-07-10")!)
-        try complete(early)
-        let issued = try early.tracker.certificate("dana")
+        let early = try await TrackerFixture(today: CalendarDate("2025-07-10")!)
+        try await complete(early)
+        let issued = try await early.tracker.certificate("dana")
         var later = early.tracker
         later.today = CalendarDate("2026-11-23")!
-        let again = try later.certificate("dana")
+        let again = try await later.certificate("dana")
         #expect(again.record == issued.record)
         #expect(again.current.contains("lapsed"))
         #expect(throws: (any Error).self) {
@@ -141,16 +141,16 @@ import TrellisTestSupport
         #expect(throws: (any Error).self) { try early.database.write { try $0.execute(sql: "DELETE FROM completion") } }
     }
 
-    @Test func xapiStatementsFollowTheSpecification() throws {
-        let fixture = try TrackerFixture()
-        let completed = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
-        try fixture.record("lee", "knowledge-check", "welcome", date: "2026-01-06", score: "85")
-        _ = try fixture.tracker.void(completed.id, reason: "wrong date")
-        try fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "1.25", topic: "!!!")
-        try fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "2", topic: "???")
+    @Test func xapiStatementsFollowTheSpecification() async throws {
+        let fixture = try await TrackerFixture()
+        let completed = try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try await fixture.record("lee", "knowledge-check", "welcome", date: "2026-01-06", score: "85")
+        _ = try await fixture.tracker.void(completed.id, reason: "wrong date")
+        try await fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "1.25", topic: "!!!")
+        try await fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "2", topic: "???")
         let export = try XAPIExport(base: "https://training.example.org/xapi/", curriculum: fixture.tracker.curriculum)
-        let trainees = Dictionary(uniqueKeysWithValues: try fixture.tracker.trainees().map { ($0.id, $0) })
-        let data = try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)
+        let trainees = await Dictionary(uniqueKeysWithValues: try fixture.tracker.trainees().map { ($0.id, $0) })
+        let data = try await export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)
         let statements = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(statements.count == 5)
         let first = statements[0]
@@ -176,12 +176,12 @@ import TrellisTestSupport
         let courseIDs = courses.compactMap { ($0["object"] as? [String: Any])?["id"] as? String }
         #expect(Set(courseIDs).count == 2, "courses whose names slug alike keep their own ids: \(courseIDs)")
         // Exporting again gives the same statements.
-        #expect(try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees) == data)
+        await #expect(try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees) == data)
     }
 
     @Test(arguments: ["", "not a url", "ftp://example.org/x", "https://", "/relative/path"])
-    func anInvalidBaseIRIIsRefused(base: String) throws {
-        let fixture = try TrackerFixture(addTrainees: false)
+    func anInvalidBaseIRIIsRefused(base: String) async throws {
+        let fixture = try await TrackerFixture(addTrainees: false)
         #expect(throws: TrackerError.self) { try XAPIExport(base: base, curriculum: fixture.tracker.curriculum) }
     }
 
@@ -201,8 +201,8 @@ import TrellisTestSupport
     }
 
     /// Statements spliced from several chunks are one valid array, in order.
-    @Test func manyStatementsSpliceIntoOneArray() throws {
-        let fixture = try TrackerFixture(addTrainees: false)
+    @Test func manyStatementsSpliceIntoOneArray() async throws {
+        let fixture = try await TrackerFixture(addTrainees: false)
         let export = try XAPIExport(base: "https://training.example.org/xapi", curriculum: fixture.tracker.curriculum)
         let records = (0..<9000).map { EvidenceRecord(id: "r\($0)", traineeID: "t", kind: .reflection, subject: nil, date: CalendarDate("2026-01-05")!, note: "n\($0)") }
         let statements = try #require(try JSONSerialization.jsonObject(with: try export.json(records: records, trainees: [:])) as? [[String: Any]])
@@ -219,9 +219,9 @@ import TrellisTestSupport
         #expect(XAPIExport.duration(seconds: 0) == "PT0S")
     }
 
-    @Test func dashboardIsPrivateAndStaysOutOfThePublicSite() throws {
-        let fixture = try program()
-        let snapshot = try fixture.tracker.snapshot()
+    @Test func dashboardIsPrivateAndStaysOutOfThePublicSite() async throws {
+        let fixture = try await program()
+        let snapshot = try await fixture.tracker.snapshot()
         let report = ProgramReport(snapshot: snapshot, credentials: [], withinDays: 30)
         let folder = fixture.scratch.path + "/dashboard"
         try Dashboard.write(report: report, snapshot: snapshot, to: folder, siteOutput: fixture.scratch.path + "/_site")

@@ -7,8 +7,8 @@ import TrellisTestSupport
 
 /// Real processes: concurrent writers and a crash in the middle of an import.
 @Suite(.serialized) struct TrackerProcessTests {
-    @Test func concurrentProcessesBothSucceed() throws {
-        let fixture = try TrackerFixture()
+    @Test func concurrentProcessesBothSucceed() async throws {
+        let fixture = try await TrackerFixture()
         let environment = ["TRELLIS_DB": fixture.databasePath, "TRELLIS_USER": "proc"]
         let group = DispatchGroup()
         let results = LockedResults()
@@ -27,11 +27,11 @@ import TrellisTestSupport
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 20)
     }
 
-    @Test func smallThingsACoordinatorHit() throws {
-        let fixture = try TrackerFixture()
-        let first = try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
-        try fixture.record("dana", "module-completed", "listening", date: "2026-01-05")
-        _ = try fixture.tracker.void(first.id, reason: "wrong module")
+    @Test func smallThingsACoordinatorHit() async throws {
+        let fixture = try await TrackerFixture()
+        let first = try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try await fixture.record("dana", "module-completed", "listening", date: "2026-01-05")
+        _ = try await fixture.tracker.void(first.id, reason: "wrong module")
         let environment = ["TRELLIS_DB": fixture.databasePath]
         let show = try runTrellis(["trainee", "show", "dana", "--curriculum", Fixtures.valid], environment: environment)
         #expect(show.output.contains("evidence    3 record(s): 1 counting, 1 voided, 1 void(s) cancelling them"), "\(show.output)")
@@ -46,10 +46,10 @@ import TrellisTestSupport
 
     /// `export --since` keeps only what happened on or after the date; `--output` writes a file
     /// readable by its owner only, the same bytes as standard output.
-    @Test func exportsSinceADateToAPrivateFile() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
-        try fixture.record("dana", "module-completed", "listening", date: "2026-02-10")
+    @Test func exportsSinceADateToAPrivateFile() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+        try await fixture.record("dana", "module-completed", "listening", date: "2026-02-10")
         let environment = ["TRELLIS_DB": fixture.databasePath]
         let base = ["export", "--format", "xapi", "--base", "https://training.example.org/xapi", "--curriculum", Fixtures.valid]
         let all = try runTrellis(base, environment: environment)
@@ -69,8 +69,8 @@ import TrellisTestSupport
         #expect(bad.status == 2 && bad.error.contains("--since must be a date written YYYY-MM-DD"), "\(bad.error)")
     }
 
-    @Test func commandLineErrorsAndExitCodes() throws {
-        let fixture = try TrackerFixture()
+    @Test func commandLineErrorsAndExitCodes() async throws {
+        let fixture = try await TrackerFixture()
         let environment = ["TRELLIS_DB": fixture.databasePath]
         let bad = try runTrellis(["record", "dana", "observed-practice", "welcome", "--level", "expert", "--observer", "A", "--curriculum", Fixtures.valid], environment: environment)
         #expect(bad.status == 1)

@@ -33,8 +33,8 @@ import TrellisTestSupport
         #expect(((try FileManager.default.attributesOfItem(atPath: empty))[.size] as? NSNumber)?.intValue == 0, "nothing is written into it")
     }
 
-    @Test func aDatabaseReadableByOthersIsRefusedWithTheChmodToRun() throws {
-        let fixture = try TrackerFixture()
+    @Test func aDatabaseReadableByOthersIsRefusedWithTheChmodToRun() async throws {
+        let fixture = try await TrackerFixture()
         chmod(fixture.databasePath, 0o644)
         let result = try Self.trellis(["progress", "dana"], db: fixture.databasePath)
         #expect(result.status == 1)
@@ -42,10 +42,10 @@ import TrellisTestSupport
     }
 
     @Test(arguments: ["PRAGMA user_version = 999", "INSERT INTO grdb_migrations VALUES ('v9: something from the future')"])
-    func aDatabaseFromANewerTrellisIsRefused(change: String) throws {
-        let fixture = try TrackerFixture()
+    func aDatabaseFromANewerTrellisIsRefused(change: String) async throws {
+        let fixture = try await TrackerFixture()
         let queue = try DatabaseQueue(path: fixture.databasePath)
-        try queue.writeWithoutTransaction { try $0.execute(sql: change) }
+        try await queue.writeWithoutTransaction { try $0.execute(sql: change) }
         try queue.close()
         for command in [["progress", "dana"], ["record", "dana", "reflection", "--note", "x"], ["tracker", "verify"]] {
             let result = try Self.trellis(command, db: fixture.databasePath)
@@ -55,9 +55,9 @@ import TrellisTestSupport
         #expect(try fixture.count("SELECT COUNT(*) FROM evidence") == 0)
     }
 
-    @Test func readCommandsWorkOnAReadOnlyDatabaseAndWritesSaySo() throws {
-        let fixture = try TrackerFixture()
-        try fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
+    @Test func readCommandsWorkOnAReadOnlyDatabaseAndWritesSaySo() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
         try fixture.database.closeConnection()
         chmod(fixture.databasePath, 0o400)
         defer { chmod(fixture.databasePath, 0o600) }
@@ -108,12 +108,12 @@ import TrellisTestSupport
         try handle.close()
     }
 
-    @Test func aDamagedDatabaseIsNotBackedUpAndSaysHowToRecover() throws {
-        let fixture = try TrackerFixture()
+    @Test func aDamagedDatabaseIsNotBackedUpAndSaysHowToRecover() async throws {
+        let fixture = try await TrackerFixture()
         var csv = "trainee,kind,date,note\n"
         for index in 0..<3000 { csv += "dana,reflection,2026-01-05,note \(index) with some length to it\n" }
         try fixture.scratch.write("e.csv", csv)
-        _ = try CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
+        _ = try await CSVImporter(tracker: fixture.tracker).importFile(fixture.scratch.path + "/e.csv")
         let good = fixture.scratch.path + "/good-backup.sqlite"
         let backup = try Self.trellis(["tracker", "backup", good], db: fixture.databasePath)
         #expect(backup.status == 0, "\(backup.error)")
@@ -136,8 +136,8 @@ import TrellisTestSupport
         #expect(try Self.trellis(["tracker", "verify"], db: good).status == 0)
     }
 
-    @Test func aNegativeScoreIsOutOfRangeNotAMissingValue() throws {
-        let fixture = try TrackerFixture()
+    @Test func aNegativeScoreIsOutOfRangeNotAMissingValue() async throws {
+        let fixture = try await TrackerFixture()
         let result = try Self.trellis(["record", "dana", "knowledge-check", "welcome", "--score", "-5", "--date", "2026-01-05"], db: fixture.databasePath)
         #expect(result.status == 1)
         #expect(result.error.contains("score `-5` is out of range: a score is from 0 to 100"), "\(result.error)")
@@ -145,8 +145,8 @@ import TrellisTestSupport
         #expect(wrongKind.error.contains("score `80` does not apply to module-completed"), "\(wrongKind.error)")
     }
 
-    @Test func dashboardFoldersArePrivate() throws {
-        let fixture = try TrackerFixture()
+    @Test func dashboardFoldersArePrivate() async throws {
+        let fixture = try await TrackerFixture()
         let folder = fixture.scratch.path + "/dash/board"
         let result = try Self.trellis(["report", "--html", folder], db: fixture.databasePath)
         #expect(result.status == 0, "\(result.error)")

@@ -32,10 +32,10 @@ public struct CoachingReport: Sendable, Codable {
 }
 
 extension Tracker {
-    public func coachingReport(from: CalendarDate, to: CalendarDate, gapWeeks: Int, filter: TraineeFilter = TraineeFilter()) throws -> CoachingReport {
-        let trainees = try self.trainees(filter)
+    public func coachingReport(from: CalendarDate, to: CalendarDate, gapWeeks: Int, filter: TraineeFilter = TraineeFilter()) async throws -> CoachingReport {
+        let trainees = try await self.trainees(filter)
         let ids = Set(trainees.map(\.id))
-        let all = try store.read { try $0.evidence(.kind(.coachingSession)) }.filter { $0.voidedBy == nil && ids.contains($0.traineeID) }
+        let all = try await store.read { try await $0.evidence(.kind(.coachingSession)) }.filter { $0.voidedBy == nil && ids.contains($0.traineeID) }
         let sessions = all.filter { $0.date >= from && $0.date <= to }.map {
             CoachingReport.Session(evidenceID: $0.id, traineeID: $0.traineeID, coach: $0.observer ?? "", date: $0.date,
                                    minutes: $0.minutes ?? 0, competencies: $0.competencies, nextStep: $0.nextStep)
@@ -60,8 +60,8 @@ extension Tracker {
     }
 
     /// `trellis due`: active trainees whose credential period ends within `days` and who are short of hours.
-    public func credentialsDue(within days: Int) throws -> [CredentialLedger] {
-        let snapshot = try self.snapshot(TraineeFilter(status: .active))
+    public func credentialsDue(within days: Int) async throws -> [CredentialLedger] {
+        let snapshot = try await self.snapshot(TraineeFilter(status: .active))
         let horizon = today.adding(days: days)
         return snapshot.rows.compactMap { row -> CredentialLedger? in
             guard let id = row.trainee.credential, let rule = curriculum.credentials.first(where: { $0.id == id }) else { return nil }

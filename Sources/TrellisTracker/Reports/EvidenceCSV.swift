@@ -26,7 +26,7 @@ public enum EvidenceCSV {
 
 extension Tracker {
     /// Every record of every trainee, in the order the evidence happened.
-    public func allEvidence() throws -> [EvidenceRecord] {
-        try store.read { try $0.evidence(.all) }
+    public func allEvidence() async throws -> [EvidenceRecord] {
+        try await store.read { try await $0.evidence(.all) }
     }
 }

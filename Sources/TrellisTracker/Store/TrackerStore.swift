@@ -5,13 +5,12 @@ import TrellisModel
 /// backend (PostgreSQL for multi-site programs) and the web tracker stand on the same code.
 ///
 /// Every access is a unit of work in one transaction: a `write` is stored whole or, when its
-/// work throws, not at all; a `read` sees one consistent state of the records.
-///
-/// The interface is synchronous for now: the command line and its tests are. It becomes
-/// `async` with the web tracker, whose server and PostgreSQL client are.
+/// work throws, not at all; a `read` sees one consistent state of the records. The interface
+/// is `async` because a database server's client (postgres-nio) and the web tracker's server
+/// (Hummingbird) are; a unit of work may await between its steps.
 public protocol TrackerStore: Sendable {
-    func read<T>(_ work: (any TrackerReading) throws -> T) throws -> T
-    func write<T>(_ work: (any TrackerWriting) throws -> T) throws -> T
+    func read<T: Sendable>(_ work: (any TrackerReading) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ work: (any TrackerWriting) async throws -> T) async throws -> T
 }
 
 /// A store's own number for a stored evidence record (a row id): what an import's plan and a
@@ -24,6 +23,22 @@ public enum EvidenceSelection: Sendable, Hashable {
     case trainee(String)
     case kind(EvidenceKind)
     case number(StoredRecordNumber)
+}
+
+/// A record to store, with what the store needs beside it.
+public struct NewEvidence: Sendable {
+    /// Its id, `recordedAt` and `recordedBy` set.
+    public var record: EvidenceRecord
+    /// For a void: the number of the record it cancels.
+    public var voids: StoredRecordNumber?
+    /// For an imported row: what the import knows about it.
+    public var imported: ImportedRowInfo?
+
+    public init(_ record: EvidenceRecord, voids: StoredRecordNumber? = nil, imported: ImportedRowInfo? = nil) {
+        self.record = record
+        self.voids = voids
+        self.imported = imported
+    }
 }
 
 /// What an import knows about a row beyond the record itself, stored with it.
@@ -73,36 +88,35 @@ public struct StoreFindings: Sendable {
 
 /// Reading, within one transaction.
 public protocol TrackerReading {
-    func trainee(_ id: String) throws -> Trainee?
+    func trainee(_ id: String) async throws -> Trainee?
     /// Every trainee, by id.
-    func trainees() throws -> [Trainee]
-    func history(of traineeID: String) throws -> [Tracker.HistoryEntry]
+    func trainees() async throws -> [Trainee]
+    func history(of traineeID: String) async throws -> [Tracker.HistoryEntry]
     /// The day of a trainee's earliest evidence, if any.
-    func earliestEvidenceDay(of traineeID: String) throws -> CalendarDate?
+    func earliestEvidenceDay(of traineeID: String) async throws -> CalendarDate?
     /// Records in the order the evidence happened, then when it was recorded.
-    func evidence(_ selection: EvidenceSelection) throws -> [EvidenceRecord]
-    func recordNumber(ofID id: String) throws -> StoredRecordNumber?
+    func evidence(_ selection: EvidenceSelection) async throws -> [EvidenceRecord]
+    func recordNumber(ofID id: String) async throws -> StoredRecordNumber?
     /// What earlier imports stored about their rows.
-    func importLedger() throws -> ImportLedger
+    func importLedger() async throws -> ImportLedger
     /// A trainee's frozen completion record, as stored (JSON).
-    func completionRecord(of traineeID: String) throws -> String?
-    func programFacts(_ engine: ProgressEngine) throws -> ProgramFacts
-    func findings() throws -> StoreFindings
+    func completionRecord(of traineeID: String) async throws -> String?
+    func programFacts(_ engine: ProgressEngine) async throws -> ProgramFacts
+    func findings() async throws -> StoreFindings
 }
 
 /// Writing, within one transaction. Evidence is only ever added: a record is cancelled by a
 /// void, never changed or deleted.
 public protocol TrackerWriting: TrackerReading {
-    func insert(_ trainee: Trainee, at time: String, by actor: String) throws
+    func insert(_ trainee: Trainee, at time: String, by actor: String) async throws
     /// Stores the trainee's new details and, for each changed field, its old and new value.
-    func update(_ trainee: Trainee, history: [(field: String, old: String?, new: String?)], at time: String, by actor: String) throws
-    /// Stores a record (its id, `recordedAt` and `recordedBy` set); for a void, `voids` is the
-    /// number of the record it cancels.
+    func update(_ trainee: Trainee, history: [(field: String, old: String?, new: String?)], at time: String, by actor: String) async throws
+    /// Stores records, in order, and returns their numbers (an import stores a chunk at a time).
     @discardableResult
-    func insert(_ record: EvidenceRecord, voids: StoredRecordNumber?, imported: ImportedRowInfo?) throws -> StoredRecordNumber
+    func insert(_ evidence: [NewEvidence]) async throws -> [StoredRecordNumber]
     /// Stores a completion record unless the trainee has one already (the first one stands).
     func insertCompletion(of traineeID: String, completedOn: CalendarDate, frameworkVersion: String?, record: String,
-                          frozenAt: String, frozenBy: String) throws
+                          frozenAt: String, frozenBy: String) async throws
     /// Recomputes what the store derives from the evidence; returns the number of trainees with evidence.
-    func rebuildDerivedData() throws -> Int
+    func rebuildDerivedData() async throws -> Int
 }
