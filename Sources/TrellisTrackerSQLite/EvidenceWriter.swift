@@ -23,9 +23,9 @@ final class EvidenceWriter {
     init(_ db: Database) throws {
         self.db = db
         for row in try Row.fetchAll(db, sql: "SELECT no, kind, id FROM subject") {
-            subjectNos[EvidenceSubject(EvidenceSubject.Kind(rawValue: row[1]) ?? .module, row[2])] = row[0]
+            subjectNos[EvidenceSubject(EvidenceSubject.Kind(rawValue: row["kind"]) ?? .module, row["id"])] = row["no"]
         }
-        for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row[1]] = row[0] }
+        for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row["id"]] = row["no"] }
         insertEvidence = try db.makeStatement(sql: """
             INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes, next_step,
               hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by,

@@ -178,17 +178,17 @@ enum FactDigest {
             SELECT ec.evidence_no, ec.subject_no FROM evidence_competency ec JOIN evidence e ON e.no = ec.evidence_no
             WHERE 1\(whereClause) ORDER BY ec.evidence_no, ec.subject_no
             """, arguments: arguments) {
-            competencies[row[0], default: []].append(Int32(truncatingIfNeeded: row[1] as Int64))
+            competencies[row["evidence_no"], default: []].append(Int32(truncatingIfNeeded: row["subject_no"] as Int64))
         }
         var digests: [Int64: [UInt8]] = [:]
         for row in try Row.fetchAll(db, sql: factsSQL + whereClause + " ORDER BY e.no", arguments: arguments) {
-            let traineeNo: Int64 = row[0]
-            let score: Double? = row[5]
-            let kind = UInt8(truncatingIfNeeded: row[4] as Int64)
-            let no: Int64 = row[6]
-            append(Packed(day: Int32(truncatingIfNeeded: row[1] as Int64),
-                          subjectNo: Int32(truncatingIfNeeded: (row[2] as Int64?) ?? 0),
-                          levelNo: Int32(truncatingIfNeeded: (row[3] as Int64?) ?? 0),
+            let traineeNo: Int64 = row["trainee_no"]
+            let score: Double? = row["score"]
+            let kind = UInt8(truncatingIfNeeded: row["kind"] as Int64)
+            let no: Int64 = row["no"]
+            append(Packed(day: Int32(truncatingIfNeeded: row["occurred_day"] as Int64),
+                          subjectNo: Int32(truncatingIfNeeded: (row["subject_no"] as Int64?) ?? 0),
+                          levelNo: Int32(truncatingIfNeeded: (row["level_no"] as Int64?) ?? 0),
                           kind: kind, score: score,
                           competencySubjectNos: kind == UInt8(EvidenceKind.coachingSession.rawValue) ? competencies[no] ?? [] : []),
                    to: &digests[traineeNo, default: []])
@@ -201,7 +201,7 @@ enum FactDigest {
         let expected = try compute(db, whereClause: "", arguments: [])
         var stored: [Int64: [UInt8]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT trainee_no, facts FROM trainee_facts") {
-            stored[row[0]] = [UInt8](row[1] as Data)
+            stored[row["trainee_no"]] = [UInt8](row["facts"] as Data)
         }
         return Set(expected.keys).union(stored.keys).filter { traineeNo in
             (expected[traineeNo] ?? []) != (stored[traineeNo] ?? [])

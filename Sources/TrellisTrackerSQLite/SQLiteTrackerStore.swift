@@ -156,7 +156,7 @@ final class SQLiteTransaction: TrackerWriting {
     private static func findings(_ db: Database) throws -> StoreFindings {
         var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
         for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-            problems.append("a row in \(row[0] as String) refers to a missing row in \(row[2] as String)")
+            problems.append("a row in \(row["table"] as String) refers to a missing row in \(row["parent"] as String)")
         }
         let subjects = try Row.fetchAll(db, sql: """
             SELECT s.kind, s.id, COUNT(e.no) AS records, COUNT(DISTINCT e.trainee_no) AS trainees FROM subject s

@@ -84,12 +84,13 @@ enum EvidenceRows {
             JOIN evidence e ON e.no = ec.evidence_no JOIN trainee t ON t.no = e.trainee_no WHERE \(whereClause)
             ORDER BY s.id
             """, arguments: arguments) {
-            competencies[row[0], default: []].append(row[1])
+            competencies[row["evidence_no"], default: []].append(row["id"])
         }
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT e.id, t.id, e.kind, s.kind, s.id, e.occurred_day, e.score, l.id, e.observer, e.minutes, e.next_step,
-                   e.hours, e.topic, e.provider, e.category, e.course, target.id, e.reason, e.note, e.recorded_at,
-                   e.recorded_by, voider.id, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at
+            SELECT e.id, t.id AS trainee_id, e.kind, s.kind AS subject_kind, s.id AS subject_id, e.occurred_day, e.score,
+                   l.id AS level_id, e.observer, e.minutes, e.next_step, e.hours, e.topic, e.provider, e.category, e.course,
+                   target.id AS voids_id, e.reason, e.note, e.recorded_at, e.recorded_by, voider.id AS voided_by, e.no, e.row_key,
+                   e.source_recorded_by, e.source_recorded_at
             FROM evidence e
             JOIN trainee t ON t.no = e.trainee_no
             LEFT JOIN subject s ON s.no = e.subject_no
@@ -103,15 +104,16 @@ enum EvidenceRows {
         // million intermediate `Row` copies.
         var records: [EvidenceRecord] = []
         while let row = try rows.next() {
-            let subjectKind: String? = row[3]
+            let subjectKind: String? = row["subject_kind"]
             records.append(EvidenceRecord(
-                id: row[0], traineeID: row[1], kind: EvidenceKind(rawValue: row[2]) ?? .reflection,
-                subject: subjectKind.flatMap(EvidenceSubject.Kind.init(rawValue:)).map { EvidenceSubject($0, row[4]) },
-                date: CalendarDate(dayNumber: row[5]), score: row[6], level: row[7], observer: row[8], minutes: row[9],
-                competencies: competencies[row[22]] ?? [], nextStep: row[10], hours: row[11], topic: row[12],
-                provider: row[13], category: row[14], course: row[15], voids: row[16], reason: row[17], note: row[18],
-                recordedAt: row[19], recordedBy: row[20], voidedBy: row[21], importKey: row[23],
-                sourceRecordedBy: row[24], sourceRecordedAt: row[25]))
+                id: row["id"], traineeID: row["trainee_id"], kind: EvidenceKind(rawValue: row["kind"]) ?? .reflection,
+                subject: subjectKind.flatMap(EvidenceSubject.Kind.init(rawValue:)).map { EvidenceSubject($0, row["subject_id"]) },
+                date: CalendarDate(dayNumber: row["occurred_day"]), score: row["score"], level: row["level_id"], observer: row["observer"],
+                minutes: row["minutes"], competencies: competencies[row["no"]] ?? [], nextStep: row["next_step"], hours: row["hours"],
+                topic: row["topic"], provider: row["provider"], category: row["category"], course: row["course"], voids: row["voids_id"],
+                reason: row["reason"], note: row["note"], recordedAt: row["recorded_at"], recordedBy: row["recorded_by"],
+                voidedBy: row["voided_by"], importKey: row["row_key"], sourceRecordedBy: row["source_recorded_by"],
+                sourceRecordedAt: row["source_recorded_at"]))
         }
         return records
     }

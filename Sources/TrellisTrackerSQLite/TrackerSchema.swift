@@ -211,7 +211,7 @@ enum TrackerSchema {
                 DROP TRIGGER evidence_is_append_only_update;
                 """)
             var numbers: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, no FROM evidence WHERE import_key IS NOT NULL") { numbers[row[0]] = row[1] }
+            for row in try Row.fetchAll(db, sql: "SELECT id, no FROM evidence WHERE import_key IS NOT NULL") { numbers[row["id"]] = row["no"] }
             let update = try db.makeStatement(sql: "UPDATE evidence SET fingerprint = ? WHERE no = ?")
             for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: []) {
                 guard let no = numbers[record.id] else { continue }
