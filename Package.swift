@@ -102,7 +102,12 @@ let package = Package(
         ),
         // What the test targets share: fixture paths (`Tests/Fixtures`), scratch folders, snapshots,
         // and a scratch site project built again and again.
-        .target(name: "TrellisTestSupport", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite"], path: "Tests/TrellisTestSupport"),
+        .target(
+            name: "TrellisTestSupport",
+            dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite", "TrellisTracker", "TrellisTrackerSQLite",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TrellisTestSupport"
+        ),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel", "TrellisTestSupport"]),
         .testTarget(name: "TrellisHashingTests", dependencies: ["TrellisHashing"]),
         .testTarget(name: "TrellisMarkdownTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisTestSupport"]),
@@ -112,6 +117,10 @@ let package = Package(
             dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
+        .testTarget(
+            name: "TrellisTrackerSQLiteTests",
+            dependencies: ["TrellisModel", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisHashing", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
