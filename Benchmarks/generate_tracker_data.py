@@ -87,5 +87,10 @@ with open(f"{out}/evidence.csv", "w") as f:
             hours = str(rng.choice([1, 1.5, 2, 3, 6]))
             topic = f"Course {rng.randint(1, 60)}"
             category = rng.choice(["ethics", "peer-support", "supervision", ""])
-        f.write(f"{t},{kind},{about},{date},{score},{level},{observer},{minutes},{comps},{hours},{topic},{category},\n")
+        # What coaches write: a note on every coaching session and on every other observation
+        # (from the row number, so the other values stay those of the fixed seed).
+        note = ""
+        if kind == "coaching-session" or (kind == "observed-practice" and row % 2 == 0):
+            note = f"Row {row}: practised open questions and reflective listening; next, plan the home visit together."
+        f.write(f"{t},{kind},{about},{date},{score},{level},{observer},{minutes},{comps},{hours},{topic},{category},{note}\n")
 print(f"wrote {out}: {len(trainees)} trainees, {args.rows} evidence rows, 40 competencies, 20 modules")

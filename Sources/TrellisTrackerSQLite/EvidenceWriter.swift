@@ -15,6 +15,8 @@ final class EvidenceWriter {
     private var levelNos: [String: Int64] = [:]
     private let insertEvidence: Statement
     private let insertCompetency: Statement
+    /// A record's free text goes to `evidence_text`, which erasure can clear (schema v5).
+    private let insertText: Statement
     /// Facts added per trainee since the last `finish()`.
     private var digestAdditions: [Int64: [UInt8]] = [:]
     /// Trainees whose digest must be recomputed (a void cancelled one of their records).
@@ -27,11 +29,12 @@ final class EvidenceWriter {
         }
         for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row["id"]] = row["no"] }
         insertEvidence = try db.makeStatement(sql: """
-            INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes, next_step,
-              hours, topic, provider, category, course, voids_no, voids_kind, reason, note, recorded_at, recorded_by,
+            INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes,
+              hours, topic, provider, category, course, voids_no, voids_kind, recorded_at, recorded_by,
               row_key, fingerprint, source_recorded_by, source_recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        insertText = try db.makeStatement(sql: "INSERT INTO evidence_text (evidence_no, note, next_step, reason) VALUES (?, ?, ?, ?)")
         insertCompetency = try db.makeStatement(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (?, ?)")
     }
 
@@ -61,12 +64,15 @@ final class EvidenceWriter {
         // The argument list matches the statement by construction: skip GRDB's per-row check.
         insertEvidence.setUncheckedArguments([
             record.id, traineeNo, record.kind.rawValue, subject, record.date.dayNumber, record.score, level, record.observer,
-            record.minutes, record.nextStep, record.hours, record.topic, record.provider, record.category, record.course,
-            voids?.no, voids?.kind.rawValue, record.reason, record.note, record.recordedAt, record.recordedBy,
+            record.minutes, record.hours, record.topic, record.provider, record.category, record.course,
+            voids?.no, voids?.kind.rawValue, record.recordedAt, record.recordedBy,
             imported?.key, imported.map { Data($0.fingerprint.bytes) }, imported?.sourceRecordedBy, imported?.sourceRecordedAt,
         ])
         try insertEvidence.execute()
         let evidenceNo = db.lastInsertedRowID
+        if record.note != nil || record.nextStep != nil || record.reason != nil {
+            try insertText.execute(arguments: [evidenceNo, record.note, record.nextStep, record.reason])
+        }
         for competency in competencies {
             try insertCompetency.execute(arguments: [evidenceNo, competency])
         }

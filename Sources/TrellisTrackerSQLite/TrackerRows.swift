@@ -77,7 +77,11 @@ enum TraineeRows {
 
 /// Reading full evidence records (for transcripts, explanations and exports).
 enum EvidenceRows {
-    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [EvidenceRecord] {
+    /// Where the free text of a record is: in `evidence_text` (schema v5 on), or in columns of
+    /// `evidence` itself (what migrations before v5 read).
+    enum TextPlace { case textTable, evidenceColumns }
+
+    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments, text: TextPlace = .textTable) throws -> [EvidenceRecord] {
         var competencies: [Int64: [String]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT ec.evidence_no, s.id FROM evidence_competency ec JOIN subject s ON s.no = ec.subject_no
@@ -88,11 +92,12 @@ enum EvidenceRows {
         }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT e.id, t.id AS trainee_id, e.kind, s.kind AS subject_kind, s.id AS subject_id, e.occurred_day, e.score,
-                   l.id AS level_id, e.observer, e.minutes, e.next_step, e.hours, e.topic, e.provider, e.category, e.course,
-                   target.id AS voids_id, e.reason, e.note, e.recorded_at, e.recorded_by, voider.id AS voided_by, e.no, e.row_key,
-                   e.source_recorded_by, e.source_recorded_at
+                   l.id AS level_id, e.observer, e.minutes, \(text == .textTable ? "x" : "e").next_step, e.hours, e.topic, e.provider,
+                   e.category, e.course, target.id AS voids_id, \(text == .textTable ? "x" : "e").reason, \(text == .textTable ? "x" : "e").note,
+                   e.recorded_at, e.recorded_by, voider.id AS voided_by, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at
             FROM evidence e
             JOIN trainee t ON t.no = e.trainee_no
+            \(text == .textTable ? "LEFT JOIN evidence_text x ON x.evidence_no = e.no" : "")
             LEFT JOIN subject s ON s.no = e.subject_no
             LEFT JOIN level l ON l.no = e.level_no
             LEFT JOIN evidence target ON target.no = e.voids_no

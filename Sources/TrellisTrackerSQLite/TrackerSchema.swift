@@ -213,7 +213,7 @@ enum TrackerSchema {
             var numbers: [String: Int64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, no FROM evidence WHERE import_key IS NOT NULL") { numbers[row["id"]] = row["no"] }
             let update = try db.makeStatement(sql: "UPDATE evidence SET fingerprint = ? WHERE no = ?")
-            for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: []) {
+            for record in try EvidenceRows.fetch(db, whereClause: "e.import_key IS NOT NULL", arguments: [], text: .evidenceColumns) {
                 guard let no = numbers[record.id] else { continue }
                 try update.execute(arguments: [Data(EvidenceFingerprint(record).bytes), no])
             }
@@ -238,6 +238,43 @@ enum TrackerSchema {
                 BEGIN SELECT RAISE(ABORT, 'a completion record is never changed'); END;
                 CREATE TRIGGER completion_is_append_only_delete BEFORE DELETE ON completion
                 BEGIN SELECT RAISE(ABORT, 'a completion record is never changed'); END;
+                """)
+        }
+        migrator.registerMigration("v5: each record's free text in a table of its own, which erasure can clear") { db in
+            // Notes, next steps and void reasons are what people wrote about a trainee, perhaps
+            // about their illness or their family's child-welfare case. They move out of the
+            // append-only `evidence` table into `evidence_text`, whose rows can be deleted for one
+            // person on request (erasure) while the facts of their record stay: the evidence
+            // rows (kinds, dates, levels) and, by them, the trainee's progress. A text row is
+            // never edited, only deleted.
+            try db.execute(sql: """
+                CREATE TABLE evidence_text (
+                  evidence_no INTEGER PRIMARY KEY REFERENCES evidence(no),
+                  note TEXT,
+                  next_step TEXT,
+                  reason TEXT,
+                  CHECK (note IS NOT NULL OR next_step IS NOT NULL OR reason IS NOT NULL)
+                );
+                CREATE TRIGGER evidence_text_is_never_edited BEFORE UPDATE ON evidence_text
+                BEGIN SELECT RAISE(ABORT, 'a record''s text is never edited: it can only be erased'); END;
+                INSERT INTO evidence_text (evidence_no, note, next_step, reason)
+                  SELECT no, note, next_step, reason FROM evidence
+                  WHERE note IS NOT NULL OR next_step IS NOT NULL OR reason IS NOT NULL;
+                DROP VIEW evidence_readable;
+                ALTER TABLE evidence DROP COLUMN note;
+                ALTER TABLE evidence DROP COLUMN next_step;
+                ALTER TABLE evidence DROP COLUMN reason;
+                CREATE VIEW evidence_readable AS
+                SELECT e.id, t.id AS trainee,
+                       CASE e.kind WHEN 0 THEN 'module-completed' WHEN 1 THEN 'knowledge-check'
+                         WHEN 2 THEN 'observed-practice' WHEN 3 THEN 'coaching-session' WHEN 4 THEN 'supervisor-signoff'
+                         WHEN 5 THEN 'reflection' WHEN 6 THEN 'continuing-education' ELSE 'void' END AS kind,
+                       s.kind || ':' || s.id AS about, date(e.occurred_day * 86400, 'unixepoch') AS occurred_on,
+                       e.score, l.id AS level, e.observer, e.minutes, e.hours, e.topic, e.provider, e.category,
+                       v.id AS voids, x.reason, x.note, x.next_step, e.recorded_at, e.recorded_by
+                FROM evidence e JOIN trainee t ON t.no = e.trainee_no
+                LEFT JOIN subject s ON s.no = e.subject_no LEFT JOIN level l ON l.no = e.level_no
+                LEFT JOIN evidence v ON v.no = e.voids_no LEFT JOIN evidence_text x ON x.evidence_no = e.no;
                 """)
         }
         return migrator

@@ -59,6 +59,33 @@ import TrellisTestSupport
         _ = try TrackerDatabase.create(at: scratch.path + "/data/tracker.sqlite")
     }
 
+    /// What people wrote about one trainee (notes, next steps, void reasons) can be erased on
+    /// request while the facts of the record, and so their progress, stay; nothing else can
+    /// be changed, and nobody else's text goes.
+    @Test func oneTraineesFreeTextCanBeErasedAndNothingElse() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.recordCompetentListening()
+        let reflection = try await fixture.tracker.record(EvidenceInput(trainee: "dana", kind: "reflection", date: "2026-01-05",
+                                                                       note: "talked about my own hospital stay"))
+        _ = try await fixture.tracker.void(reflection.id, reason: "Dana asked for it to be removed")
+        _ = try await fixture.tracker.record(EvidenceInput(trainee: "lee", kind: "reflection", date: "2026-01-05", note: "Lee's note"))
+        let before = try await fixture.progress("dana", "listening-well")
+        let queue = try DatabaseQueue(path: fixture.databasePath)
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE evidence_text SET note = 'x'") } }
+        try await queue.write { db in
+            try db.execute(sql: """
+                DELETE FROM evidence_text WHERE evidence_no IN
+                  (SELECT e.no FROM evidence e JOIN trainee t ON t.no = e.trainee_no WHERE t.id = 'dana')
+                """)
+        }
+        let dana = try await fixture.tracker.evidence(of: "dana")
+        #expect(dana.count == 8, "every record of the trainee stays")
+        #expect(dana.allSatisfy { $0.note == nil && $0.nextStep == nil && $0.reason == nil })
+        #expect(try await fixture.progress("dana", "listening-well") == before)
+        #expect(try await fixture.tracker.evidence(of: "lee").map(\.note) == ["Lee's note"])
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM evidence") } }
+    }
+
     @Test func evidenceIsAppendOnly() async throws {
         let fixture = try await TrackerFixture()
         try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-05")
