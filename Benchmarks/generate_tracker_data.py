@@ -91,6 +91,6 @@ with open(f"{out}/evidence.csv", "w") as f:
         # (from the row number, so the other values stay those of the fixed seed).
         note = ""
         if kind == "coaching-session" or (kind == "observed-practice" and row % 2 == 0):
-            note = f"Row {row}: practised open questions and reflective listening; next, plan the home visit together."
+            note = f"Row {row}: practised open questions and reflective listening; next we plan the home visit together."
         f.write(f"{t},{kind},{about},{date},{score},{level},{observer},{minutes},{comps},{hours},{topic},{category},{note}\n")
 print(f"wrote {out}: {len(trainees)} trainees, {args.rows} evidence rows, 40 competencies, 20 modules")

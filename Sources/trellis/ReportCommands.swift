@@ -54,10 +54,7 @@ struct Report: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            // The same bytes `printJSON(report)` would print, written without JSONEncoder.
-            var bytes = report.json()
-            bytes.append(0x0A)
-            FileHandle.standardOutput.write(Data(bytes))
+            try printJSON(report)
         case .csv:
             try ReportOutput.trainees(report, format: .csv)
         case .table:
