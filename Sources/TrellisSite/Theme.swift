@@ -39,7 +39,7 @@ public struct Theme: Sendable {
     }
 
     func render(_ template: String, _ context: TemplateObject) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        library.render(TemplateFields(fields: context), withTemplate: template) ?? ""
     }
 }
 

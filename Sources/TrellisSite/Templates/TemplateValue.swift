@@ -17,20 +17,34 @@ enum TemplateValue: Sendable {
 
 }
 
-/// swift-mustache sees each value as the plain value it stands for (`String`, `Int`, `Bool`, a
-/// list, an object), through its public `MustacheCustomRepresentation`: a page's context is
-/// handed to it as it is, with no copy into `[String: Any]`. Objects are `[String: …]`
-/// dictionaries, which swift-mustache looks names up in (`MustacheParent`).
+/// swift-mustache sees each value as what it stands for, through its public protocols: a
+/// page's context is handed to it as it is, with no copy into `[String: Any]`. Text is a
+/// `MustacheCustomRenderable` and an object a `MustacheParent` of its own (not a dictionary,
+/// whose conformance is conditional): swift-mustache asks the runtime which protocols a value
+/// conforms to for every name on every page, and these answers are the quick ones.
 extension TemplateValue: MustacheCustomRepresentation {
     var representation: Any? {
         switch self {
-        case .text(let text): text
+        case .text(let text): RenderedText(text: text)
         case .number(let number): number
         case .flag(let flag): flag
         case .list(let items): items
-        case .object(let fields): fields
+        case .object(let fields): TemplateFields(fields: fields)
         }
     }
+}
+
+/// Text as a template prints it (escaped by the template's content type).
+struct RenderedText: MustacheCustomRenderable {
+    var text: String
+    var renderText: String { text }
+    var isNull: Bool { false }
+}
+
+/// An object's fields, looked up by name.
+struct TemplateFields: MustacheParent {
+    var fields: TemplateObject
+    func child(named name: String) -> Any? { fields[name] }
 }
 
 /// The fields of a template context or of one of its objects, by name.
