@@ -16,8 +16,8 @@ public struct CSVImporter: Sendable {
     }
 
     public static let traineeColumns = ["id", "name", "email", "cohort", "site", "supervisor", "start_date", "status", "credential"]
-    public static let evidenceColumns = ["key", "trainee", "kind", "about", "date", "score", "level", "observer", "minutes",
-                                         "competencies", "next_step", "hours", "topic", "provider", "category", "course", "note", "voids", "reason", "recorded_by", "recorded_at"]
+    /// `key`, the evidence fields (`EvidenceField`), then who recorded the row and when.
+    public static let evidenceColumns = ["key"] + EvidenceField.allCases.map(\.name) + ["recorded_by", "recorded_at"]
 
     public struct Report: Sendable {
         public var kind: FileKind

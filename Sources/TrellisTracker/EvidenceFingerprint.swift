@@ -30,29 +30,10 @@ public struct EvidenceFingerprint: Sendable, Hashable {
     /// The 32 bytes, big-endian, as stored.
     package var bytes: [UInt8] { digest.bytes }
 
-    /// The values that make up the event, by field name (absent values as nil).
+    /// The values that make up the event, by field name (absent values as nil), in the order of
+    /// `EvidenceField`.
     static func fields(of record: EvidenceRecord, voidsID: String? = nil) -> [(name: String, value: String?)] {
-        func number(_ value: Double?) -> String? { value.map(canonical) }
-        return [
-            ("trainee", record.traineeID),
-            ("kind", record.kind.name),
-            ("about", record.subject?.description),
-            ("date", record.date.description),
-            ("score", number(record.score)),
-            ("level", record.level),
-            ("observer", record.observer),
-            ("minutes", record.minutes.map(String.init)),
-            ("competencies", record.competencies.isEmpty ? nil : Set(record.competencies).sorted().joined(separator: ";")),
-            ("next_step", record.nextStep),
-            ("hours", number(record.hours)),
-            ("topic", record.topic),
-            ("provider", record.provider),
-            ("category", record.category),
-            ("course", record.course),
-            ("note", record.note),
-            ("voids", voidsID ?? record.voids),
-            ("reason", record.reason),
-        ]
+        EvidenceField.allCases.map { field in (field.name, field == .voids ? voidsID ?? record.voids : field.text(of: record)) }
     }
 
     /// A number as it is exported and fingerprinted: `3` for 3.0, else the shortest text that

@@ -118,15 +118,13 @@ struct EvidenceImport {
 
     /// Where each import column is in this file's header (looked up once, not per row).
     private struct Columns: Sendable {
-        let key, trainee, kind, about, date, score, level, observer, minutes, competencies, nextStep, hours, topic,
-            provider, category, course, note, voids, reason, recordedBy, recordedAt: Int?
+        /// By `EvidenceField.rawValue`.
+        let fields: [Int?]
+        let key, recordedBy, recordedAt: Int?
 
         init(_ names: [String]) {
-            func at(_ name: String) -> Int? { names.firstIndex(of: name) }
-            (key, trainee, kind, about, date, score, level) = (at("key"), at("trainee"), at("kind"), at("about"), at("date"), at("score"), at("level"))
-            (observer, minutes, competencies, nextStep, hours) = (at("observer"), at("minutes"), at("competencies"), at("next_step"), at("hours"))
-            (topic, provider, category, course, note) = (at("topic"), at("provider"), at("category"), at("course"), at("note"))
-            (voids, reason, recordedBy, recordedAt) = (at("voids"), at("reason"), at("recorded_by"), at("recorded_at"))
+            fields = EvidenceField.allCases.map { names.firstIndex(of: $0.name) }
+            (key, recordedBy, recordedAt) = (names.firstIndex(of: "key"), names.firstIndex(of: "recorded_by"), names.firstIndex(of: "recorded_at"))
         }
     }
 
@@ -150,15 +148,10 @@ struct EvidenceImport {
             let text = CSVField.unescape(fields[column]).trimmingWhitespace
             return text.isEmpty ? nil : text
         }
-        guard let date = value(c.date) else {
+        guard let date = value(c.fields[EvidenceField.date.rawValue]) else {
             return .failure(located(TrackerError("the date is empty", remedy: "give the day the evidence happened, as YYYY-MM-DD")))
         }
-        let input = EvidenceInput(
-            trainee: value(c.trainee) ?? "", kind: value(c.kind) ?? "", about: value(c.about), date: date,
-            score: value(c.score), level: value(c.level), observer: value(c.observer), minutes: value(c.minutes),
-            competencies: value(c.competencies), nextStep: value(c.nextStep), hours: value(c.hours), topic: value(c.topic),
-            provider: value(c.provider), category: value(c.category), course: value(c.course), note: value(c.note),
-            voids: value(c.voids), reason: value(c.reason))
+        let input = EvidenceInput { field in field == .date ? date : value(c.fields[field.rawValue]) }
         switch validator.check(input, allowVoid: true) {
         case .invalid(let errors):
             return .failure(Problems(errors: errors.map { var error = $0; error.line = line; return error }))

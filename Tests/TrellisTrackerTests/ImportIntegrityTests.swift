@@ -62,6 +62,20 @@ import TrellisTestSupport
         #expect(other.inserted == 1)
     }
 
+    /// The evidence fields are defined once (`EvidenceField`): the CSV columns, in the format's
+    /// order, and the fingerprint's fields, whose names and order stored fingerprints depend on.
+    @Test func theEvidenceFieldsAreTheFormatsColumns() {
+        let fields = ["trainee", "kind", "about", "date", "score", "level", "observer", "minutes", "competencies", "next_step",
+                      "hours", "topic", "provider", "category", "course", "note", "voids", "reason"]
+        #expect(EvidenceField.allCases.map(\.name) == fields)
+        #expect(CSVImporter.evidenceColumns == ["key"] + fields + ["recorded_by", "recorded_at"])
+        let record = EvidenceRecord(id: "r", traineeID: "dana", kind: .coachingSession, subject: nil, date: CalendarDate("2026-01-05")!,
+                                    minutes: 30, competencies: ["b", "a", "b"], hours: 3.0, note: "n")
+        #expect(EvidenceFingerprint.fields(of: record).map(\.name) == fields)
+        #expect(EvidenceFingerprint.fields(of: record).first { $0.name == "competencies" }?.value == "a;b")
+        #expect(EvidenceFingerprint.fields(of: record).first { $0.name == "hours" }?.value == "3")
+    }
+
     @Test func fingerprintsAreTakenOverNormalisedValues() {
         let a = EvidenceRecord(id: "1", traineeID: "dana", kind: .continuingEducation, subject: nil, date: CalendarDate("2026-01-05")!, hours: 3, topic: "Ethics")
         var b = a

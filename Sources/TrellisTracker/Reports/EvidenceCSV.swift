@@ -10,15 +10,14 @@ public enum EvidenceCSV {
     public static let columns = CSVImporter.evidenceColumns
 
     public static func render(_ records: [EvidenceRecord]) -> String {
-        func number(_ value: Double?) -> String { value.map(EvidenceFingerprint.canonical) ?? "" }
         let keys = Dictionary(records.map { ($0.id, $0.exportKey) }, uniquingKeysWith: { first, _ in first })
         let rows = records.map { record in
-            [record.exportKey, record.traineeID, record.kind.name, record.subject?.description ?? "", record.date.description,
-             number(record.score), record.level ?? "", record.observer ?? "", record.minutes.map(String.init) ?? "",
-             record.competencies.joined(separator: ";"), record.nextStep ?? "", number(record.hours), record.topic ?? "",
-             record.provider ?? "", record.category ?? "", record.course ?? "", record.note ?? "",
-             record.voids.map { keys[$0] ?? $0 } ?? "", record.reason ?? "",
-             record.sourceRecordedBy ?? record.recordedBy, record.sourceRecordedAt ?? record.recordedAt]
+            [record.exportKey]
+                + EvidenceField.allCases.map { field in
+                    // A void names what it cancels by that record's key, as the file it came from did.
+                    (field == .voids ? record.voids.map { keys[$0] ?? $0 } : field.text(of: record)) ?? ""
+                }
+                + [record.sourceRecordedBy ?? record.recordedBy, record.sourceRecordedAt ?? record.recordedAt]
         }
         return TextTable(header: columns, rows: rows).csv()
     }
