@@ -4,11 +4,11 @@ import Foundation
 import GRDB
 
 /// `TrackerStore` on one SQLite file (`TrackerDatabase`): each unit of work is one SQLite
-/// transaction on the file's one connection. Units of work of one process take turns (`gate`);
+/// transaction on the file's one connection. Units of work on that connection take turns
+/// (`TrackerDatabase.gate`, shared by every store over it);
 /// other processes wait on SQLite's lock (`BEGIN IMMEDIATE` for writes, with a busy timeout).
 public struct SQLiteTrackerStore: TrackerStore {
     public let database: TrackerDatabase
-    private let gate = TransactionGate()
 
     public init(_ database: TrackerDatabase) { self.database = database }
 
@@ -25,7 +25,7 @@ public struct SQLiteTrackerStore: TrackerStore {
     }
 
     private func transaction<T>(begin: String, _ work: (SQLiteTransaction) async throws -> T) async throws -> T {
-        await gate.enter()
+        await database.gate.enter()
         do {
             try database.access { try $0.execute(sql: begin) }
             let transaction = SQLiteTransaction(database)
@@ -33,7 +33,7 @@ public struct SQLiteTrackerStore: TrackerStore {
                 let result = try await work(transaction)
                 transaction.end()
                 try database.access { try $0.execute(sql: "COMMIT TRANSACTION") }
-                await gate.leave()
+                await database.gate.leave()
                 return result
             } catch {
                 transaction.end()
@@ -41,7 +41,7 @@ public struct SQLiteTrackerStore: TrackerStore {
                 throw error
             }
         } catch {
-            await gate.leave()
+            await database.gate.leave()
             throw error
         }
     }

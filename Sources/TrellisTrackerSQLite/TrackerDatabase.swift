@@ -14,6 +14,8 @@ public final class TrackerDatabase: Sendable {
 
     public let path: String
     let queue: DatabaseQueue
+    /// Lets one unit of work at a time use the connection (see `SQLiteTrackerStore`).
+    let gate = TransactionGate()
 
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         TrackerLocation.defaultPath(environment: environment)
