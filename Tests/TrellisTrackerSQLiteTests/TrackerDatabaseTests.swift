@@ -182,6 +182,23 @@ import TrellisTestSupport
         #expect(findings.first?.contains("competency `goal-setting`, which is not in the curriculum") == true)
     }
 
+    /// A row that refers to a missing row (written past SQLite's foreign-key checks) is named
+    /// by `tracker verify`, as are levels the scale no longer has.
+    @Test func verifyNamesBrokenReferencesAndUnknownLevels() async throws {
+        let fixture = try await TrackerFixture()
+        try await fixture.record("dana", "observed-practice", "competency:goal-setting", date: "2026-01-05", level: "competent", observer: "A")
+        let queue = try DatabaseQueue(path: fixture.databasePath)
+        try await queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) SELECT no, 999 FROM evidence")
+            try db.execute(sql: "UPDATE level SET id = 'expert'")
+        }
+        try queue.close()
+        let findings = try await TrackerVerifier(tracker: fixture.tracker).verify()
+        #expect(findings.contains("integrity: a row in evidence_competency refers to a missing row in subject"), "\(findings)")
+        #expect(findings.contains { $0.hasPrefix("orphaned: 1 observed-practice record(s) use level `expert`") }, "\(findings)")
+    }
+
     @Test func backupIsACompletePrivateCopy() async throws {
         let fixture = try await TrackerFixture()
         try await fixture.recordCompetentListening()
