@@ -32,4 +32,45 @@ import TrellisTestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: curriculum + "/modules/x.md"))
     }
+
+    /// A track whose list is empty, absent, null or on one line takes the new module too, and
+    /// the curriculum checks without errors afterwards.
+    @Test(arguments: [
+        ("    modules: []\n", "    modules: [family-meetings]\n"),
+        ("", "    modules:\n      - family-meetings\n"),
+        ("    modules:\n", "    modules:\n      - family-meetings\n"),
+        ("    modules: [ ]  # to come\n", "    modules: [family-meetings]  # to come\n"),
+    ])
+    func anEmptyOrMissingListTakesTheModule(written: String, expected: String) throws {
+        let scratch = try ScratchDirectory()
+        let curriculum = try scratch.copyOfValidCurriculum()
+        let manifestPath = curriculum + "/curriculum.yml"
+        let base = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        try (base + "\n  - id: extra\n    title: Extra\n" + written).write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        _ = try ModuleScaffold(directory: curriculum, id: "family-meetings", title: "Family meetings", trackID: "extra", today: Fixtures.today).write()
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        #expect(manifest.hasSuffix("  - id: extra\n    title: Extra\n" + expected), "\(manifest)")
+        let found = diagnostics(for: curriculum)
+        #expect(found.errors.isEmpty, "\(found.map(\.description))")
+    }
+
+    /// A one-line list grows on its line; an id already in a track is refused with nothing written.
+    @Test func aOneLineListGrowsAndAnIdIsNeverAddedTwice() throws {
+        let scratch = try ScratchDirectory()
+        let curriculum = try scratch.copyOfValidCurriculum()
+        let manifestPath = curriculum + "/curriculum.yml"
+        let base = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        let oneLine = base.replacingOccurrences(of: "    modules:\n      - planning", with: "    modules: [planning]")
+        try oneLine.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        _ = try ModuleScaffold(directory: curriculum, id: "family-meetings", title: "F", trackID: "practice", today: Fixtures.today).write()
+        #expect(try String(contentsOfFile: manifestPath, encoding: .utf8).contains("    modules: [planning, family-meetings]"))
+        // `ghost` is listed in a track but has no file yet: adding it again would list it twice.
+        let listed = base.replacingOccurrences(of: "      - planning", with: "      - planning\n      - ghost")
+        try listed.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        #expect(throws: ModuleScaffold.Failure.self) {
+            try ModuleScaffold(directory: curriculum, id: "ghost", title: "G", trackID: "basics", today: Fixtures.today).write()
+        }
+        #expect(!FileManager.default.fileExists(atPath: curriculum + "/modules/ghost.md"))
+        #expect(try String(contentsOfFile: manifestPath, encoding: .utf8) == listed)
+    }
 }

@@ -38,18 +38,31 @@ public struct ModuleScaffold: Sendable {
         }
         let (updatedManifest, chosenTrack) = try addToTrack(manifestText)
         try FileManager.default.createDirectory(atPath: join(directory, "modules"), withIntermediateDirectories: true)
+        // Both files, or neither: the module is written first (never over an existing file),
+        // and taken away again if the track list cannot be written.
         do {
             try Data(skeleton().utf8).write(to: URL(fileURLWithPath: modulePath), options: .withoutOverwriting)
+        } catch {
+            throw Failure(description: "cannot write \(modulePath): \(error.localizedDescription); nothing was written")
+        }
+        do {
             try Data(updatedManifest.utf8).write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
         } catch {
-            throw Failure(description: "cannot write the new module: \(error.localizedDescription)")
+            try? FileManager.default.removeItem(atPath: modulePath)
+            throw Failure(description: "cannot write \(manifestPath): \(error.localizedDescription); nothing was written")
         }
         return (modulePath, manifestPath, chosenTrack)
     }
 
+    /// `curriculum.yml` with the module appended to the chosen track (the last one by
+    /// default): to its `- id` list, to a one-line `[a, b]` or empty `[]` list, or as a new
+    /// `modules:` list when the track has none. A module already in a track is refused.
     func addToTrack(_ text: String) throws -> (String, String) {
         guard let root = try? Yams.compose(yaml: text), let tracks = root.mapping?["tracks"]?.sequence, !tracks.isEmpty else {
             throw Failure(description: "curriculum.yml has no `tracks:` list to add the module to; run `trellis check` for details")
+        }
+        for track in tracks where track.mapping?["modules"]?.sequence?.contains(where: { $0.string == id }) == true {
+            throw Failure(description: "module `\(id)` is already in track `\(track.mapping?["id"]?.string ?? "")`; nothing was written")
         }
         let track: Node
         if let trackID {
@@ -62,15 +75,37 @@ public struct ModuleScaffold: Sendable {
             track = tracks[tracks.count - 1]
         }
         let chosen = track.mapping?["id"]?.string ?? ""
-        // Only a block list (`- id` lines) can take one more line; a flow list (`[a, b]`) sits on the key's line.
-        guard let (key, modules) = track.mapping?.first(where: { $0.key.string == "modules" }),
-              let keyLine = key.mark?.line, let last = modules.sequence?.last, let mark = last.mark, mark.line > keyLine else {
-            throw Failure(description: "track `\(chosen)` lists its modules in a form Trellis cannot extend; add `- \(id)` to it by hand")
-        }
+        let cannot = Failure(description: "track `\(chosen)` lists its modules in a form Trellis cannot extend; add `- \(id)` to it by hand")
+        guard let mapping = track.mapping, let firstKey = mapping.first?.key.mark else { throw cannot }
         var lines = text.components(separatedBy: "\n")
-        let lastLine = lines[mark.line - 1]
-        let indent = String(lastLine.prefix { $0 == " " || $0 == "-" }.prefix { $0 == " " })
-        lines.insert(indent + "- " + id, at: mark.line)
+        let keyIndent = String(repeating: " ", count: max(0, firstKey.column - 1))
+        guard let (key, modules) = mapping.first(where: { $0.key.string == "modules" }) else {
+            // No `modules:` yet: a new list after the track's last line.
+            guard let lastLine = mapping.map({ $0.value.mark?.line ?? 0 }).max(), lastLine > 0, lastLine <= lines.count,
+                  mapping.allSatisfy({ $0.value.scalar != nil }) else { throw cannot }
+            lines.insert(contentsOf: [keyIndent + "modules:", keyIndent + "  - " + id], at: lastLine)
+            return (lines.joined(separator: "\n"), chosen)
+        }
+        guard let keyLine = key.mark?.line else { throw cannot }
+        if modules.scalar?.string == "" || modules.scalar?.string == "null" || modules.scalar?.string == "~" {
+            // `modules:` with nothing after it.
+            lines.insert(keyIndent + "  - " + id, at: keyLine)
+            return (lines.joined(separator: "\n"), chosen)
+        }
+        guard let list = modules.sequence else { throw cannot }
+        if let last = list.last, let mark = last.mark, mark.line > keyLine {
+            // A block list: one more `- id` line under the last one.
+            let lastText = lines[mark.line - 1]
+            let indent = String(lastText.prefix { $0 == " " || $0 == "-" }.prefix { $0 == " " })
+            lines.insert(indent + "- " + id, at: mark.line)
+        } else if let open = lines[keyLine - 1].range(of: "["), let close = lines[keyLine - 1].range(of: "]", options: .backwards),
+                  open.upperBound <= close.lowerBound {
+            // A one-line list: `[]` or `[a, b]`.
+            let inside = lines[keyLine - 1][open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            lines[keyLine - 1].replaceSubrange(open.upperBound..<close.lowerBound, with: inside.isEmpty ? id : inside + ", " + id)
+        } else {
+            throw cannot
+        }
         return (lines.joined(separator: "\n"), chosen)
     }
 
