@@ -15,11 +15,17 @@ public struct Theme: Sendable {
     /// Loads and parses every template; returns diagnostics instead of a theme when any is broken or missing.
     public static func load(from directory: String) -> Result<Theme, DiagnosticList> {
         var diagnostics: [Diagnostic] = []
+        // No theme folder at all is one problem, not one per template.
+        guard FileStatus.of(join(directory, "templates"))?.kind == .directory else {
+            return .failure(DiagnosticList([.error(at: SourceLocation(path: join(directory, "templates"), line: 1, column: 1),
+                                                   "no site theme at \(directory) (it needs templates/ and static/)",
+                                                   remedy: "pass the theme folder with --theme, e.g. the Site/ folder of the Trellis repository")]))
+        }
         var library = MustacheLibrary()
         let templates = join(directory, "templates")
         for name in requiredTemplates {
             let path = join(templates, name + ".mustache")
-            guard let text = readFile(path, what: "the site template `\(name)`", diagnostics: &diagnostics) else { continue }
+            guard let text = readFile(path, what: "the site template `\(name)`", folderOption: "--theme", diagnostics: &diagnostics) else { continue }
             do {
                 let template = try MustacheTemplate(string: PageEscaping.pragma + text)
                 library.register(template, named: name)

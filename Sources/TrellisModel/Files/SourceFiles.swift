@@ -5,15 +5,17 @@ package func join(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 
-package func readFile(_ path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
-    decodeText(FileManager.default.contents(atPath: path), path: path, what: what, diagnostics: &diagnostics)
+/// - Parameter folderOption: the option that names the folder the file is in, for the remedy.
+package func readFile(_ path: String, what: String, folderOption: String = "--curriculum", diagnostics: inout [Diagnostic]) -> String? {
+    decodeText(FileManager.default.contents(atPath: path), path: path, what: what, folderOption: folderOption, diagnostics: &diagnostics)
 }
 
 /// A source file's bytes as text, or a diagnostic saying why there is none.
-package func decodeText(_ data: Data?, path: String, what: String, diagnostics: inout [Diagnostic]) -> String? {
+package func decodeText(_ data: Data?, path: String, what: String, folderOption: String = "--curriculum",
+                        diagnostics: inout [Diagnostic]) -> String? {
     guard let data else {
         diagnostics.append(.error(at: SourceLocation(path: path, line: 1, column: 1), "cannot read \(path)",
-                                  remedy: "create the file (it holds \(what)) or pass the right folder with --curriculum"))
+                                  remedy: "create the file (it holds \(what)) or pass the right folder with \(folderOption)"))
         return nil
     }
     guard let text = String(data: data, encoding: .utf8) else {
