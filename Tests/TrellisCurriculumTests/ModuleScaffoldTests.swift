@@ -73,4 +73,19 @@ import TrellisTestSupport
         #expect(!FileManager.default.fileExists(atPath: curriculum + "/modules/ghost.md"))
         #expect(try String(contentsOfFile: manifestPath, encoding: .utf8) == listed)
     }
+
+    /// A new module is for the curriculum's `audience`, when curriculum.yml names one.
+    @Test func theAudienceComesFromTheCurriculum() throws {
+        let scratch = try ScratchDirectory()
+        let curriculum = try scratch.copyOfValidCurriculum()
+        _ = try ModuleScaffold(directory: curriculum, id: "first", title: "First", trackID: nil, today: Fixtures.today).write()
+        #expect(try String(contentsOfFile: curriculum + "/modules/first.md", encoding: .utf8).contains("\naudience: \"Who this module is for\"\n"))
+        let manifestPath = curriculum + "/curriculum.yml"
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        try manifest.replacingOccurrences(of: "organization: Test Program\n", with: "organization: Test Program\naudience: Kinship carers\n")
+            .write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        _ = try ModuleScaffold(directory: curriculum, id: "second", title: "Second", trackID: nil, today: Fixtures.today).write()
+        #expect(try String(contentsOfFile: curriculum + "/modules/second.md", encoding: .utf8).contains("\naudience: \"Kinship carers\"\n"))
+        #expect(diagnostics(for: curriculum).errors.isEmpty)
+    }
 }

@@ -37,11 +37,13 @@ public struct ModuleScaffold: Sendable {
             throw Failure(description: "cannot read \(manifestPath); pass the curriculum folder with --curriculum")
         }
         let (updatedManifest, chosenTrack) = try addToTrack(manifestText)
+        // `audience:` in curriculum.yml is who new modules are for; without it, a placeholder.
+        let audience = (try? Yams.compose(yaml: manifestText))?.mapping?["audience"]?.string ?? "Who this module is for"
         try FileManager.default.createDirectory(atPath: join(directory, "modules"), withIntermediateDirectories: true)
         // Both files, or neither: the module is written first (never over an existing file),
         // and taken away again if the track list cannot be written.
         do {
-            try Data(skeleton().utf8).write(to: URL(fileURLWithPath: modulePath), options: .withoutOverwriting)
+            try Data(skeleton(audience: audience).utf8).write(to: URL(fileURLWithPath: modulePath), options: .withoutOverwriting)
         } catch {
             throw Failure(description: "cannot write \(modulePath): \(error.localizedDescription); nothing was written")
         }
@@ -109,8 +111,11 @@ public struct ModuleScaffold: Sendable {
         return (lines.joined(separator: "\n"), chosen)
     }
 
-    func skeleton() -> String {
-        let quotedTitle = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    func skeleton(audience: String) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let quotedTitle = quoted(title)
         return """
         ---
         id: \(id)
@@ -122,7 +127,7 @@ public struct ModuleScaffold: Sendable {
         objectives:             # what a trainee will be able to do; start each with an observable verb
           - Describe …
           - Demonstrate …
-        audience: Parent peer specialists in training
+        audience: \(quoted(audience))
         version: "0.1"
         updated: \(today)
         review_by: \(CalendarDate(year: today.year + 1, month: today.month, day: min(today.day, 28))!)   # keep only if the content reflects changing policy

@@ -38,7 +38,7 @@ public struct CurriculumManifest: Sendable {
     public var schedule: [ScheduleEntry]
     public var path: String
 
-    public static let fields = ["title", "organization", "description", "tracks", "schedule"]
+    public static let fields = ["title", "organization", "description", "audience", "tracks", "schedule"]
 
     public init(title: String, organization: String? = nil, description: String? = nil, tracks: [Track], schedule: [ScheduleEntry], path: String) {
         self.title = title
