@@ -210,18 +210,14 @@ struct Export: AsyncParsableCommand {
             return date
         }
         let tracker = try options.tracker(access: .readOnly)
-        let (records, trainees) = try await TrackerFailure.wrap {
-            (try await tracker.allEvidence().filter { since == nil || $0.date >= since! },
-             Dictionary(try await tracker.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
-        }
+        // The base IRI is checked before anything is read.
         let xapi = format == .xapi ? try TrackerFailure.wrap { try XAPIExport(base: base, curriculum: tracker.curriculum) } : nil
+        let (records, trainees) = try await TrackerFailure.wrap { try await tracker.exportable(since: since) }
         // Written in pieces as they are encoded: a million statements are about 2 GB of text.
         func produce(_ write: (Data) throws -> Void) throws {
-            switch format {
-            case .xapi: try xapi!.write(records: records, trainees: trainees, to: write)
-            case .json: try EvidenceJSON.write(records, to: write)
-            case .csv: try write(Data(EvidenceCSV.render(records).utf8))
-            }
+            if let xapi { return try xapi.write(records: records, trainees: trainees, to: write) }
+            if format == .json { return try EvidenceJSON.write(records, to: write) }
+            try write(Data(EvidenceCSV.render(records).utf8))
         }
         if let output {
             try TrackerFailure.wrap { try PrivateFile.write(to: output, produce) }

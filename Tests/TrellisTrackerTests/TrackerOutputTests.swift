@@ -150,7 +150,7 @@ import TrellisTestSupport
         try await fixture.record("lee", "continuing-education", date: "2026-01-07", hours: "2", topic: "???")
         let export = try XAPIExport(base: "https://training.example.org/xapi/", curriculum: fixture.tracker.curriculum)
         let trainees = await Dictionary(uniqueKeysWithValues: try fixture.tracker.trainees().map { ($0.id, $0) })
-        let data = try await export.json(records: try fixture.tracker.allEvidence(), trainees: trainees)
+        let data = try await exported(export, records: try fixture.tracker.allEvidence(), trainees: trainees)
         let statements = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(statements.count == 5)
         let first = statements[0]
@@ -176,7 +176,7 @@ import TrellisTestSupport
         let courseIDs = courses.compactMap { ($0["object"] as? [String: Any])?["id"] as? String }
         #expect(Set(courseIDs).count == 2, "courses whose names slug alike keep their own ids: \(courseIDs)")
         // Exporting again gives the same statements.
-        await #expect(try export.json(records: try fixture.tracker.allEvidence(), trainees: trainees) == data)
+        await #expect(try exported(export, records: try fixture.tracker.allEvidence(), trainees: trainees) == data)
     }
 
     @Test(arguments: ["", "not a url", "ftp://example.org/x", "https://", "/relative/path"])
@@ -205,10 +205,10 @@ import TrellisTestSupport
         let fixture = try await TrackerFixture(addTrainees: false)
         let export = try XAPIExport(base: "https://training.example.org/xapi", curriculum: fixture.tracker.curriculum)
         let records = (0..<9000).map { EvidenceRecord(id: "r\($0)", traineeID: "t", kind: .reflection, subject: nil, date: CalendarDate("2026-01-05")!, note: "n\($0)") }
-        let statements = try #require(try JSONSerialization.jsonObject(with: try export.json(records: records, trainees: [:])) as? [[String: Any]])
+        let statements = try #require(try JSONSerialization.jsonObject(with: try exported(export, records: records, trainees: [:])) as? [[String: Any]])
         #expect(statements.count == 9000)
         #expect(statements.map { ($0["result"] as? [String: Any])?["response"] as? String } == records.map(\.note))
-        #expect((try JSONSerialization.jsonObject(with: try export.json(records: [], trainees: [:])) as? [Any])?.isEmpty == true)
+        #expect((try JSONSerialization.jsonObject(with: try exported(export, records: [], trainees: [:])) as? [Any])?.isEmpty == true)
     }
 
     @Test func durationsKeepTheirValue() {
@@ -233,4 +233,11 @@ import TrellisTestSupport
             try Dashboard.write(report: report, snapshot: snapshot, to: fixture.scratch.path + "/_site/trainee/private", siteOutput: fixture.scratch.path + "/_site")
         }
     }
+}
+
+/// An export's statements as one `Data`, collected from the pieces it writes.
+private func exported(_ export: XAPIExport, records: [EvidenceRecord], trainees: [String: Trainee]) throws -> Data {
+    var data = Data()
+    try export.write(records: records, trainees: trainees) { data.append($0) }
+    return data
 }

@@ -28,4 +28,14 @@ extension Tracker {
     public func allEvidence() async throws -> [EvidenceRecord] {
         try await store.read { try await $0.evidence(.all) }
     }
+
+    /// What an export writes, read in one unit of work so records and trainees agree: every
+    /// record that happened on or after `since`, and every trainee by id.
+    public func exportable(since: CalendarDate?) async throws -> (records: [EvidenceRecord], trainees: [String: Trainee]) {
+        try await store.read { records in
+            let evidence = try await records.evidence(.all).filter { since == nil || $0.date >= since! }
+            let trainees = Dictionary(try await records.trainees().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return (evidence, trainees)
+        }
+    }
 }

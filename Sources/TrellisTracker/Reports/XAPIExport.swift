@@ -112,13 +112,6 @@ public struct XAPIExport: Sendable {
         try JSONArrayStream.write(records, as: { statement(for: $0, actor: actors[$0.traineeID] ?? actor(nil, id: $0.traineeID)) }, to: output)
     }
 
-    /// The statements as one JSON array.
-    public func json(records: [EvidenceRecord], trainees: [String: Trainee]) throws -> Data {
-        var data = Data()
-        try write(records: records, trainees: trainees) { data.append($0) }
-        return data
-    }
-
     func actor(_ trainee: Trainee?, id: String) -> XAPIStatement.Agent {
         if let email = trainee?.email { return XAPIStatement.Agent(name: trainee?.name, mbox: "mailto:" + email) }
         return XAPIStatement.Agent(name: trainee?.name, account: .init(homePage: base, name: id))
