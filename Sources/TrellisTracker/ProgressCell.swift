@@ -16,9 +16,10 @@ public struct ProgressCell: Sendable, Hashable {
     public var lapsesOn: CalendarDate? { lapseDay == .min ? nil : CalendarDate(dayNumber: Int(lapseDay)) }
     public var lapseDayNumber: Int? { lapseDay == .min ? nil : Int(lapseDay) }
 
-    init(_ progress: ProgressEngine.CompetencyProgress, framework: CompetencyFramework) {
+    init(_ progress: ProgressEngine.CompetencyProgress) {
         level = Int8(truncatingIfNeeded: progress.levelRank)
-        earned = Int8(truncatingIfNeeded: progress.earnedLevel.flatMap { framework.levelIndex($0) } ?? -1)
+        // A lapse takes exactly one level off what was earned (`ProgressEngine`).
+        earned = Int8(truncatingIfNeeded: progress.lapsed ? progress.levelRank + 1 : progress.levelRank)
         lapsed = progress.lapsed
         lapseDay = progress.lapsesOn.map { Int32(clamping: $0.dayNumber) } ?? .min
     }

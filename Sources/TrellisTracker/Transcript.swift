@@ -117,7 +117,7 @@ extension Tracker {
                 return module
             })
             let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
-            return ProgramSnapshot.Row(trainee: trainee, progress: progress.map { ProgressCell($0, framework: engine.framework) },
+            return ProgramSnapshot.Row(trainee: trainee, progress: progress.map(ProgressCell.init),
                                        modulesCompleted: modules.count, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
                                        continuingEducation: ledgersByTrainee[trainee.id] ?? [], completedOn: program.completions[trainee.id])
         }

@@ -36,9 +36,12 @@ public struct ModuleScaffold: Sendable {
         guard let manifestText = try? String(contentsOfFile: manifestPath, encoding: .utf8) else {
             throw Failure(description: "cannot read \(manifestPath); pass the curriculum folder with --curriculum")
         }
-        let (updatedManifest, chosenTrack) = try addToTrack(manifestText)
+        guard let manifest = try? Yams.compose(yaml: manifestText) else {
+            throw Failure(description: "cannot read \(manifestPath) as YAML; run `trellis check` for details")
+        }
+        let (updatedManifest, chosenTrack) = try addToTrack(manifestText, manifest)
         // `audience:` in curriculum.yml is who new modules are for; without it, a placeholder.
-        let audience = (try? Yams.compose(yaml: manifestText))?.mapping?["audience"]?.string ?? "Who this module is for"
+        let audience = manifest.mapping?["audience"]?.string ?? "Who this module is for"
         try FileManager.default.createDirectory(atPath: join(directory, "modules"), withIntermediateDirectories: true)
         // Both files, or neither: the module is written first (never over an existing file),
         // and taken away again if the track list cannot be written.
@@ -59,8 +62,8 @@ public struct ModuleScaffold: Sendable {
     /// `curriculum.yml` with the module appended to the chosen track (the last one by
     /// default): to its `- id` list, to a one-line `[a, b]` or empty `[]` list, or as a new
     /// `modules:` list when the track has none. A module already in a track is refused.
-    func addToTrack(_ text: String) throws -> (String, String) {
-        guard let root = try? Yams.compose(yaml: text), let tracks = root.mapping?["tracks"]?.sequence, !tracks.isEmpty else {
+    func addToTrack(_ text: String, _ root: Node) throws -> (String, String) {
+        guard let tracks = root.mapping?["tracks"]?.sequence, !tracks.isEmpty else {
             throw Failure(description: "curriculum.yml has no `tracks:` list to add the module to; run `trellis check` for details")
         }
         for track in tracks where track.mapping?["modules"]?.sequence?.contains(where: { $0.string == id }) == true {
