@@ -129,15 +129,6 @@ public final class TrackerDatabase: Sendable {
         }
     }
 
-    /// Runs `work` in one write transaction: all of it is stored, or none of it.
-    func write<T>(_ work: (Database) throws -> T) throws -> T {
-        do {
-            return try queue.write(work)
-        } catch let error as DatabaseError {
-            throw TrackerDatabase.explain(error, path: path)
-        }
-    }
-
     /// Caps the database's size, as a full disk would (for tests of what a full disk leaves behind).
     func limitPageCount(_ pages: Int) throws {
         try queue.inDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }

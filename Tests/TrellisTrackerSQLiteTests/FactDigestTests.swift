@@ -48,8 +48,9 @@ import TrellisTestSupport
         // A key is stored once, and what an import stored is append-only like the rest.
         try fixture.scratch.write("k.csv", "key,trainee,kind,about,date\nk1,dana,module-completed,welcome,2026-01-03\n")
         _ = try await importer.importFile(fixture.scratch.path + "/k.csv")
+        let queue = try DatabaseQueue(path: fixture.databasePath)
         #expect(throws: (any Error).self) {
-            try fixture.database.write { db in
+            try queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO evidence (id, trainee_no, kind, occurred_day, recorded_at, recorded_by, row_key)
                     SELECT 'dup', trainee_no, kind, occurred_day, 'now', 'me', row_key FROM evidence WHERE row_key = 'k1'
@@ -57,14 +58,14 @@ import TrellisTestSupport
             }
         }
         #expect(throws: (any Error).self) {
-            try fixture.database.write { db in try db.execute(sql: "UPDATE evidence SET row_key = 'k2' WHERE row_key = 'k1'") }
+            try queue.write { db in try db.execute(sql: "UPDATE evidence SET row_key = 'k2' WHERE row_key = 'k1'") }
         }
     }
 
     @Test func repairRecomputesADamagedDigest() async throws {
         let fixture = try await TrackerFixture()
         try await fixture.record("dana", "module-completed", "welcome", date: "2026-01-02")
-        try fixture.database.write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
+        try await DatabaseQueue(path: fixture.databasePath).write { try $0.execute(sql: "UPDATE trainee_facts SET facts = x''") }
         #expect(try stale(fixture).count == 1)
         let verifier = TrackerVerifier(tracker: fixture.tracker)
         await #expect(try verifier.verify().contains { $0.hasPrefix("stale:") })
@@ -117,9 +118,10 @@ import TrellisTestSupport
             #expect(fact.competencies == [2], "the coached competency is subject 2, listening-well")
         }
         // Voids are still checked by the database: not a void, not twice, not a missing record.
+        let writer = try DatabaseQueue(path: path)
         for (voids, kind) in [(3, 7), (2, 0), (99, 0)] as [(Int, Int)] {
             #expect(throws: DatabaseError.self) {
-                try database.write { db in
+                try writer.write { db in
                     try db.execute(sql: """
                         INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by)
                         VALUES ('v\(voids)', 1, 7, 20103, ?, ?, 'x', 'now', 'me')
@@ -128,7 +130,7 @@ import TrellisTestSupport
             }
         }
         #expect(throws: DatabaseError.self) {
-            try database.write { try $0.execute(sql: "INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by) VALUES ('v1', 1, 7, 20103, 1, 0, 'again', 'now', 'me')") }
+            try writer.write { try $0.execute(sql: "INSERT INTO evidence (id, trainee_no, kind, occurred_day, voids_no, voids_kind, reason, recorded_at, recorded_by) VALUES ('v1', 1, 7, 20103, 1, 0, 'again', 'now', 'me')") }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import TrellisModel
 import TrellisTestSupport
@@ -135,10 +136,9 @@ import TrellisTestSupport
         let again = try await later.certificate("dana")
         #expect(again.record == issued.record)
         #expect(again.current.contains("lapsed"))
-        #expect(throws: (any Error).self) {
-            try early.database.write { try $0.execute(sql: "UPDATE completion SET completed_day = 0") }
-        }
-        #expect(throws: (any Error).self) { try early.database.write { try $0.execute(sql: "DELETE FROM completion") } }
+        let queue = try DatabaseQueue(path: early.databasePath)
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE completion SET completed_day = 0") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM completion") } }
     }
 
     @Test func xapiStatementsFollowTheSpecification() async throws {
