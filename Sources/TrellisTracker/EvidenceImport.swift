@@ -103,15 +103,16 @@ struct EvidenceImport {
                 }
             }
         }
+        var failure: (any Error)?
         do {
             for chunk in 0..<slots.count { try await each(await slots.take(chunk)) }
         } catch {
-            // Stop the parsers and let them finish before the error goes up.
             slots.cancel()
-            await withCheckedContinuation { done in parsers.notify(queue: .global()) { done.resume() } }
-            throw error
+            failure = error
         }
+        // The parsers finish (early, after an error) before this returns or throws.
         await withCheckedContinuation { done in parsers.notify(queue: .global()) { done.resume() } }
+        if let failure { throw failure }
     }
 
     private struct Problems: Error { var errors: [TrackerError] }

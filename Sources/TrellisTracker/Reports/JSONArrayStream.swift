@@ -27,7 +27,8 @@ enum JSONArrayStream {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 return Result { try encoder.encode(elements[start..<min(elements.count, start + chunkSize)].map(transform)) }
-                    .mapError { EncodingFailure(message: "\($0)") }
+                    .mapError { TrackerError("could not write the export as JSON: \($0)",
+                                             remedy: "this is a bug in Trellis; report it with the command you ran") }
             }
             for chunk in encoded {
                 // Each chunk is `[\n  {…},\n  {…}\n]`: keep what is between the brackets.
@@ -40,7 +41,6 @@ enum JSONArrayStream {
         try write(Data((first ? "]" : "\n]").utf8))
     }
 
-    struct EncodingFailure: Error, Sendable { var message: String }
 
 }
 
