@@ -43,6 +43,7 @@ extension EditionRenderer {
             .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
         let body = module.body.html(for: edition) ?? ""
+        let rated = module.competencies.compactMap { curriculum.framework.competency($0) }.filter { !$0.rubric.isEmpty }
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = .text(module.summary)
         var fields: TemplateObject = [
@@ -55,6 +56,8 @@ extension EditionRenderer {
             "hasPrerequisites": .flag(!module.prerequisites.isEmpty),
             "competencies": .list(module.competencies.compactMap { curriculum.framework.competency($0) }
                 .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html"] }),
+            "rubrics": .list(rated.map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html", "levels": rubric(of: $0)] }),
+            "hasRubrics": .flag(!rated.isEmpty),
             "toc": .list(toc),
             "hasToc": .flag(toc.count > 1),
             "body": .text(body),
@@ -73,6 +76,13 @@ extension EditionRenderer {
         return theme.render("module", page)
     }
 
+    /// A competency's rubric anchors in scale order, as `{{#rubric}}{{level}}: {{text}}{{/rubric}}`.
+    func rubric(of competency: CompetencyFramework.Competency) -> TemplateValue {
+        .list(curriculum.framework.scale.compactMap { level in
+            competency.rubric[level.id].map { ["level": .text(level.name), "text": .text($0)] }
+        })
+    }
+
     func competencyPage(_ competency: CompetencyFramework.Competency, _ shared: SharedContext) -> String {
         let framework = curriculum.framework
         let modules = shared.modulesByCompetency[competency.id] ?? []
@@ -86,6 +96,8 @@ extension EditionRenderer {
             "indicators": .texts(competency.indicators),
             "samhsa": .list(competency.samhsa.map { ["number": .number($0), "name": .text(framework.samhsaCategories[$0] ?? "")] }),
             "hasSamhsa": .flag(!competency.samhsa.isEmpty),
+            "rubric": rubric(of: competency),
+            "hasRubric": .flag(!competency.rubric.isEmpty),
             "modules": .list(modules.map {
                 ["title": .text($0.title), "url": "../modules/\($0.id).html", "duration": .text(Duration.text(minutes: $0.duration))]
             }),

@@ -15,7 +15,7 @@ public struct CSVImporter: Sendable {
         case trainees, evidence
     }
 
-    public static let traineeColumns = ["id", "name", "email", "cohort", "site", "supervisor", "start_date", "status", "credential"]
+    public static let traineeColumns = ["id", "name", "email", "cohort", "site", "supervisor", "start_date", "status", "credential", "program"]
     /// `key`, the evidence fields (`EvidenceField`), then who recorded the row and when.
     public static let evidenceColumns = ["key"] + EvidenceField.allCases.map(\.name) + ["recorded_by", "recorded_at"]
 
@@ -132,7 +132,7 @@ public struct CSVImporter: Sendable {
                     throw TrackerError.field("start_date", "", "is required", remedy: "write the start date as YYYY-MM-DD")
                 }
                 var trainee = Trainee(id: id, name: "", startDate: CalendarDate(year: 2000, month: 1, day: 1)!)
-                for field in ["name", "email", "cohort", "site", "supervisor", "status", "credential"] {
+                for field in ["name", "email", "cohort", "site", "supervisor", "status", "credential", "program"] {
                     if let text = value(field) { try trainee.set(field, to: text) }
                 }
                 try trainee.set("start_date", to: startText)
@@ -140,6 +140,7 @@ public struct CSVImporter: Sendable {
                 if let credential = trainee.credential, !tracker.curriculum.credentials.contains(where: { $0.id == credential }) {
                     throw TrackerError.field("credential", credential, "is not defined in credentials.yml", remedy: "use a credential id from credentials.yml")
                 }
+                if let program = trainee.program { try tracker.checkProgram(program) }
                 guard seen.insert(id).inserted else {
                     throw TrackerError.field("id", id, "appears twice in this file", remedy: "keep one row per trainee")
                 }

@@ -26,7 +26,13 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
     public var curriculumTitle: String
     public var organization: String?
     public var frameworkVersion: String?
+    /// The level required: one level's name, or "the level each competency requires" when the
+    /// set asks different levels of different competencies.
     public var completionLevel: String
+    /// The completion set it was judged by, and its title (absent in records frozen before
+    /// completion sets, which required every competency).
+    public var program: String?
+    public var programTitle: String?
     public var modulesCompleted: [String]
     public var competencies: [Competency]
     public var signatories: [String]
@@ -34,22 +40,15 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
     public var frozenAt: String
     public var frozenBy: String
 
-    /// Why a transcript is not a completion ([] when it is).
-    static func reasons(_ transcript: Transcript, _ framework: CompetencyFramework, target: Int) -> [String] {
-        var reasons: [String] = []
-        if !transcript.modulesRemaining.isEmpty {
-            reasons.append("modules not completed: \(transcript.modulesRemaining.joined(separator: ", "))")
-        }
-        let below = transcript.entries.filter { $0.progress.levelRank < target }
-        if !below.isEmpty {
-            reasons.append("\(below.count) competenc\(below.count == 1 ? "y is" : "ies are") below \(framework.scale[target].name): " +
-                           below.prefix(8).map { $0.competency.id + ($0.progress.lapsed ? " (lapsed)" : "") }.joined(separator: ", ") +
-                           (below.count > 8 ? ", …" : ""))
-        }
-        return reasons
+    /// Why a transcript is not a completion of the trainee's completion set ([] when it is).
+    static func reasons(_ transcript: Transcript, engine: ProgressEngine) -> [String] {
+        guard let target = transcript.target else { return [transcript.problem?.message ?? "no completion set applies"] }
+        let completed = Set(transcript.modulesCompleted.compactMap { engine.moduleIndex[$0] })
+        return target.reasons(ranks: transcript.entries.map(\.progress.levelRank), lapsed: transcript.entries.map(\.progress.lapsed),
+                              completedModules: completed, engine: engine)
     }
 
-    init(transcript: Transcript, curriculum: Curriculum, completionLevel: String, frozenAt: String, frozenBy: String) {
+    init(transcript: Transcript, target: CompletionTarget, curriculum: Curriculum, frozenAt: String, frozenBy: String) {
         let framework = curriculum.framework
         let counted = transcript.records.filter { $0.voidedBy == nil && $0.kind != .void }
         traineeID = transcript.trainee.id
@@ -59,9 +58,12 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
         curriculumTitle = curriculum.manifest.title
         organization = curriculum.manifest.organization
         frameworkVersion = framework.version
-        self.completionLevel = completionLevel
+        let levels = Set(target.set.requirements.map(\.levelID))
+        completionLevel = levels.count == 1 ? framework.scale.first { $0.id == levels.first }?.name ?? levels.first! : "the level each competency requires"
+        program = target.set.id
+        programTitle = target.set.title
         modulesCompleted = transcript.modulesCompleted
-        competencies = transcript.entries.map { entry in
+        competencies = transcript.entries.filter { target.set.requiredLevel(of: $0.competency.id) != nil }.map { entry in
             let references = entry.progress.checks.filter(\.met).flatMap(\.requirements).flatMap(\.evidence)
             return Competency(id: entry.competency.id, title: entry.competency.title, domain: entry.domainTitle,
                               level: framework.scale.first { $0.id == entry.progress.level }?.name ?? "",
@@ -81,27 +83,24 @@ extension Tracker {
     /// - Throws: with the reasons, when the trainee has never completed the program.
     public func completionRecord(_ traineeID: String) async throws -> CompletionRecord {
         if let stored = try await storedCompletion(traineeID) { return stored }
-        let framework = curriculum.framework
-        guard let level = framework.progression?.completionLevel ?? framework.scale.last?.id, let target = framework.levelIndex(level) else {
-            throw TrackerError("the framework defines no completion level", remedy: "set `progression.completion_level` in competencies.yml")
-        }
+        let engine = ProgressEngine(curriculum: curriculum)
         let now = try await transcript(traineeID)
-        var found: Transcript? = CompletionRecord.reasons(now, framework, target: target).isEmpty ? now : nil
+        guard let target = now.target else { throw now.problem ?? TrackerError("no completion set applies", remedy: "define `completion:` in competencies.yml") }
+        var found: Transcript? = CompletionRecord.reasons(now, engine: engine).isEmpty ? now : nil
         if found == nil {
             // Completed before a later lapse? Completion can only begin on a day evidence happened.
             let days = Set(now.records.filter { $0.kind != .void && $0.voidedBy == nil }.map(\.date)).sorted()
             for day in days where day < today {
                 let then = try await transcript(traineeID, asOf: day)
-                if CompletionRecord.reasons(then, framework, target: target).isEmpty { found = then; break }
+                if CompletionRecord.reasons(then, engine: engine).isEmpty { found = then; break }
             }
         }
         guard let completed = found else {
-            throw TrackerError("\(now.trainee.name) (\(traineeID)) has not completed the program: "
-                               + CompletionRecord.reasons(now, framework, target: target).joined(separator: "; "),
+            throw TrackerError("\(now.trainee.name) (\(traineeID)) has not completed \(target.set.title): "
+                               + CompletionRecord.reasons(now, engine: engine).joined(separator: "; "),
                                remedy: "see `trellis progress \(traineeID)` for what is missing")
         }
-        let record = CompletionRecord(transcript: completed, curriculum: curriculum, completionLevel: framework.scale[target].name,
-                                      frozenAt: Timestamp.now(), frozenBy: actor)
+        let record = CompletionRecord(transcript: completed, target: target, curriculum: curriculum, frozenAt: Timestamp.now(), frozenBy: actor)
         let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
         try await store.write { records in
             try await records.insertCompletion(of: traineeID, completedOn: record.completedOn, frameworkVersion: record.frameworkVersion,
@@ -114,11 +113,9 @@ extension Tracker {
     /// The certificate: the frozen record, and what is current today beside it.
     public func certificate(_ traineeID: String) async throws -> Certificate {
         let record = try await completionRecord(traineeID)
-        let framework = curriculum.framework
-        let target = framework.progression?.completionLevel.flatMap(framework.levelIndex) ?? framework.scale.count - 1
-        let reasons = CompletionRecord.reasons(try await transcript(traineeID), framework, target: target)
+        let reasons = CompletionRecord.reasons(try await transcript(traineeID), engine: ProgressEngine(curriculum: curriculum))
         let current = reasons.isEmpty
-            ? "still complete: every module done and every competency at \(framework.scale[target].name) or higher"
+            ? "still complete: every required module done and every required competency at its level or higher"
             : "since completing, \(reasons.joined(separator: "; ")); the completion on \(record.completedOn) stands"
         return Certificate(record: record, current: current, issuedOn: today)
     }

@@ -37,6 +37,7 @@ public struct Tracker: Sendable {
         try Tracker.checkTraineeID(trainee.id)
         guard !trainee.name.trimmingWhitespace.isEmpty else { throw TrackerError.field("name", trainee.name, "is empty", remedy: "give the trainee's name") }
         if let credential = trainee.credential { try checkCredential(credential) }
+        if let program = trainee.program { try checkProgram(program) }
         let now = Timestamp.now()
         try await store.write { records in
             if try await records.trainee(trainee.id) != nil {
@@ -58,6 +59,7 @@ public struct Tracker: Sendable {
                 let old = Trainee.value(of: field, in: trainee)
                 try trainee.set(field, to: value)
                 if let credential = trainee.credential, field == "credential" { try checkCredential(credential) }
+                if let program = trainee.program, field == "program" { try checkProgram(program) }
                 history.append((field, old, Trainee.value(of: field, in: trainee)))
             }
             if let earliest = try await records.earliestEvidenceDay(of: id), trainee.startDate > earliest {
@@ -131,6 +133,14 @@ public struct Tracker: Sendable {
         guard known.contains(id) else {
             throw TrackerError.field("credential", id, "is not defined in credentials.yml",
                                      remedy: known.isEmpty ? "define credential rules in \(curriculum.directory)/credentials.yml" : "use one of \(known.joined(separator: ", "))")
+        }
+    }
+
+    func checkProgram(_ id: String) throws {
+        let known = curriculum.framework.completionSets.map(\.id)
+        guard known.contains(id) else {
+            throw TrackerError.field("program", id, "is not a completion set in competencies.yml",
+                                     remedy: "use one of \(known.joined(separator: ", "))")
         }
     }
 

@@ -16,9 +16,13 @@ public struct Trainee: Sendable, Hashable, Codable {
     public var status: Status
     /// The credential renewal rule (from `credentials.yml`) the trainee is tracked against.
     public var credential: String?
+    /// The completion set (`completion:` in `competencies.yml`) the trainee is held to; nil =
+    /// the framework's first.
+    public var program: String?
 
     public init(id: String, name: String, email: String? = nil, cohort: String? = nil, site: String? = nil,
-                supervisor: String? = nil, startDate: CalendarDate, status: Status = .active, credential: String? = nil) {
+                supervisor: String? = nil, startDate: CalendarDate, status: Status = .active, credential: String? = nil,
+                program: String? = nil) {
         self.id = id
         self.name = name
         self.email = email
@@ -28,10 +32,11 @@ public struct Trainee: Sendable, Hashable, Codable {
         self.startDate = startDate
         self.status = status
         self.credential = credential
+        self.program = program
     }
 
     /// Fields a coordinator may edit, by their command-line and CSV names.
-    public static let editableFields = ["name", "email", "cohort", "site", "supervisor", "start_date", "status", "credential"]
+    public static let editableFields = ["name", "email", "cohort", "site", "supervisor", "start_date", "status", "credential", "program"]
 }
 
 extension Trainee {
@@ -63,6 +68,7 @@ extension Trainee {
             }
             self.status = status
         case "credential": self.credential = cleared
+        case "program": self.program = cleared
         default:
             throw TrackerError.field("field", field, "cannot be edited", remedy: "editable fields: \(Trainee.editableFields.joined(separator: ", "))")
         }
@@ -81,6 +87,7 @@ extension Trainee {
         case "start_date": trainee.startDate.description
         case "status": trainee.status.rawValue
         case "credential": trainee.credential
+        case "program": trainee.program
         default: nil
         }
     }

@@ -14,8 +14,16 @@ public struct Transcript: Sendable {
     public var entries: [Entry]
     /// Every record, voids and voided ones included, in the order the evidence happened.
     public var records: [EvidenceRecord]
+    /// Every module completed, in track order.
     public var modulesCompleted: [String]
+    /// The modules the trainee's completion set requires that are not completed yet.
     public var modulesRemaining: [String]
+    /// The modules the trainee's completion set requires.
+    public var modulesRequired: [String]
+    /// What the trainee's completion requires; nil when their `program` names a set the
+    /// framework no longer has (`problem` says so).
+    public var target: CompletionTarget?
+    public var problem: TrackerError?
     public var today: CalendarDate
 
     /// The record an explanation's reference points at.
@@ -39,9 +47,13 @@ extension Tracker {
             entries.append(.init(competency: competency, domainTitle: domain, progress: progress[index]))
         }
         let completed = Set(records.filter { $0.kind == .moduleCompleted && $0.voidedBy == nil }.compactMap { $0.subject?.id })
+        var target: CompletionTarget?, problem: TrackerError?
+        do { target = try engine.completionTarget(for: trainee) } catch { problem = error }
+        let required = target?.requiredModules.map { engine.moduleIDs[$0] } ?? engine.moduleIDs
         return Transcript(trainee: trainee, entries: entries, records: records,
                           modulesCompleted: engine.moduleIDs.filter { completed.contains($0) },
-                          modulesRemaining: engine.moduleIDs.filter { !completed.contains($0) }, today: today)
+                          modulesRemaining: required.filter { !completed.contains($0) }, modulesRequired: required,
+                          target: target, problem: problem, today: today)
     }
 }
 
@@ -74,7 +86,9 @@ public struct ProgramSnapshot: Sendable {
         public var trainee: Trainee
         /// One cell per competency, in framework order (`engine.competencyIDs`).
         public var progress: [ProgressCell]
-        public var modulesCompleted: Int
+        /// Indexes (`engine.moduleIDs`) of the modules completed.
+        public var completedModules: Set<Int>
+        public var modulesCompleted: Int { completedModules.count }
         public var lastCoaching: CalendarDate?
         /// Continuing-education records (not voided), for credential ledgers.
         public var continuingEducation: [EvidenceRecord]
@@ -118,7 +132,7 @@ extension Tracker {
             })
             let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
             return ProgramSnapshot.Row(trainee: trainee, progress: progress.map(ProgressCell.init),
-                                       modulesCompleted: modules.count, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
+                                       completedModules: modules, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
                                        continuingEducation: ledgersByTrainee[trainee.id] ?? [], completedOn: program.completions[trainee.id])
         }
         return ProgramSnapshot(engine: engine, rows: rows, today: today)

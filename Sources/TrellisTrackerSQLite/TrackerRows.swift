@@ -17,13 +17,14 @@ struct TraineeRow: Codable, FetchableRecord, PersistableRecord {
     var startDay: Int
     var status: String
     var credential: String?
+    var program: String?
     var createdAt: String
     var createdBy: String
     var updatedAt: String
     var updatedBy: String
 
     enum CodingKeys: String, CodingKey {
-        case no, id, name, email, cohort, site, supervisor, status, credential
+        case no, id, name, email, cohort, site, supervisor, status, credential, program
         case startDay = "start_day", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at", updatedBy = "updated_by"
     }
 
@@ -33,7 +34,8 @@ struct TraineeRow: Codable, FetchableRecord, PersistableRecord {
 
     var trainee: Trainee {
         Trainee(id: id, name: name, email: email, cohort: cohort, site: site, supervisor: supervisor,
-                startDate: CalendarDate(dayNumber: startDay), status: Trainee.Status(rawValue: status) ?? .active, credential: credential)
+                startDate: CalendarDate(dayNumber: startDay), status: Trainee.Status(rawValue: status) ?? .active, credential: credential,
+                program: program)
     }
 
 }
@@ -56,15 +58,15 @@ enum TraineeRows {
     static func insert(_ trainee: Trainee, at now: String, by actor: String, into db: Database) throws {
         let row = TraineeRow(no: nil, id: trainee.id, name: trainee.name, email: trainee.email, cohort: trainee.cohort, site: trainee.site,
                              supervisor: trainee.supervisor, startDay: trainee.startDate.dayNumber, status: trainee.status.rawValue,
-                             credential: trainee.credential, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor)
+                             credential: trainee.credential, program: trainee.program, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor)
         try row.insert(db)
     }
 
     static func update(_ trainee: Trainee, at now: String, by actor: String, history: [(field: String, old: String?, new: String?)], in db: Database) throws {
         guard var row = try TraineeRow.filter(TraineeRow.Columns.id == trainee.id).fetchOne(db) else { return }
         (row.name, row.email, row.cohort, row.site, row.supervisor) = (trainee.name, trainee.email, trainee.cohort, trainee.site, trainee.supervisor)
-        (row.startDay, row.status, row.credential, row.updatedAt, row.updatedBy) =
-            (trainee.startDate.dayNumber, trainee.status.rawValue, trainee.credential, now, actor)
+        (row.startDay, row.status, row.credential, row.program, row.updatedAt, row.updatedBy) =
+            (trainee.startDate.dayNumber, trainee.status.rawValue, trainee.credential, trainee.program, now, actor)
         try row.update(db)
         for (field, old, new) in history where old != new {
             try db.execute(sql: """

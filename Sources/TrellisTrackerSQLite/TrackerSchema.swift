@@ -277,6 +277,11 @@ enum TrackerSchema {
                 LEFT JOIN evidence v ON v.no = e.voids_no LEFT JOIN evidence_text x ON x.evidence_no = e.no;
                 """)
         }
+        migrator.registerMigration("v6: the completion set each trainee is held to") { db in
+            // NULL = the framework's first completion set, which is what every trainee on file
+            // before v6 was held to (the one set of a framework without `completion:`).
+            try db.execute(sql: "ALTER TABLE trainee ADD COLUMN program TEXT")
+        }
         return migrator
     }
 }

@@ -21,10 +21,12 @@ struct TraineeFields: ParsableArguments {
     @Option(name: .customLong("start"), help: "Start date, YYYY-MM-DD (default: today).") var start: String?
     @Option(help: "active, paused, completed or withdrawn.") var status: String?
     @Option(help: "Credential renewal rule id from credentials.yml.") var credential: String?
+    @Option(help: "Completion set id from competencies.yml (`completion:`) the trainee is held to (default: the first).")
+    var program: String?
 
     var changes: [(field: String, value: String?)] {
         [("name", name), ("email", email), ("cohort", cohort), ("site", site), ("supervisor", supervisor),
-         ("start_date", start), ("status", status), ("credential", credential)].compactMap { field, value in
+         ("start_date", start), ("status", status), ("credential", credential), ("program", program)].compactMap { field, value in
             value.map { (field, $0) }
         }
     }
@@ -112,7 +114,8 @@ struct TraineeShow: AsyncParsableCommand {
         let (trainee, history, evidence) = try await TrackerFailure.wrap { (try await tracker.trainee(id), try await tracker.history(of: id), try await tracker.evidence(of: id)) }
         let fields: [(String, String?)] = [("id", trainee.id), ("name", trainee.name), ("email", trainee.email), ("cohort", trainee.cohort),
                                            ("site", trainee.site), ("supervisor", trainee.supervisor), ("start_date", trainee.startDate.description),
-                                           ("status", trainee.status.rawValue), ("credential", trainee.credential)]
+                                           ("status", trainee.status.rawValue), ("credential", trainee.credential),
+                                           ("program", trainee.program)]
         for (field, value) in fields { print("\(field.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value ?? "—")") }
         let voids = evidence.filter { $0.kind == .void }.count
         let voided = evidence.filter { $0.kind != .void && $0.voidedBy != nil }.count

@@ -71,4 +71,28 @@ import TrellisTestSupport
         #expect(framework.progression?.rules.count == framework.scale.count)
         #expect(!Self.loaded.0.manifest.schedule.isEmpty)
     }
+
+    /// A trainee peer can complete the program: supervising peers is for the supervisor track.
+    @Test func traineesAndSupervisorsEachHaveACompletableSet() throws {
+        let framework = Self.loaded.0.framework
+        let sets = framework.completionSets
+        #expect(sets.map(\.id) == ["peer-specialist", "supervisor"])
+        let trainee = try #require(framework.completionSet(nil))
+        #expect(trainee.id == "peer-specialist" && trainee.requiredLevel(of: "supervising-peers") == nil)
+        #expect(trainee.requirements.count == framework.competencies.count - 1)
+        let supervisor = try #require(framework.completionSet("supervisor"))
+        #expect(supervisor.requiredLevel(of: "supervising-peers") == "competent")
+        #expect(supervisor.requirements.count == framework.competencies.count)
+    }
+
+    /// Every competency's rubric anchors every level of the scale, in plain, short sentences.
+    @Test func everyCompetencyHasARubricForEveryLevel() {
+        let framework = Self.loaded.0.framework
+        for competency in framework.competencies {
+            #expect(Set(competency.rubric.keys) == Set(framework.scale.map(\.id)), "\(competency.id) needs an anchor for every level")
+            for (level, text) in competency.rubric {
+                #expect((40...260).contains(text.count), "\(competency.id) \(level): an anchor is one or two short sentences")
+            }
+        }
+    }
 }

@@ -34,6 +34,7 @@ public struct CurriculumChecker: Sendable {
         var before: [Diagnostic] = [], after: [Diagnostic] = []
         checkModuleIDs(curriculum, &before)
         checkFramework(curriculum, &before)
+        checkCompletion(curriculum, &before)
         checkTracks(curriculum, &before)
         checkPrerequisiteCycles(curriculum, &after)
         return (before, after)
@@ -64,7 +65,8 @@ public struct CurriculumChecker: Sendable {
                 diagnostics.append(.error(at: competency.location, "competency id `\(competency.id)` is not a valid id",
                                           remedy: "use lowercase letters, digits and single hyphens"))
             }
-            if builtBy[competency.id] == nil, !curriculum.modules.isEmpty, curriculum.modules.allSatisfy(\.hasReadableFrontMatter) {
+            if builtBy[competency.id] == nil, !curriculum.modules.isEmpty, curriculum.modules.allSatisfy(\.hasReadableFrontMatter),
+               !isRequired(competency.id, in: framework) {
                 diagnostics.append(.warning(at: competency.location, "no module builds competency `\(competency.id)`",
                                             remedy: "list it under `competencies:` in the modules that teach it, or remove it"))
             }

@@ -50,7 +50,7 @@ enum CompetencyFrameworkParser {
                     competencies: [], location: reader.location(of: domainNode))
                 for competencyNode in domain["competencies"]?.sequence ?? [] {
                     guard let competency = reader.mapping(competencyNode, what: "a competency") else { continue }
-                    reader.reportUnknownKeys(in: competency, known: ["id", "title", "description", "indicators", "samhsa"], what: "a competency")
+                    reader.reportUnknownKeys(in: competency, known: ["id", "title", "description", "indicators", "samhsa", "rubric"], what: "a competency")
                     let id = reader.string(competency, "id", required: true, what: "a competency") ?? ""
                     let what = "competency `\(id)`"
                     let indicators = reader.stringList(competency, "indicators", required: true, what: what) ?? []
@@ -77,7 +77,8 @@ enum CompetencyFrameworkParser {
                         id: id,
                         title: reader.string(competency, "title", required: true, what: what) ?? id,
                         description: reader.string(competency, "description", required: true, what: what) ?? "",
-                        indicators: indicators.map(\.0), samhsa: samhsa, domainID: domainID,
+                        indicators: indicators.map(\.0), samhsa: samhsa,
+                        rubric: parseRubric(competency["rubric"], of: id, framework: framework, reader: &reader), domainID: domainID,
                         location: reader.location(of: competency["id"] ?? competencyNode)))
                 }
                 if parsed.competencies.isEmpty {
@@ -93,7 +94,28 @@ enum CompetencyFrameworkParser {
         if let progression = mapping["progression"] {
             framework.progression = parseProgression(progression, framework: framework, reader: &reader)
         }
+        if let completion = mapping["completion"] {
+            framework.namedCompletionSets = parseCompletionSets(completion, framework: framework, reader: &reader)
+        }
         return framework
+    }
+
+    /// `rubric:` of one competency: a level id of the scale → what practice at that level looks like.
+    private static func parseRubric(_ node: Node?, of competencyID: String, framework: CompetencyFramework,
+                                    reader: inout YAMLReader) -> [String: String] {
+        guard let node else { return [:] }
+        guard let mapping = reader.mapping(node, what: "the rubric of competency `\(competencyID)`") else { return [:] }
+        var rubric: [String: String] = [:]
+        for (key, _) in mapping {
+            let levelID = key.string ?? ""
+            guard framework.levelIndex(levelID) != nil else {
+                reader.error(key, "the rubric of competency `\(competencyID)` has an anchor for unknown level `\(levelID)`",
+                             remedy: "use level ids from `scale`: \(framework.scale.map(\.id).joined(separator: ", "))")
+                continue
+            }
+            rubric[levelID] = reader.string(mapping, levelID, required: true, what: "the rubric of competency `\(competencyID)`")
+        }
+        return rubric
     }
 
     private static func parseProgression(_ node: Node, framework: CompetencyFramework, reader: inout YAMLReader) -> CompetencyFramework.Progression? {

@@ -67,6 +67,11 @@ struct YAMLReader {
         diagnostics.append(.error(at: location(of: node), message, remedy: remedy))
     }
 
+    /// An error at a place already found, e.g. one item of a `stringList`.
+    mutating func error(at location: SourceLocation, _ message: String, remedy: String) {
+        diagnostics.append(.error(at: location, message, remedy: remedy))
+    }
+
     mutating func warning(_ node: Node?, _ message: String, remedy: String) {
         diagnostics.append(.warning(at: location(of: node), message, remedy: remedy))
     }

@@ -20,15 +20,20 @@ public struct CompetencyFramework: Sendable {
         public var indicators: [String]
         /// SAMHSA Core Competencies for Peer Workers categories (1–12).
         public var samhsa: [Int]
+        /// What practice at each level of the scale looks like, by level id: the anchors a coach
+        /// rates observed practice against (levels without an anchor are absent).
+        public var rubric: [String: String]
         public var domainID: String
         public var location: SourceLocation
 
-        public init(id: String, title: String, description: String, indicators: [String], samhsa: [Int], domainID: String, location: SourceLocation) {
+        public init(id: String, title: String, description: String, indicators: [String], samhsa: [Int], rubric: [String: String] = [:],
+                    domainID: String, location: SourceLocation) {
             self.id = id
             self.title = title
             self.description = description
             self.indicators = indicators
             self.samhsa = samhsa
+            self.rubric = rubric
             self.domainID = domainID
             self.location = location
         }
@@ -76,7 +81,8 @@ public struct CompetencyFramework: Sendable {
         /// Months without continuing education or coaching on a competency before its level lapses; 0 = never.
         public var lapseAfterMonths: Int
         public var rules: [LevelRule]
-        /// The level every competency must reach (and hold) for the program to be complete.
+        /// The level a completion set requires when it names none (and the level of the one
+        /// implicit set of a framework without `completion:`).
         public var completionLevel: String?
 
         public init(lapseAfterMonths: Int, rules: [LevelRule], completionLevel: String? = nil) {
@@ -92,6 +98,8 @@ public struct CompetencyFramework: Sendable {
     public var domains: [Domain]
     public var samhsaCategories: [Int: String]
     public var progression: Progression?
+    /// The sets `completion:` defines, in file order ([] when it is absent: see `completionSets`).
+    public var namedCompletionSets: [CompletionSet]
     public var path: String
 
     public var competencies: [Competency] { domains.flatMap(\.competencies) }
@@ -108,15 +116,17 @@ public struct CompetencyFramework: Sendable {
 
     public func levelIndex(_ id: String) -> Int? { scale.firstIndex { $0.id == id } }
 
-    public static let fields = ["title", "version", "scale", "samhsa_categories", "progression", "domains"]
+    public static let fields = ["title", "version", "scale", "samhsa_categories", "progression", "completion", "domains"]
 
-    public init(title: String, version: String? = nil, scale: [Level], domains: [Domain], samhsaCategories: [Int: String], progression: Progression? = nil, path: String) {
+    public init(title: String, version: String? = nil, scale: [Level], domains: [Domain], samhsaCategories: [Int: String], progression: Progression? = nil,
+                namedCompletionSets: [CompletionSet] = [], path: String) {
         self.title = title
         self.version = version
         self.scale = scale
         self.domains = domains
         self.samhsaCategories = samhsaCategories
         self.progression = progression
+        self.namedCompletionSets = namedCompletionSets
         self.path = path
     }
 }

@@ -22,6 +22,10 @@ public struct Certificate: Sendable {
         for competency in record.competencies {
             rows += "<tr><th scope=\"row\">\(e(competency.title))</th><td>\(e(competency.domain))</td><td>\(e(competency.level))</td><td>\(competency.earnedOn?.description ?? "")</td></tr>\n"
         }
+        // Records frozen before completion sets required every competency at one level.
+        let level = record.completionLevel.hasPrefix("the level") ? record.completionLevel : record.completionLevel + " or higher"
+        let reached = record.programTitle.map { "as \(e($0)): every competency it requires at \(e(level))." }
+            ?? "reaching \(e(record.completionLevel)) or higher in every competency."
         let signatures = signatories.map { "<div class=\"signature\"><span class=\"line\"></span><span>\(e($0))</span></div>" }.joined()
         return """
         <!DOCTYPE html>
@@ -46,7 +50,7 @@ public struct Certificate: Sendable {
         <main>
         <h1>Record of completion</h1>
         <p class="lead">\(e(record.traineeName)) completed <strong>\(e(record.curriculumTitle))</strong>\(record.organization.map { " with \(e($0))" } ?? "") on \(record.completedOn), \
-        reaching \(e(record.completionLevel)) or higher in every competency.</p>
+        \(reached)</p>
         <p>Modules completed: \(record.modulesCompleted.count). Competency framework version \(e(record.frameworkVersion ?? "not given")). \
         This record was frozen on \(e(String(record.frozenAt.prefix(10)))) and shows the program as it stood on \(record.completedOn).</p>
         <table>

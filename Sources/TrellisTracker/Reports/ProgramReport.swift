@@ -8,9 +8,13 @@ public struct ProgramReport: Sendable, Codable {
         public var cohort: String?
         public var site: String?
         public var status: String
+        /// The completion set the trainee is held to (`Trainee.program`, else the first).
+        public var program: String
+        /// Of the modules their completion set requires.
         public var modulesCompleted: Int
         public var modulesTotal: Int
-        /// Competencies at (or above) the completion level, not lapsed.
+        /// Competencies their completion set requires that are at (or above) the level it
+        /// requires, not lapsed, of how many it requires.
         public var competenciesAtTarget: Int
         public var competenciesTotal: Int
         public var percentComplete: Int
@@ -28,6 +32,7 @@ public struct ProgramReport: Sendable, Codable {
         /// Trainees at each level of the scale (scale order), then with no level.
         public var levels: [String: Int]
         public var none: Int
+        /// Of the trainees whose completion set requires it, those at the level it requires.
         public var percentAtTarget: Int
     }
 
@@ -40,7 +45,7 @@ public struct ProgramReport: Sendable, Codable {
 
     /// Something a coordinator must act on, by date.
     public struct Alert: Sendable, Codable {
-        public enum Kind: String, Sendable, Codable { case lapsed, lapsing, credentialShort = "credential-short" }
+        public enum Kind: String, Sendable, Codable { case lapsed, lapsing, credentialShort = "credential-short", unknownProgram = "unknown-program" }
         public var traineeID: String
         public var kind: Kind
         public var subject: String
@@ -55,6 +60,7 @@ public struct ProgramReport: Sendable, Codable {
     }
 
     public var generatedOn: CalendarDate
+    /// `progression.completion_level`: the level a completion set requires when it names none.
     public var completionLevel: String
     public var withinDays: Int
     public var scale: [String]
@@ -69,7 +75,7 @@ public struct ProgramReport: Sendable, Codable {
         let framework = engine.framework
         let today = snapshot.today
         let targetLevel = framework.progression?.completionLevel ?? framework.scale.last?.id ?? ""
-        let targetRank = framework.levelIndex(targetLevel) ?? Int.max
+        let targets = engine.completionTargets, firstSet = framework.completionSets.first?.id ?? ""
         let horizon = today.adding(days: withinDays)
         let horizonDay = horizon.dayNumber
         generatedOn = today
@@ -82,14 +88,25 @@ public struct ProgramReport: Sendable, Codable {
         var alerts: [Alert] = []
         var levelCounts = Array(repeating: Array(repeating: 0, count: framework.scale.count), count: engine.competencyIDs.count)
         var noneCounts = Array(repeating: 0, count: engine.competencyIDs.count)
+        var requiredCounts = Array(repeating: 0, count: engine.competencyIDs.count)
+        var metCounts = Array(repeating: 0, count: engine.competencyIDs.count)
         var hoursByYear: [Int: (hours: Double, trainees: Set<String>)] = [:]
         let competencyTotal = engine.competencyIDs.count, moduleTotal = engine.moduleIDs.count
         for row in snapshot.rows {
+            let program = row.trainee.program ?? firstSet
+            let target = targets[program]
+            if target == nil {
+                alerts.append(Alert(traineeID: row.trainee.id, kind: .unknownProgram, subject: program, date: today,
+                                    detail: "program \(program) is not a completion set in competencies.yml"))
+            }
             var atTarget = 0
             for (index, progress) in row.progress.enumerated() {
                 let rank = progress.levelRank
                 if rank >= 0 { levelCounts[index][rank] += 1 } else { noneCounts[index] += 1 }
-                if rank >= targetRank { atTarget += 1 }
+                if let required = target?.requiredRank[index] {
+                    requiredCounts[index] += 1
+                    if rank >= required { atTarget += 1; metCounts[index] += 1 }
+                }
                 if let lapseDay = progress.lapseDayNumber, progress.earnedRank >= 0 {
                     if progress.lapsed {
                         alerts.append(Alert(traineeID: row.trainee.id, kind: .lapsed, subject: engine.competencyIDs[index],
@@ -115,23 +132,24 @@ public struct ProgramReport: Sendable, Codable {
                                         detail: CredentialLedgerText.shortfall(ledger)))
                 }
             }
-            let units = moduleTotal + competencyTotal
-            let percent = units == 0 ? 0 : (100 * (row.modulesCompleted + atTarget)) / units
+            let requiredModules = target?.requiredModules ?? []
+            let modulesDone = requiredModules.filter { row.completedModules.contains($0) }.count
+            let competenciesRequired = target?.competencyCount ?? 0
+            let units = requiredModules.count + competenciesRequired
+            let percent = units == 0 ? 0 : (100 * (modulesDone + atTarget)) / units
             traineeLines.append(TraineeLine(
                 id: row.trainee.id, name: row.trainee.name, cohort: row.trainee.cohort, site: row.trainee.site,
-                status: row.trainee.status.rawValue, modulesCompleted: row.modulesCompleted, modulesTotal: moduleTotal,
-                competenciesAtTarget: atTarget, competenciesTotal: competencyTotal, percentComplete: percent,
+                status: row.trainee.status.rawValue, program: program, modulesCompleted: modulesDone, modulesTotal: requiredModules.count,
+                competenciesAtTarget: atTarget, competenciesTotal: competenciesRequired, percentComplete: percent,
                 lastCoaching: row.lastCoaching, credentialHours: credentialHours, credentialDeadline: deadline,
                 completedOn: row.completedOn))
         }
         trainees = traineeLines
-        let count = max(1, snapshot.rows.count)
         competencies = engine.competencyIDs.enumerated().map { index, id in
-            let atTarget = targetRank < framework.scale.count ? levelCounts[index][targetRank...].reduce(0, +) : 0
-            return CompetencyLine(
+            CompetencyLine(
                 id: id, title: framework.competency(id)?.title ?? id,
                 levels: Dictionary(uniqueKeysWithValues: framework.scale.enumerated().map { ($1.id, levelCounts[index][$0]) }),
-                none: noneCounts[index], percentAtTarget: snapshot.rows.isEmpty ? 0 : 100 * atTarget / count)
+                none: noneCounts[index], percentAtTarget: requiredCounts[index] == 0 ? 0 : 100 * metCounts[index] / requiredCounts[index])
         }
         var cohortGroups: [String: [TraineeLine]] = [:]
         for line in traineeLines { cohortGroups[line.cohort ?? "(no cohort)", default: []].append(line) }

@@ -8,8 +8,13 @@ public enum TranscriptText {
         let details = [trainee.cohort.map { "cohort \($0)" }, trainee.site.map { "site \($0)" },
                        trainee.supervisor.map { "supervisor \($0)" }, "started \(trainee.startDate)", trainee.status.rawValue]
         out += " · " + details.compactMap { $0 }.joined(separator: " · ") + "\n"
-        let moduleCount = transcript.modulesCompleted.count + transcript.modulesRemaining.count
-        out += "Modules completed: \(transcript.modulesCompleted.count) of \(moduleCount)"
+        if let target = transcript.target {
+            out += "Completion: \(target.set.title)" + (target.set.id == CompletionSet.implicitID ? "" : " (\(target.set.id))") + "\n"
+        } else if let problem = transcript.problem {
+            out += "Completion: \(problem.message) — \(problem.remedy ?? "")\n"
+        }
+        let required = transcript.modulesRequired.count
+        out += "Required modules completed: \(required - transcript.modulesRemaining.count) of \(required)"
         if !transcript.modulesRemaining.isEmpty, transcript.modulesRemaining.count <= 6 {
             out += " (remaining: \(transcript.modulesRemaining.joined(separator: ", ")))"
         }
