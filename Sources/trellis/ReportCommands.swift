@@ -7,9 +7,9 @@ import TrellisTracker
 enum ReportOutput {
     static func trainees(_ report: ProgramReport, format: OutputFormat) throws {
         if format == .json { return try printJSON(report.trainees) }
-        let table = TextTable(header: ["trainee", "name", "cohort", "site", "status", "modules", "competencies", "complete", "completed_on", "last_coaching", "ce_hours", "credential_deadline"],
+        let table = TextTable(header: ["trainee", "name", "cohort", "site", "status", "program", "modules", "competencies", "complete", "completed_on", "last_coaching", "ce_hours", "credential_deadline"],
                               rows: report.trainees.map {
-            [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, "\($0.modulesCompleted)/\($0.modulesTotal)",
+            [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, $0.program, "\($0.modulesCompleted)/\($0.modulesTotal)",
              "\($0.competenciesAtTarget)/\($0.competenciesTotal)", "\($0.percentComplete)%", $0.completedOn?.description ?? "",
              $0.lastCoaching?.description ?? "",
              $0.credentialHours.map(HoursText.format) ?? "", $0.credentialDeadline?.description ?? ""]
@@ -58,7 +58,7 @@ struct Report: AsyncParsableCommand {
         case .csv:
             try ReportOutput.trainees(report, format: .csv)
         case .table:
-            print("Trainees (\(report.trainees.count)), completion = modules done and competencies at \(report.completionLevel) or higher")
+            print("Trainees (\(report.trainees.count)), completion = the modules and competencies of each trainee's completion set (program)")
             try ReportOutput.trainees(report, format: .table)
             print("\nCompetencies")
             let scale = report.scale

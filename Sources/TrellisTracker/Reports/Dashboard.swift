@@ -82,7 +82,7 @@ public enum Dashboard {
         </head>
         <body>
         <h1>Training dashboard</h1>
-        <p class="note">Generated \(report.generatedOn). Private: contains personal information about trainees. Completion means every module done and every competency at \(e(report.completionLevel)) or higher.</p>
+        <p class="note">Generated \(report.generatedOn). Private: contains personal information about trainees. Completion means every module and competency the trainee's completion set requires, each competency at its level.</p>
         <h2>Completion by cohort</h2>
         <ul class="bars">
         \(cohorts)</ul>
