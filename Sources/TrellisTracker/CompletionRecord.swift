@@ -45,7 +45,7 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
         guard let target = transcript.target else { return [transcript.problem?.message ?? "no completion set applies"] }
         let completed = Set(transcript.modulesCompleted.compactMap { engine.moduleIndex[$0] })
         return target.reasons(ranks: transcript.entries.map(\.progress.levelRank), lapsed: transcript.entries.map(\.progress.lapsed),
-                              completedModules: completed, engine: engine)
+                              completedModules: completed, fieldHours: transcript.fieldHours, engine: engine)
     }
 
     init(transcript: Transcript, target: CompletionTarget, curriculum: Curriculum, frozenAt: String, frozenBy: String) {
@@ -53,8 +53,23 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
         let counted = transcript.records.filter { $0.voidedBy == nil && $0.kind != .void }
         traineeID = transcript.trainee.id
         traineeName = transcript.trainee.name
-        completedOn = (counted.filter { $0.kind == .moduleCompleted }.map(\.date) + transcript.entries.compactMap(\.progress.earnedOn)).max()
-            ?? transcript.today
+        // The day the last requirement of the set was met: a required module done, a required
+        // competency earned, or the field hours reached.
+        let required = Set(transcript.modulesRequired)
+        var firstDone: [String: CalendarDate] = [:]
+        for record in counted where record.kind == .moduleCompleted {
+            if let id = record.subject?.id, required.contains(id), firstDone[id].map({ record.date < $0 }) ?? true { firstDone[id] = record.date }
+        }
+        let earned = transcript.entries.filter { target.set.requiredLevel(of: $0.competency.id) != nil }.compactMap(\.progress.earnedOn)
+        var hoursReached: CalendarDate?
+        if target.set.fieldHoursMin > 0 {
+            var total = 0.0
+            for record in counted.filter({ $0.kind == .fieldHours }).sorted(by: { $0.date < $1.date }) {
+                total += record.hours ?? 0
+                if total >= target.set.fieldHoursMin { hoursReached = record.date; break }
+            }
+        }
+        completedOn = (Array(firstDone.values) + earned + [hoursReached].compactMap { $0 }).max() ?? transcript.today
         curriculumTitle = curriculum.manifest.title
         organization = curriculum.manifest.organization
         frameworkVersion = framework.version

@@ -33,8 +33,11 @@ public struct CompletionTarget: Sendable {
 
     /// Why a trainee with these levels (rank per competency, after lapses) and completed modules
     /// has not completed the set ([] when they have), in words.
-    func reasons(ranks: [Int], lapsed: [Bool], completedModules: Set<Int>, engine: ProgressEngine) -> [String] {
+    func reasons(ranks: [Int], lapsed: [Bool], completedModules: Set<Int>, fieldHours: Double, engine: ProgressEngine) -> [String] {
         var reasons: [String] = []
+        if fieldHours < set.fieldHoursMin {
+            reasons.append("field hours: \(HoursText.format(fieldHours)) of \(HoursText.format(set.fieldHoursMin))")
+        }
         let remaining = requiredModules.filter { !completedModules.contains($0) }
         if !remaining.isEmpty {
             reasons.append("modules not completed: \(remaining.map { engine.moduleIDs[$0] }.joined(separator: ", "))")

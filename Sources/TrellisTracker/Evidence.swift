@@ -11,6 +11,8 @@ public enum EvidenceKind: Int, Sendable, Hashable, CaseIterable {
     case continuingEducation = 6
     /// Cancels an earlier record; never itself voided.
     case void = 7
+    /// Supervised practice in the field (a practicum): hours, where, and the supervisor.
+    case fieldHours = 8
 
     public var name: String {
         switch self {
@@ -22,6 +24,7 @@ public enum EvidenceKind: Int, Sendable, Hashable, CaseIterable {
         case .reflection: "reflection"
         case .continuingEducation: "continuing-education"
         case .void: "void"
+        case .fieldHours: "field-hours"
         }
     }
 
@@ -36,8 +39,10 @@ public enum EvidenceKind: Int, Sendable, Hashable, CaseIterable {
         switch field {
         case "score": self == .knowledgeCheck
         case "level": self == .observedPractice
-        case "minutes", "competencies": self == .coachingSession
-        case "hours": self == .continuingEducation
+        case "minutes": self == .coachingSession
+        case "competencies": self == .coachingSession || self == .fieldHours
+        case "hours": self == .continuingEducation || self == .fieldHours
+        case "setting": self == .fieldHours
         case "voids", "reason": self == .void
         default: true
         }
@@ -90,10 +95,11 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var score: Double?
     /// Observed-practice proficiency level id from the framework's scale.
     public var level: String?
-    /// The observer (observed practice), coach (coaching session) or signatory (sign-off).
+    /// The observer (observed practice), coach (coaching session), signatory (sign-off) or
+    /// supervisor (field hours).
     public var observer: String?
     public var minutes: Int?
-    /// Competencies worked on in a coaching session.
+    /// Competencies worked on in a coaching session or practised in field hours.
     public var competencies: [String]
     public var nextStep: String?
     public var hours: Double?
@@ -107,6 +113,8 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var voids: String?
     public var reason: String?
     public var note: String?
+    /// Where field hours were worked, e.g. `Family Resource Center, North`.
+    public var setting: String?
     public var recordedAt: String
     public var recordedBy: String
     /// Set when the record is cancelled by a void (derived when reading, never stored on the record).
@@ -125,7 +133,7 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
                 score: Double? = nil, level: String? = nil, observer: String? = nil, minutes: Int? = nil,
                 competencies: [String] = [], nextStep: String? = nil, hours: Double? = nil, topic: String? = nil,
                 provider: String? = nil, category: String? = nil, course: String? = nil, voids: String? = nil,
-                reason: String? = nil, note: String? = nil, recordedAt: String = "", recordedBy: String = "",
+                reason: String? = nil, note: String? = nil, setting: String? = nil, recordedAt: String = "", recordedBy: String = "",
                 voidedBy: String? = nil, importKey: String? = nil, sourceRecordedBy: String? = nil, sourceRecordedAt: String? = nil) {
         self.id = id
         self.traineeID = traineeID
@@ -146,6 +154,7 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
         self.voids = voids
         self.reason = reason
         self.note = note
+        self.setting = setting
         self.recordedAt = recordedAt
         self.recordedBy = recordedBy
         self.voidedBy = voidedBy

@@ -6,16 +6,21 @@ import TrellisModel
 ///
 /// The order and the names are part of the stored data: every fingerprint is a digest of
 /// these fields in this order (`EvidenceFingerprint`). Append a new field at the end; never
-/// reorder or rename one.
+/// reorder or rename one. A field added after the first eighteen joins a fingerprint only
+/// when it has a value (`isInEveryFingerprint`), so the fingerprints of records stored
+/// before it existed stay as they were.
 public enum EvidenceField: Int, CaseIterable, Sendable {
     case trainee, kind, about, date, score, level, observer, minutes, competencies, nextStep, hours, topic, provider,
-         category, course, note, voids, reason
+         category, course, note, voids, reason, setting
+
+    /// The fields of the first fingerprint layout: always part of it, absent or not.
+    var isInEveryFingerprint: Bool { rawValue <= EvidenceField.reason.rawValue }
 
     /// The CSV column and fingerprint name.
     public var name: String { Self.names[rawValue] }
 
     private static let names = ["trainee", "kind", "about", "date", "score", "level", "observer", "minutes", "competencies",
-                                "next_step", "hours", "topic", "provider", "category", "course", "note", "voids", "reason"]
+                                "next_step", "hours", "topic", "provider", "category", "course", "note", "voids", "reason", "setting"]
 
     /// The field of a record as text, in the one form export writes and fingerprints read:
     /// numbers canonical (`3`, `1.25`), competencies sorted and joined with `;`, absent as nil.
@@ -41,6 +46,7 @@ public enum EvidenceField: Int, CaseIterable, Sendable {
         case .note: record.note
         case .voids: record.voids
         case .reason: record.reason
+        case .setting: record.setting
         }
     }
 }
@@ -52,6 +58,6 @@ extension EvidenceInput {
                   score: value(.score), level: value(.level), observer: value(.observer), minutes: value(.minutes),
                   competencies: value(.competencies), nextStep: value(.nextStep), hours: value(.hours), topic: value(.topic),
                   provider: value(.provider), category: value(.category), course: value(.course), note: value(.note),
-                  voids: value(.voids), reason: value(.reason))
+                  voids: value(.voids), reason: value(.reason), setting: value(.setting))
     }
 }

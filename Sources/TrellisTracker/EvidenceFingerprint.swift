@@ -31,9 +31,12 @@ public struct EvidenceFingerprint: Sendable, Hashable {
     package var bytes: [UInt8] { digest.bytes }
 
     /// The values that make up the event, by field name (absent values as nil), in the order of
-    /// `EvidenceField`.
+    /// `EvidenceField`; a field added later only when it has a value.
     static func fields(of record: EvidenceRecord, voidsID: String? = nil) -> [(name: String, value: String?)] {
-        EvidenceField.allCases.map { field in (field.name, field == .voids ? voidsID ?? record.voids : field.text(of: record)) }
+        EvidenceField.allCases.compactMap { field in
+            let value = field == .voids ? voidsID ?? record.voids : field.text(of: record)
+            return value != nil || field.isInEveryFingerprint ? (field.name, value) : nil
+        }
     }
 
     /// A number as it is exported and fingerprinted: `3` for 3.0, else the shortest text that

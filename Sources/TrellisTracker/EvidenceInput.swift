@@ -23,11 +23,14 @@ public struct EvidenceInput: Sendable, Hashable {
     /// imported before, or a record id) and why. `trellis void` has its own command.
     public var voids: String?
     public var reason: String?
+    /// Where field hours were worked.
+    public var setting: String?
 
     public init(trainee: String, kind: String, about: String? = nil, date: String? = nil, score: String? = nil,
                 level: String? = nil, observer: String? = nil, minutes: String? = nil, competencies: String? = nil,
                 nextStep: String? = nil, hours: String? = nil, topic: String? = nil, provider: String? = nil,
-                category: String? = nil, course: String? = nil, note: String? = nil, voids: String? = nil, reason: String? = nil) {
+                category: String? = nil, course: String? = nil, note: String? = nil, voids: String? = nil, reason: String? = nil,
+                setting: String? = nil) {
         self.trainee = trainee
         self.kind = kind
         self.about = about
@@ -46,6 +49,7 @@ public struct EvidenceInput: Sendable, Hashable {
         self.note = note
         self.voids = voids
         self.reason = reason
+        self.setting = setting
     }
 }
 
@@ -97,7 +101,8 @@ struct EvidenceValidator: Sendable {
         }
         // A value the kind has no place for would be dropped without a word: refuse it instead.
         for (field, value) in [("score", input.score), ("level", input.level), ("minutes", input.minutes),
-                               ("competencies", input.competencies), ("hours", input.hours), ("voids", input.voids), ("reason", input.reason)] {
+                               ("competencies", input.competencies), ("hours", input.hours), ("voids", input.voids), ("reason", input.reason),
+                               ("setting", input.setting)] {
             guard let written = text(value), !kind.uses(field) else { continue }
             let users = EvidenceKind.allCases.filter { $0.uses(field) }.map(\.name).joined(separator: ", ")
             fail(field, written, "does not apply to \(kind.name)", "leave it empty; it is used by \(users)")
@@ -136,6 +141,23 @@ struct EvidenceValidator: Sendable {
         record.provider = text(input.provider)
         record.category = text(input.category)?.lowercased()
         record.course = text(input.course)
+        record.setting = text(input.setting)
+        func readCompetencies() {
+            for id in (input.competencies ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map({ $0.trimmingWhitespace }) where !id.isEmpty {
+                if competencies.contains(id) { record.competencies.append(id) } else {
+                    fail("competencies", id, "is not a competency in the framework", "use ids from Curriculum/competencies.yml")
+                }
+            }
+        }
+        func readHours() {
+            if let written = text(input.hours) {
+                if let hours = Double(written), hours.isFinite, hours > 0, hours <= 1000 { record.hours = hours } else {
+                    fail("hours", written, "is not a positive number of hours", "write hours such as 1.5 (never negative)")
+                }
+            } else {
+                fail("hours", "", "is required for \(kind.name)", "give the hours, e.g. 1.5")
+            }
+        }
 
         switch kind {
         case .knowledgeCheck:
@@ -168,23 +190,13 @@ struct EvidenceValidator: Sendable {
                 fail("minutes", "", "is required for coaching-session", "write the session length in minutes")
             }
             if record.observer == nil { fail("observer", "", "is required for coaching-session", "name the coach or supervisor") }
-            for id in (input.competencies ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map({ $0.trimmingWhitespace }) where !id.isEmpty {
-                if competencies.contains(id) { record.competencies.append(id) } else {
-                    fail("competencies", id, "is not a competency in the framework", "use ids from Curriculum/competencies.yml")
-                }
-            }
+            readCompetencies()
         case .supervisorSignoff:
             if record.observer == nil { fail("observer", "", "is required for supervisor-signoff", "name the supervisor who signed off") }
         case .reflection:
             if record.note == nil { fail("note", "", "is required for reflection", "summarize the reflection in a sentence or two") }
         case .continuingEducation:
-            if let written = text(input.hours) {
-                if let hours = Double(written), hours.isFinite, hours > 0, hours <= 1000 { record.hours = hours } else {
-                    fail("hours", written, "is not a positive number of hours", "write hours such as 1.5 (never negative)")
-                }
-            } else {
-                fail("hours", "", "is required for continuing-education", "give the hours of the course")
-            }
+            readHours()
             if record.topic == nil { fail("topic", "", "is required for continuing-education", "name the course or topic") }
         case .void:
             if let target = text(input.voids) { record.voids = target } else {
@@ -193,6 +205,11 @@ struct EvidenceValidator: Sendable {
             if let reason = text(input.reason) { record.reason = reason } else {
                 fail("reason", "", "is required for void", "say why the record is cancelled")
             }
+        case .fieldHours:
+            readHours()
+            if record.setting == nil { fail("setting", "", "is required for field-hours", "say where the hours were worked, e.g. \"Family Resource Center\"") }
+            if record.observer == nil { fail("observer", "", "is required for field-hours", "name the supervisor of the field work") }
+            readCompetencies()
         case .moduleCompleted:
             break
         }

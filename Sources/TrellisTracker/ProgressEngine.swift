@@ -18,14 +18,25 @@ public struct ProgressEngine: Sendable {
         public var day: Int
         public var score: Double?
         public var levelRank: Int?
-        /// Competency indexes a coaching session worked on.
+        /// Competency indexes a coaching session worked on (or field hours practised).
         public var competencies: [Int]
         /// Which record this is (an index the caller understands), for explanations.
         public var reference: Int
+        /// Field hours' hours.
+        public var hours: Double?
+        /// Who observed practice, lowercased: observations by different observers are told apart.
+        public var observer: String?
+        /// A continuing-education category, lowercased: it says what the entry renews.
+        public var category: String?
 
-        package init(kind: EvidenceKind, subject: Subject, day: Int, score: Double?, levelRank: Int?, competencies: [Int], reference: Int) {
+        /// An observer or category as the rules compare them: trimmed and lowercased.
+        package static func label(_ text: String) -> String { text.trimmingWhitespace.lowercased() }
+
+        package init(kind: EvidenceKind, subject: Subject, day: Int, score: Double?, levelRank: Int?, competencies: [Int], reference: Int,
+                     hours: Double? = nil, observer: String? = nil, category: String? = nil) {
             (self.kind, self.subject, self.day, self.score) = (kind, subject, day, score)
             (self.levelRank, self.competencies, self.reference) = (levelRank, competencies, reference)
+            (self.hours, self.observer, self.category) = (hours, observer, category)
         }
     }
 
@@ -55,6 +66,9 @@ public struct ProgressEngine: Sendable {
         public var lapsed: Bool
         /// When the earned level lapses (or lapsed) without continuing education or coaching.
         public var lapsesOn: CalendarDate?
+        /// The coaching session or continuing education that last renewed it (caller's reference),
+        /// when that set `lapsesOn`: the `--explain` answer to "what kept this current".
+        public var renewedBy: Int?
         public var nextLevel: String?
         /// What is still missing for the next level (or to restore a lapsed one), in words.
         public var missing: [String]
@@ -77,6 +91,9 @@ public struct ProgressEngine: Sendable {
     let rules: [CompetencyFramework.LevelRule?]
     /// Each rule's required observed-practice level as a rank on the scale, looked up once.
     let observedRanks: [Int?]
+    /// For each continuing-education category (lowercased), the competency indexes it renews;
+    /// nil when the framework maps none (then uncategorised education renews everything).
+    let renewedByCategory: [String: [Int]]?
 
     public init(curriculum: Curriculum) {
         framework = curriculum.framework
@@ -97,12 +114,15 @@ public struct ProgressEngine: Sendable {
         rules = framework.scale.map { level in progression?.rules.first { $0.levelID == level.id } }
         let framework = self.framework
         observedRanks = rules.map { rule in rule?.observedPractice.flatMap { framework.levelIndex($0) } }
+        renewedByCategory = progression?.renewal.map { map in
+            Dictionary(map.map { ($0.lowercased(), $1.compactMap { competencyIndex[$0] }) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Evidence gathered for one competency of one trainee.
     private struct Gathered {
         var scores: [(score: Double, day: Int, reference: Int)] = []
-        var observed: [(rank: Int, day: Int, reference: Int)] = []
+        var observed: [(rank: Int, day: Int, reference: Int, observer: String?)] = []
         var signoffs: [(day: Int, reference: Int)] = []
         var coaching: [(day: Int, reference: Int)] = []
         var lastRenewal: (day: Int, reference: Int)?
@@ -138,7 +158,9 @@ public struct ProgressEngine: Sendable {
             case .knowledgeCheck:
                 if let score = fact.score { for c in targets(fact.subject) { gathered[c].scores.append((score, fact.day, fact.reference)) } }
             case .observedPractice:
-                if let rank = fact.levelRank { for c in targets(fact.subject) { gathered[c].observed.append((rank, fact.day, fact.reference)) } }
+                if let rank = fact.levelRank {
+                    for c in targets(fact.subject) { gathered[c].observed.append((rank, fact.day, fact.reference, fact.observer)) }
+                }
             case .supervisorSignoff:
                 for c in targets(fact.subject) { gathered[c].signoffs.append((fact.day, fact.reference)) }
             case .coachingSession:
@@ -148,11 +170,16 @@ public struct ProgressEngine: Sendable {
                 }
             case .continuingEducation:
                 if case .none = fact.subject {
-                    if (renewsAll?.day ?? .min) < fact.day { renewsAll = (fact.day, fact.reference) }
+                    if let renewedByCategory {
+                        // Only what the category covers; an unmapped or missing category renews nothing.
+                        for c in fact.category.flatMap({ renewedByCategory[$0] }) ?? [] { renew(c, fact) }
+                    } else if (renewsAll?.day ?? .min) < fact.day {
+                        renewsAll = (fact.day, fact.reference)
+                    }
                 } else {
                     for c in targets(fact.subject) { renew(c, fact) }
                 }
-            case .reflection, .void:
+            case .reflection, .void, .fieldHours:
                 break
             }
         }
@@ -199,9 +226,12 @@ public struct ProgressEngine: Sendable {
         var levelRank = earnedRank
         var lapsesOn: CalendarDate?
         var lapsed = false
+        var renewedBy: Int?
         let months = framework.progression?.lapseAfterMonths ?? 0
         if months > 0, earnedRank > 0, let earnedDay {
-            let renewal = max(earnedDay, evidence.lastRenewal?.day ?? .min, renewsAll?.day ?? .min)
+            let latest = [evidence.lastRenewal, renewsAll].compactMap { $0 }.max { $0.day < $1.day }
+            if let latest, latest.day > earnedDay { renewedBy = latest.reference }
+            let renewal = max(earnedDay, latest?.day ?? .min)
             let lapse = CalendarDate(dayNumber: renewal).adding(months: months)
             lapsesOn = lapse
             if today >= lapse {
@@ -213,7 +243,7 @@ public struct ProgressEngine: Sendable {
         var nextLevel: String?
         if detail {
             if lapsed {
-                missing.append("record continuing education or a coaching session on this competency to restore \(scale[earnedRank].name)")
+                missing.append("record continuing education that covers this competency, or a coaching session on it, to restore \(scale[earnedRank].name)")
             }
             if earnedRank + 1 < scale.count {
                 nextLevel = scale[earnedRank + 1].id
@@ -225,7 +255,7 @@ public struct ProgressEngine: Sendable {
         return CompetencyProgress(
             competencyID: competencyIDs[competency], level: levelRank >= 0 ? scale[levelRank].id : nil,
             earnedLevel: earnedRank >= 0 ? scale[earnedRank].id : nil, earnedOn: earnedDay.map(CalendarDate.init(dayNumber:)),
-            lapsed: lapsed, lapsesOn: lapsesOn, nextLevel: nextLevel, missing: missing.uniqued(),
+            lapsed: lapsed, lapsesOn: lapsesOn, renewedBy: renewedBy, nextLevel: nextLevel, missing: missing.uniqued(),
             checks: checks, levelRank: levelRank)
     }
 
@@ -255,10 +285,10 @@ public struct ProgressEngine: Sendable {
             day = max(day, first)
         }
         if let rank = observedRank {
-            var first = Int.max
-            for observation in evidence.observed where observation.rank >= rank { first = min(first, observation.day) }
-            if first == .max { return (false, nil) }
-            day = max(day, first)
+            guard let met = Self.observations(evidence.observed, rank: rank, count: rule.observationsMin, observers: rule.observersMin) else {
+                return (false, nil)
+            }
+            day = max(day, met.day)
         }
         if rule.supervisorSignoff {
             var first = Int.max
@@ -300,8 +330,11 @@ public struct ProgressEngine: Sendable {
             add("a knowledge check scored \(minimum) or more", passing.map { ($0.day, [$0.reference]) })
         }
         if let required = rule.observedPractice, let rank = framework.levelIndex(required) {
-            let observed = evidence.observed.filter { $0.rank >= rank }.min { $0.day < $1.day }
-            add("observed practice rated \(framework.scale[rank].name) or higher", observed.map { ($0.day, [$0.reference]) })
+            let (count, observers) = (rule.observationsMin, rule.observersMin)
+            let level = framework.scale[rank].name
+            let text = count <= 1 && observers <= 1 ? "observed practice rated \(level) or higher"
+                : "\(max(count, observers)) observations rated \(level) or higher" + (observers > 1 ? ", by \(observers) different observers" : "")
+            add(text, Self.observations(evidence.observed, rank: rank, count: count, observers: observers).map { ($0.day, $0.references) })
         }
         if rule.supervisorSignoff {
             let signoff = evidence.signoffs.min { $0.day < $1.day }
@@ -315,6 +348,35 @@ public struct ProgressEngine: Sendable {
             add(text, sessions.count >= needed ? (sessions[needed - 1].day, sessions.prefix(needed).map(\.reference)) : nil)
         }
         return result
+    }
+}
+
+extension ProgressEngine {
+    /// The first day on which `count` observations rated `rank` or higher, by `observers`
+    /// different observers, had been made, and the observations that made it; nil when they
+    /// have not. An observation without an observer counts toward `count` but is no one.
+    static func observations(_ observed: [(rank: Int, day: Int, reference: Int, observer: String?)], rank: Int,
+                             count: Int, observers: Int) -> (day: Int, references: [Int])? {
+        var qualifying = observed.filter { $0.rank >= rank }
+        guard qualifying.count >= max(count, observers) else { return nil }
+        if count <= 1 && observers <= 1 {
+            let first = qualifying.min { $0.day < $1.day }!
+            return (first.day, [first.reference])
+        }
+        qualifying.sort { $0.day < $1.day }
+        var seen = Set<String>()
+        for (index, observation) in qualifying.enumerated() {
+            if let observer = observation.observer { seen.insert(observer) }
+            if index + 1 >= count, seen.count >= observers {
+                return (observation.day, qualifying[...index].map(\.reference))
+            }
+        }
+        return nil
+    }
+
+    /// Hours of supervised field work among `facts`.
+    public func fieldHours(_ facts: ArraySlice<Fact>) -> Double {
+        facts.reduce(0) { $0 + ($1.kind == .fieldHours ? $1.hours ?? 0 : 0) }
     }
 }
 

@@ -24,6 +24,8 @@ public struct Transcript: Sendable {
     /// framework no longer has (`problem` says so).
     public var target: CompletionTarget?
     public var problem: TrackerError?
+    /// Hours of supervised field work on record.
+    public var fieldHours: Double
     public var today: CalendarDate
 
     /// The record an explanation's reference points at.
@@ -53,7 +55,7 @@ extension Tracker {
         return Transcript(trainee: trainee, entries: entries, records: records,
                           modulesCompleted: engine.moduleIDs.filter { completed.contains($0) },
                           modulesRemaining: required.filter { !completed.contains($0) }, modulesRequired: required,
-                          target: target, problem: problem, today: today)
+                          target: target, problem: problem, fieldHours: engine.fieldHours(facts[...]), today: today)
     }
 }
 
@@ -75,7 +77,10 @@ extension ProgressEngine {
         }
         return Fact(kind: record.kind, subject: subject, day: record.date.dayNumber, score: record.score,
                     levelRank: record.level.flatMap { framework.levelIndex($0) },
-                    competencies: record.competencies.compactMap { competencyIndex[$0] }, reference: reference)
+                    competencies: record.competencies.compactMap { competencyIndex[$0] }, reference: reference,
+                    hours: record.kind == .fieldHours ? record.hours : nil,
+                    observer: record.kind == .observedPractice ? record.observer.map(Fact.label) : nil,
+                    category: record.kind == .continuingEducation ? record.category.map(Fact.label) : nil)
     }
 }
 
@@ -89,6 +94,7 @@ public struct ProgramSnapshot: Sendable {
         /// Indexes (`engine.moduleIDs`) of the modules completed.
         public var completedModules: Set<Int>
         public var modulesCompleted: Int { completedModules.count }
+        public var fieldHours: Double
         public var lastCoaching: CalendarDate?
         /// Continuing-education records (not voided), for credential ledgers.
         public var continuingEducation: [EvidenceRecord]
@@ -132,7 +138,7 @@ extension Tracker {
             })
             let lastCoaching = facts.filter { $0.kind == .coachingSession }.map(\.day).max()
             return ProgramSnapshot.Row(trainee: trainee, progress: progress.map(ProgressCell.init),
-                                       completedModules: modules, lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
+                                       completedModules: modules, fieldHours: engine.fieldHours(facts[...]), lastCoaching: lastCoaching.map(CalendarDate.init(dayNumber:)),
                                        continuingEducation: ledgersByTrainee[trainee.id] ?? [], completedOn: program.completions[trainee.id])
         }
         return ProgramSnapshot(engine: engine, rows: rows, today: today)

@@ -21,6 +21,7 @@ final class EvidenceWriter {
     private var digestAdditions: [Int64: [UInt8]] = [:]
     /// Trainees whose digest must be recomputed (a void cancelled one of their records).
     private var voidedTrainees: Set<Int64> = []
+    private var labels: FactDigest.Labels
 
     init(_ db: Database) throws {
         self.db = db
@@ -28,11 +29,12 @@ final class EvidenceWriter {
             subjectNos[EvidenceSubject(EvidenceSubject.Kind(rawValue: row["kind"]) ?? .module, row["id"])] = row["no"]
         }
         for row in try Row.fetchAll(db, sql: "SELECT no, id FROM level") { levelNos[row["id"]] = row["no"] }
+        labels = try FactDigest.Labels(db, adding: true)
         insertEvidence = try db.makeStatement(sql: """
             INSERT INTO evidence (id, trainee_no, kind, subject_no, occurred_day, score, level_no, observer, minutes,
               hours, topic, provider, category, course, voids_no, voids_kind, recorded_at, recorded_by,
-              row_key, fingerprint, source_recorded_by, source_recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              row_key, fingerprint, source_recorded_by, source_recorded_at, setting)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertText = try db.makeStatement(sql: "INSERT INTO evidence_text (evidence_no, note, next_step, reason) VALUES (?, ?, ?, ?)")
         insertCompetency = try db.makeStatement(sql: "INSERT INTO evidence_competency (evidence_no, subject_no) VALUES (?, ?)")
@@ -67,6 +69,7 @@ final class EvidenceWriter {
             record.minutes, record.hours, record.topic, record.provider, record.category, record.course,
             voids?.no, voids?.kind.rawValue, record.recordedAt, record.recordedBy,
             imported?.key, imported.map { Data($0.fingerprint.bytes) }, imported?.sourceRecordedBy, imported?.sourceRecordedAt,
+            record.setting,
         ])
         try insertEvidence.execute()
         let evidenceNo = db.lastInsertedRowID
@@ -79,8 +82,11 @@ final class EvidenceWriter {
         if record.kind == .void {
             voidedTrainees.insert(traineeNo)
         } else {
+            let label = FactDigest.label(kind: record.kind, observer: record.observer, category: record.category)
             let fact = FactDigest.Packed(day: Int32(truncatingIfNeeded: record.date.dayNumber), subjectNo: Int32(truncatingIfNeeded: subject ?? 0),
-                                         levelNo: Int32(truncatingIfNeeded: level ?? 0), kind: UInt8(record.kind.rawValue), score: record.score,
+                                         levelNo: Int32(truncatingIfNeeded: level ?? 0), kind: UInt8(record.kind.rawValue),
+                                         labelNo: try labels.number(label, db),
+                                         amount: FactDigest.amount(kind: record.kind, score: record.score, hours: record.hours),
                                          competencySubjectNos: record.kind == .coachingSession ? competencies.map { Int32(truncatingIfNeeded: $0) } : [])
             FactDigest.append(fact, to: &digestAdditions[traineeNo, default: []])
         }

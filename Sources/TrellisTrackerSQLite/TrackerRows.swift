@@ -80,7 +80,7 @@ enum TraineeRows {
 /// Reading full evidence records (for transcripts, explanations and exports).
 enum EvidenceRows {
     /// Where the free text of a record is: in `evidence_text` (schema v5 on), or in columns of
-    /// `evidence` itself (what migrations before v5 read).
+    /// `evidence` itself (what migrations before v5 read, when there was no `setting` either).
     enum TextPlace { case textTable, evidenceColumns }
 
     static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments, text: TextPlace = .textTable) throws -> [EvidenceRecord] {
@@ -96,7 +96,8 @@ enum EvidenceRows {
             SELECT e.id, t.id AS trainee_id, e.kind, s.kind AS subject_kind, s.id AS subject_id, e.occurred_day, e.score,
                    l.id AS level_id, e.observer, e.minutes, \(text == .textTable ? "x" : "e").next_step, e.hours, e.topic, e.provider,
                    e.category, e.course, target.id AS voids_id, \(text == .textTable ? "x" : "e").reason, \(text == .textTable ? "x" : "e").note,
-                   e.recorded_at, e.recorded_by, voider.id AS voided_by, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at
+                   e.recorded_at, e.recorded_by, voider.id AS voided_by, e.no, e.row_key, e.source_recorded_by, e.source_recorded_at,
+                   \(text == .textTable ? "e.setting" : "NULL AS setting")
             FROM evidence e
             JOIN trainee t ON t.no = e.trainee_no
             \(text == .textTable ? "LEFT JOIN evidence_text x ON x.evidence_no = e.no" : "")
@@ -118,7 +119,7 @@ enum EvidenceRows {
                 date: CalendarDate(dayNumber: row["occurred_day"]), score: row["score"], level: row["level_id"], observer: row["observer"],
                 minutes: row["minutes"], competencies: competencies[row["no"]] ?? [], nextStep: row["next_step"], hours: row["hours"],
                 topic: row["topic"], provider: row["provider"], category: row["category"], course: row["course"], voids: row["voids_id"],
-                reason: row["reason"], note: row["note"], recordedAt: row["recorded_at"], recordedBy: row["recorded_by"],
+                reason: row["reason"], note: row["note"], setting: row["setting"], recordedAt: row["recorded_at"], recordedBy: row["recorded_by"],
                 voidedBy: row["voided_by"], importKey: row["row_key"], sourceRecordedBy: row["source_recorded_by"],
                 sourceRecordedAt: row["source_recorded_at"]))
         }

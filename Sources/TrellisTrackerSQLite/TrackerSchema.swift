@@ -191,7 +191,7 @@ enum TrackerSchema {
                   facts BLOB NOT NULL
                 );
                 """)
-            try FactDigest.rebuildAll(db)
+            // The digests are filled by v7, which rebuilds them all in today's layout.
         }
         migrator.registerMigration("v3: import keys, SHA-256 fingerprints and the imported file's provenance") { db in
             // What an import knows about a row is stored with it: the file's key as written, a
@@ -282,6 +282,7 @@ enum TrackerSchema {
             // before v6 was held to (the one set of a framework without `completion:`).
             try db.execute(sql: "ALTER TABLE trainee ADD COLUMN program TEXT")
         }
+        registerFieldHours(&migrator)
         return migrator
     }
 }

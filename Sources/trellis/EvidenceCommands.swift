@@ -9,7 +9,7 @@ struct Record: AsyncParsableCommand {
         abstract: "Record evidence for one trainee.",
         discussion: """
         KIND is one of: module-completed, knowledge-check, observed-practice, coaching-session,
-        supervisor-signoff, reflection, continuing-education. ABOUT names a module or competency
+        supervisor-signoff, reflection, continuing-education, field-hours. ABOUT names a module or competency
         (`module:engage`, `competency:role-clarity`, or a bare id when it is only one of them).
         Prints the new record's id. Evidence is never edited: use `trellis void` to cancel a mistake.
 
@@ -20,6 +20,7 @@ struct Record: AsyncParsableCommand {
           trellis record dana-r coaching-session --minutes 45 --observer "Ana Ortiz" --competencies role-clarity,professional-boundaries --next-step "Practise declining a ride"
           trellis record dana-r supervisor-signoff competency:role-clarity --observer "Sam Lee"
           trellis record dana-r continuing-education --hours 3 --topic "Ethics in peer work" --provider "State PSA" --category ethics
+          trellis record dana-r field-hours --hours 4 --setting "Family Resource Center" --observer "Sam Lee" --competencies mutual-relationship
         """
     )
 
@@ -32,22 +33,24 @@ struct Record: AsyncParsableCommand {
     // `.unconditional` here and below: `--score -5` is a wrong value to report, not a flag.
     @Option(parsing: .unconditional, help: "Knowledge-check score, 0–100.") var score: String?
     @Option(help: "Observed-practice level on the framework's scale.") var level: String?
-    @Option(help: "Observer, coach or signing supervisor.") var observer: String?
+    @Option(help: "Observer, coach, signing supervisor, or the supervisor of field hours.") var observer: String?
     @Option(parsing: .unconditional, help: "Coaching session length in minutes.") var minutes: String?
-    @Option(help: "Competencies worked on in a coaching session, comma-separated.") var competencies: String?
+    @Option(help: "Competencies worked on in a coaching session or practised in field hours, comma-separated.") var competencies: String?
     @Option(help: "The next step agreed in a coaching session.") var nextStep: String?
-    @Option(parsing: .unconditional, help: "Continuing-education hours.") var hours: String?
+    @Option(parsing: .unconditional, help: "Hours of continuing education or of field work.") var hours: String?
     @Option(help: "Continuing-education course or topic.") var topic: String?
     @Option(help: "Continuing-education provider.") var provider: String?
     @Option(help: "Continuing-education category, e.g. ethics or supervision.") var category: String?
     @Option(help: "Course identifier, so the same course is not counted twice in a period.") var course: String?
+    @Option(help: "Where field hours were worked, e.g. \"Family Resource Center, North\".") var setting: String?
     @Option(help: "A note.") var note: String?
 
     func run() async throws {
         let tracker = try options.tracker()
         let input = EvidenceInput(trainee: trainee, kind: kind, about: about, date: date, score: score, level: level,
                                   observer: observer, minutes: minutes, competencies: competencies, nextStep: nextStep,
-                                  hours: hours, topic: topic, provider: provider, category: category, course: course, note: note)
+                                  hours: hours, topic: topic, provider: provider, category: category, course: course, note: note,
+                                  setting: setting)
         let record = try await TrackerFailure.wrap { try await tracker.record(input) }
         print("Recorded \(record.kind.name) for \(record.traineeID) on \(record.date): \(record.id)")
     }

@@ -128,4 +128,27 @@ import TrellisTestSupport
         }
         #expect(partial.count == 1 && partial[0].contains("warning: the rubric of competency `listening-well` has no anchor for `competent`"), "\(partial)")
     }
+
+    /// `renewal` names real competencies, and a category a credential counts but the map leaves
+    /// out is a warning (it renews nothing).
+    @Test func renewalMapsCategoriesToCompetencies() throws {
+        let (curriculum, found) = try framework(completion: "") {
+            $0.replacingOccurrences(of: "  lapse_after_months: 12\n", with: "  lapse_after_months: 12\n  renewal:\n    Supervision: [listening-well, talking]\n    peer-work: all\n")
+        }
+        #expect(curriculum.framework.progression?.renewal == ["supervision": ["listening-well"], "peer-work": ["listening-well", "goal-setting"]])
+        #expect(found == [
+            "competencies.yml:16:35: error: continuing education in `supervision` renews unknown competency `talking` — use a competency id from `domains`, or `all`",
+            "credentials.yml:2:5: warning: continuing education in category `ethics` (credential `yearly-10`) renews no competency: `progression.renewal` does not list it — add `ethics: [competency ids]` under `progression.renewal` in competencies.yml (`[]` if it should renew none)",
+        ], "\(found)")
+    }
+
+    @Test func observationCountsNeedObservedPractice() throws {
+        let (curriculum, found) = try framework(completion: "") {
+            $0.replacingOccurrences(of: "      modules: any\n", with: "      modules: any\n      observers_min: 2\n")
+              .replacingOccurrences(of: "      observed_practice: competent\n", with: "      observed_practice: competent\n      observations_min: 3\n      observers_min: 2\n")
+        }
+        #expect(found.count == 1 && found[0].hasPrefix("competencies.yml:19:22: error: `observations_min` and `observers_min` need `observed_practice`"), "\(found)")
+        let competent = try #require(curriculum.framework.progression?.rules.last)
+        #expect(competent.observationsMin == 3 && competent.observersMin == 2)
+    }
 }

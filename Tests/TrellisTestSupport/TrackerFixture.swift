@@ -18,9 +18,17 @@ package struct TrackerFixture {
         self.tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: actor)
     }
 
-    package init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true) async throws {
+    /// - Parameter framework: changes the fixture's `competencies.yml` (in a copy) first.
+    package init(today: CalendarDate = CalendarDate("2026-11-23")!, addTrainees: Bool = true,
+                 framework: ((String) -> String)? = nil) async throws {
         scratch = try ScratchDirectory()
-        let (curriculum, diagnostics) = CurriculumLoader(directory: Fixtures.valid).load()
+        var folder = Fixtures.valid
+        if let framework {
+            folder = try scratch.copyOfValidCurriculum()
+            let path = folder + "/competencies.yml"
+            try framework(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let (curriculum, diagnostics) = CurriculumLoader(directory: folder).load()
         precondition(!diagnostics.hasErrors, "fixture curriculum must be valid: \(diagnostics)")
         database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
         tracker = Tracker(store: SQLiteTrackerStore(database), curriculum: curriculum, today: today, actor: "tester")

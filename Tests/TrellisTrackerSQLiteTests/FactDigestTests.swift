@@ -102,7 +102,8 @@ import TrellisTestSupport
             #expect(blob.count == FactDigest.fixedSize + 4)
             var facts: [(day: Int, subjectNo: Int, levelNo: Int, kind: UInt8, score: Double?, competencies: [Int32])] = []
             blob.withUnsafeBytes { bytes in
-                FactDigest.forEach(bytes) { day, subjectNo, levelNo, kind, score, competencies in
+                FactDigest.forEach(bytes) { day, subjectNo, levelNo, kind, labelNo, score, competencies in
+                    #expect(labelNo == 0, "a coaching session has no label")
                     let nos = (0..<competencies.count / 4).map {
                         Int32(littleEndian: competencies.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
                     }

@@ -23,14 +23,7 @@ import TrellisTestSupport
     /// A tracker on a copy of the fixture curriculum with two completion sets; Dana is held to
     /// `listener`, Lee to `full`.
     private func fixture(today: String = "2025-12-01") async throws -> TrackerFixture {
-        let scratch = try ScratchDirectory()
-        let folder = try scratch.copyOfValidCurriculum()
-        let path = folder + "/competencies.yml"
-        try (try String(contentsOfFile: path, encoding: .utf8) + Self.sets).write(toFile: path, atomically: true, encoding: .utf8)
-        let (curriculum, diagnostics) = CurriculumLoader(directory: folder).load()
-        #expect(!diagnostics.hasErrors, "\(diagnostics)")
-        let database = try TrackerDatabase.create(at: scratch.path + "/tracker.sqlite")
-        let fixture = TrackerFixture(scratch: scratch, database: database, curriculum: curriculum, today: CalendarDate(today)!)
+        let fixture = try await TrackerFixture(today: CalendarDate(today)!, addTrainees: false) { $0 + Self.sets }
         try await fixture.tracker.addTrainee(Trainee(id: "dana", name: "Dana Rivera", supervisor: "Sam Lee",
                                                      startDate: CalendarDate("2025-01-01")!, program: "listener"))
         try await fixture.tracker.addTrainee(Trainee(id: "lee", name: "Lee Kim", startDate: CalendarDate("2025-01-01")!, program: "full"))

@@ -67,11 +67,17 @@ import TrellisTestSupport
     @Test func theEvidenceFieldsAreTheFormatsColumns() {
         let fields = ["trainee", "kind", "about", "date", "score", "level", "observer", "minutes", "competencies", "next_step",
                       "hours", "topic", "provider", "category", "course", "note", "voids", "reason"]
-        #expect(EvidenceField.allCases.map(\.name) == fields)
-        #expect(CSVImporter.evidenceColumns == ["key"] + fields + ["recorded_by", "recorded_at"])
+        // Fields added later (field hours' `setting`) come after the first eighteen.
+        #expect(EvidenceField.allCases.map(\.name) == fields + ["setting"])
+        #expect(CSVImporter.evidenceColumns == ["key"] + fields + ["setting", "recorded_by", "recorded_at"])
         let record = EvidenceRecord(id: "r", traineeID: "dana", kind: .coachingSession, subject: nil, date: CalendarDate("2026-01-05")!,
                                     minutes: 30, competencies: ["b", "a", "b"], hours: 3.0, note: "n")
+        // A later field joins a fingerprint only when it has a value, so stored fingerprints stay valid.
         #expect(EvidenceFingerprint.fields(of: record).map(\.name) == fields)
+        var worked = record
+        worked.setting = "Family Resource Center"
+        #expect(EvidenceFingerprint.fields(of: worked).map(\.name) == fields + ["setting"])
+        #expect(EvidenceFingerprint(worked) != EvidenceFingerprint(record))
         #expect(EvidenceFingerprint.fields(of: record).first { $0.name == "competencies" }?.value == "a;b")
         #expect(EvidenceFingerprint.fields(of: record).first { $0.name == "hours" }?.value == "3")
     }

@@ -8,9 +8,20 @@ import TrellisTestSupport
 /// The report's progress, derived from the fact digests (`FactDigest`), must agree with
 /// transcripts derived from the evidence rows: both go through the one `ProgressEngine`.
 @Suite(.serialized) struct ProgressCellTests {
-    @Test func cellsAgreeWithTranscriptsOnRandomEvidence() async throws {
+    /// The fixture's rules with what the assessment issue added: two observations by two
+    /// observers for Competent, and continuing education that renews only what its category covers.
+    static func laterRules(_ framework: String) -> String {
+        framework
+            .replacingOccurrences(of: "      observed_practice: competent\n", with: "      observed_practice: competent\n      observations_min: 2\n      observers_min: 2\n")
+            .replacingOccurrences(of: "  lapse_after_months: 12\n", with: "  lapse_after_months: 12\n  renewal:\n    ethics: [listening-well]\n    supervision: []\n")
+    }
+
+    @Test(arguments: [false, true])
+    func cellsAgreeWithTranscriptsOnRandomEvidence(laterRules: Bool) async throws {
         var generator = SplitMix(seed: 7)
-        let fixture = try await TrackerFixture(today: CalendarDate("2026-11-23")!)
+        let edit: ((String) -> String)? = laterRules ? { Self.laterRules($0) } : nil
+        let fixture = try await TrackerFixture(today: CalendarDate("2026-11-23")!, framework: edit)
+        #expect(laterRules == (fixture.tracker.curriculum.framework.progression?.renewal != nil))
         let subjects = ["welcome", "listening", "planning", "competency:listening-well", "competency:goal-setting"]
         var recorded: [EvidenceRecord] = []
         for _ in 0..<160 {
@@ -21,14 +32,22 @@ import TrellisTestSupport
             case 0: await recorded.append(try fixture.record(trainee, "module-completed", ["welcome", "listening", "planning"][Int(generator.next() % 3)], date: date))
             case 1: await recorded.append(try fixture.record(trainee, "knowledge-check", about, date: date, score: String(50 + generator.next() % 50)))
             case 2: await recorded.append(try fixture.record(trainee, "observed-practice", about, date: date,
-                                                       level: generator.next() % 2 == 0 ? "aware" : "competent", observer: "Ana"))
+                                                       level: generator.next() % 2 == 0 ? "aware" : "competent",
+                                                       observer: ["Ana", "Ben", " ana", "Ben"][Int(generator.next() % 4)]))
             case 3: await recorded.append(try fixture.record(trainee, "supervisor-signoff", about, date: date, observer: "Sam"))
             case 4: await recorded.append(try fixture.record(trainee, "coaching-session", generator.next() % 3 == 0 ? about : nil, date: date,
                                                        observer: "Ana", minutes: "30",
                                                        competencies: ["listening-well", "goal-setting", "listening-well,goal-setting"][Int(generator.next() % 3)]))
             case 5: await recorded.append(try fixture.record(trainee, "continuing-education", generator.next() % 2 == 0 ? nil : about, date: date,
-                                                       hours: "2", topic: "Refresher", category: "ethics"))
-            case 6: await recorded.append(try fixture.record(trainee, "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam"))
+                                                       hours: "2", topic: "Refresher",
+                                                       category: (["ethics", "Supervision", nil, "trauma"] as [String?])[Int(generator.next() % 4)]))
+            case 6:
+                if generator.next() % 2 == 0 {
+                    await recorded.append(try fixture.record(trainee, "supervisor-signoff", "competency:listening-well", date: date, observer: "Sam"))
+                } else {
+                    await recorded.append(try fixture.tracker.record(EvidenceInput(trainee: trainee, kind: "field-hours", date: date, observer: "Sam",
+                                                                                  hours: String(1 + generator.next() % 6), setting: "Clinic")))
+                }
             default:
                 if let target = recorded.indices.randomElement(using: &generator) {
                     let record = recorded.remove(at: target)
@@ -49,6 +68,7 @@ import TrellisTestSupport
                 #expect(row.progress.map(\.lapsed) == transcript.entries.map(\.progress.lapsed), "\(row.trainee.id) on \(today)")
                 #expect(row.progress.map(\.lapsesOn) == transcript.entries.map(\.progress.lapsesOn), "\(row.trainee.id) on \(today)")
                 #expect(row.modulesCompleted == transcript.modulesCompleted.count)
+                #expect(row.fieldHours == transcript.fieldHours)
             }
         }
     }

@@ -113,8 +113,12 @@ import TrellisTestSupport
         facts.append(.init(kind: .observedPractice, subject: .competency(competency), day: 102, score: nil, levelRank: 1, competencies: [], reference: 2))
         let today = CalendarDate(dayNumber: 200)
         #expect(engine.derive(facts, today: today, detail: false)[competency].level == "practicing")
-        facts.append(.init(kind: .observedPractice, subject: .competency(competency), day: 103, score: nil, levelRank: 3, competencies: [], reference: 3))
+        facts.append(.init(kind: .observedPractice, subject: .competency(competency), day: 103, score: nil, levelRank: 3, competencies: [], reference: 3,
+                           observer: "ana"))
         facts.append(.init(kind: .supervisorSignoff, subject: .competency(competency), day: 104, score: nil, levelRank: nil, competencies: [], reference: 4))
+        #expect(engine.derive(facts, today: today, detail: false)[competency].level == "practicing", "Competent needs two observers")
+        facts.append(.init(kind: .observedPractice, subject: .competency(competency), day: 104, score: nil, levelRank: 3, competencies: [], reference: 5,
+                           observer: "ben"))
         #expect(engine.derive(facts, today: today, detail: false)[competency].level == "competent", "mentor also needs 3 coaching sessions")
         for day in 105...107 {
             facts.append(.init(kind: .coachingSession, subject: .none, day: day, score: nil, levelRank: nil, competencies: [competency], reference: day))

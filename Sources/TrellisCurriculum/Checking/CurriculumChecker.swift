@@ -35,6 +35,7 @@ public struct CurriculumChecker: Sendable {
         checkModuleIDs(curriculum, &before)
         checkFramework(curriculum, &before)
         checkCompletion(curriculum, &before)
+        checkRenewal(curriculum, &before)
         checkTracks(curriculum, &before)
         checkPrerequisiteCycles(curriculum, &after)
         return (before, after)

@@ -120,7 +120,7 @@ enum CompetencyFrameworkParser {
 
     private static func parseProgression(_ node: Node, framework: CompetencyFramework, reader: inout YAMLReader) -> CompetencyFramework.Progression? {
         guard let mapping = reader.mapping(node, what: "`progression`") else { return nil }
-        reader.reportUnknownKeys(in: mapping, known: ["lapse_after_months", "completion_level", "levels"], what: "`progression`")
+        reader.reportUnknownKeys(in: mapping, known: ["lapse_after_months", "completion_level", "renewal", "levels"], what: "`progression`")
         let completion = reader.string(mapping, "completion_level", required: false, what: "`progression`")
         if let completion, framework.levelIndex(completion) == nil {
             reader.error(mapping["completion_level"], "`completion_level` names unknown level `\(completion)`",
@@ -128,7 +128,8 @@ enum CompetencyFrameworkParser {
         }
         let lapse = reader.integer(mapping, "lapse_after_months", required: false, what: "`progression`", range: 0...600) ?? 0
         var rules: [CompetencyFramework.LevelRule] = []
-        let known = ["modules", "knowledge_check_min_score", "observed_practice", "supervisor_signoff", "coaching_sessions"]
+        let known = ["modules", "knowledge_check_min_score", "observed_practice", "observations_min", "observers_min",
+                     "supervisor_signoff", "coaching_sessions"]
         for (key, value) in mapping["levels"]?.mapping ?? [:] {
             let levelID = key.string ?? ""
             if framework.levelIndex(levelID) == nil {
@@ -154,6 +155,16 @@ enum CompetencyFrameworkParser {
                 }
                 rule.observedPractice = level
             }
+            rule.observationsMin = reader.integer(fields, "observations_min", required: false, what: "", range: 1...100) ?? 1
+            rule.observersMin = reader.integer(fields, "observers_min", required: false, what: "", range: 1...100) ?? 1
+            if rule.observedPractice == nil, fields["observations_min"] ?? fields["observers_min"] != nil {
+                reader.error(fields["observations_min"] ?? fields["observers_min"], "`observations_min` and `observers_min` need `observed_practice`",
+                             remedy: "add `observed_practice: <level>` to the rule for `\(levelID)`")
+            }
+            if rule.observersMin > rule.observationsMin, fields["observations_min"] != nil {
+                reader.error(fields["observers_min"], "`observers_min` (\(rule.observersMin)) is more than `observations_min` (\(rule.observationsMin))",
+                             remedy: "each observer makes at least one observation: raise `observations_min` or lower `observers_min`")
+            }
             if let signoff = fields["supervisor_signoff"] {
                 if let value = signoff.bool { rule.supervisorSignoff = value } else {
                     reader.error(signoff, "`supervisor_signoff` must be true or false", remedy: "write `supervisor_signoff: true`")
@@ -167,6 +178,33 @@ enum CompetencyFrameworkParser {
             reader.warning(mapping["levels"], "level `\(level.id)` has no progression rule, so no trainee can reach it",
                            remedy: "add a rule for `\(level.id)` under `progression.levels`")
         }
-        return .init(lapseAfterMonths: lapse, rules: rules, completionLevel: completion)
+        let renewal = mapping["renewal"].flatMap { parseRenewal($0, framework: framework, reader: &reader) }
+        return .init(lapseAfterMonths: lapse, rules: rules, completionLevel: completion, renewal: renewal)
+    }
+
+    /// `renewal:` — continuing-education category → the competencies it renews (a list, or `all`).
+    private static func parseRenewal(_ node: Node, framework: CompetencyFramework, reader: inout YAMLReader) -> [String: [String]]? {
+        guard let mapping = reader.mapping(node, what: "`progression.renewal`") else { return nil }
+        var renewal: [String: [String]] = [:]
+        for (key, value) in mapping {
+            let category = (key.string ?? "").trimmingWhitespace.lowercased()
+            if value.string == "all" {
+                renewal[category] = framework.competencies.map(\.id)
+                continue
+            }
+            var competencies: [String] = []
+            for item in value.sequence ?? [] {
+                let id = item.string ?? ""
+                if framework.defines(competency: id) { competencies.append(id) } else {
+                    reader.error(item, "continuing education in `\(category)` renews unknown competency `\(id)`",
+                                 remedy: "use a competency id from `domains`, or `all`")
+                }
+            }
+            if value.sequence == nil {
+                reader.error(value, "`renewal.\(category)` must be a list of competency ids or `all`", remedy: "write e.g. `\(category): [role-clarity]`")
+            }
+            renewal[category] = competencies
+        }
+        return renewal
     }
 }

@@ -23,7 +23,8 @@ extension CompetencyFrameworkParser {
         var sets: [CompletionSet] = []
         for setNode in sequence {
             guard let fields = reader.mapping(setNode, what: "a completion set") else { continue }
-            reader.reportUnknownKeys(in: fields, known: ["id", "title", "level", "competencies", "except", "levels"], what: "a completion set")
+            reader.reportUnknownKeys(in: fields, known: ["id", "title", "level", "competencies", "except", "levels", "field_hours_min"],
+                                     what: "a completion set")
             let id = reader.string(fields, "id", required: true, what: "a completion set") ?? ""
             let what = "completion set `\(id)`"
             if !id.isEmpty, !Identifier.isValid(id) {
@@ -81,11 +82,18 @@ extension CompetencyFrameworkParser {
                 reader.error(fields["competencies"] ?? setNode, "\(what) requires no competency, so it would be complete on day one",
                              remedy: "list the competencies it requires, or `competencies: all`")
             }
+            var fieldHours = 0.0
+            if let node = fields["field_hours_min"] {
+                if let hours = node.float ?? node.int.map(Double.init), hours.isFinite, (0...10_000).contains(hours) { fieldHours = hours } else {
+                    reader.error(node, "`field_hours_min` of \(what) must be a number of hours from 0 to 10000",
+                                 remedy: "write e.g. `field_hours_min: 40`")
+                }
+            }
             // Framework order, whatever order the file lists them in.
             let order = framework.competencies.map(\.id).filter { required.contains($0) }
             sets.append(CompletionSet(id: id, title: title,
                                       requirements: order.map { .init(competencyID: $0, levelID: levels[$0] ?? level) },
-                                      location: reader.location(of: fields["id"] ?? setNode)))
+                                      fieldHoursMin: fieldHours, location: reader.location(of: fields["id"] ?? setNode)))
         }
         return sets
     }

@@ -62,15 +62,23 @@ public struct CompetencyFramework: Sendable {
         public var modules: ModuleRequirement = .none
         public var knowledgeCheckMinScore: Int?
         public var observedPractice: String?
+        /// With `observedPractice`: how many observations rated at that level or higher, and by
+        /// how many different observers (one coach's opinion is not two).
+        public var observationsMin: Int = 1
+        public var observersMin: Int = 1
         public var supervisorSignoff: Bool = false
         public var coachingSessions: Int = 0
         public var location: SourceLocation
 
-        public init(levelID: String, modules: ModuleRequirement = .none, knowledgeCheckMinScore: Int? = nil, observedPractice: String? = nil, supervisorSignoff: Bool = false, coachingSessions: Int = 0, location: SourceLocation) {
+        public init(levelID: String, modules: ModuleRequirement = .none, knowledgeCheckMinScore: Int? = nil, observedPractice: String? = nil,
+                    observationsMin: Int = 1, observersMin: Int = 1, supervisorSignoff: Bool = false, coachingSessions: Int = 0,
+                    location: SourceLocation) {
             self.levelID = levelID
             self.modules = modules
             self.knowledgeCheckMinScore = knowledgeCheckMinScore
             self.observedPractice = observedPractice
+            self.observationsMin = observationsMin
+            self.observersMin = observersMin
             self.supervisorSignoff = supervisorSignoff
             self.coachingSessions = coachingSessions
             self.location = location
@@ -84,11 +92,16 @@ public struct CompetencyFramework: Sendable {
         /// The level a completion set requires when it names none (and the level of the one
         /// implicit set of a framework without `completion:`).
         public var completionLevel: String?
+        /// Which competencies continuing education in each category renews (`renewal:`), by
+        /// category; nil when the framework has no such map, and then any continuing education
+        /// without a module or competency renews every competency, as before the map existed.
+        public var renewal: [String: [String]]?
 
-        public init(lapseAfterMonths: Int, rules: [LevelRule], completionLevel: String? = nil) {
+        public init(lapseAfterMonths: Int, rules: [LevelRule], completionLevel: String? = nil, renewal: [String: [String]]? = nil) {
             self.lapseAfterMonths = lapseAfterMonths
             self.rules = rules
             self.completionLevel = completionLevel
+            self.renewal = renewal
         }
     }
 

@@ -20,13 +20,16 @@ public struct CompletionSet: Sendable, Hashable, Identifiable {
     public var title: String
     /// In framework order.
     public var requirements: [Requirement]
+    /// Hours of supervised field work (`field-hours` evidence) completion needs; 0 = none.
+    public var fieldHoursMin: Double
     /// Where the set is defined (or `competencies.yml` itself for the implicit one).
     public var location: SourceLocation
 
-    public init(id: String, title: String, requirements: [Requirement], location: SourceLocation) {
+    public init(id: String, title: String, requirements: [Requirement], fieldHoursMin: Double = 0, location: SourceLocation) {
         self.id = id
         self.title = title
         self.requirements = requirements
+        self.fieldHoursMin = fieldHoursMin
         self.location = location
     }
 

@@ -18,6 +18,9 @@ public struct ProgramReport: Sendable, Codable {
         public var competenciesAtTarget: Int
         public var competenciesTotal: Int
         public var percentComplete: Int
+        /// Hours of supervised field work, and how many their completion set requires (0 = none).
+        public var fieldHours: Double
+        public var fieldHoursRequired: Double
         public var lastCoaching: CalendarDate?
         /// Continuing-education hours counted in the current credential period.
         public var credentialHours: Double?
@@ -135,12 +138,16 @@ public struct ProgramReport: Sendable, Codable {
             let requiredModules = target?.requiredModules ?? []
             let modulesDone = requiredModules.filter { row.completedModules.contains($0) }.count
             let competenciesRequired = target?.competencyCount ?? 0
-            let units = requiredModules.count + competenciesRequired
-            let percent = units == 0 ? 0 : (100 * (modulesDone + atTarget)) / units
+            let hoursRequired = target?.set.fieldHoursMin ?? 0
+            // The field-hours minimum, when there is one, is one more unit of completion.
+            let hoursUnit = hoursRequired > 0 ? 1 : 0, hoursMet = hoursRequired > 0 && row.fieldHours >= hoursRequired ? 1 : 0
+            let units = requiredModules.count + competenciesRequired + hoursUnit
+            let percent = units == 0 ? 0 : (100 * (modulesDone + atTarget + hoursMet)) / units
             traineeLines.append(TraineeLine(
                 id: row.trainee.id, name: row.trainee.name, cohort: row.trainee.cohort, site: row.trainee.site,
                 status: row.trainee.status.rawValue, program: program, modulesCompleted: modulesDone, modulesTotal: requiredModules.count,
                 competenciesAtTarget: atTarget, competenciesTotal: competenciesRequired, percentComplete: percent,
+                fieldHours: row.fieldHours, fieldHoursRequired: hoursRequired,
                 lastCoaching: row.lastCoaching, credentialHours: credentialHours, credentialDeadline: deadline,
                 completedOn: row.completedOn))
         }

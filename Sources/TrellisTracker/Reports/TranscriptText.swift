@@ -18,6 +18,10 @@ public enum TranscriptText {
         if !transcript.modulesRemaining.isEmpty, transcript.modulesRemaining.count <= 6 {
             out += " (remaining: \(transcript.modulesRemaining.joined(separator: ", ")))"
         }
+        if let target = transcript.target, target.set.fieldHoursMin > 0 || transcript.fieldHours > 0 {
+            out += "\nField hours: \(HoursText.format(transcript.fieldHours))"
+            if target.set.fieldHoursMin > 0 { out += " of \(HoursText.format(target.set.fieldHoursMin)) required" }
+        }
         out += "\nAs of \(transcript.today)\n\n"
         func name(_ level: String?) -> String {
             guard let level else { return "—" }
@@ -46,6 +50,13 @@ public enum TranscriptText {
             if progress.lapsed, let date = progress.lapsesOn { out += " (\(name(progress.earnedLevel)) lapsed on \(date))" }
             else if let date = progress.lapsesOn { out += ", lapses on \(date)" }
             out += "\n"
+            if let reference = progress.renewedBy {
+                let record = transcript.record(reference)
+                let what = record.kind == .continuingEducation
+                    ? "continuing education “\(record.topic ?? "")”" + (record.category.map { " (category \($0))" } ?? "")
+                    : record.kind.name
+                out += "  kept current by \(record.id) \(what) on \(record.date)\n"
+            }
             for check in progress.checks {
                 out += "  \(check.met ? "✓" : "✗") \(name(check.level))\n"
                 for requirement in check.requirements {

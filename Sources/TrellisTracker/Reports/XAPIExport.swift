@@ -24,13 +24,14 @@ public struct XAPIExport: Sendable {
     let passScore: Int?
 
     struct ExtensionIRIs: Sendable {
-        let recordID, recordedAt, recordedBy, sourceRecordedBy, sourceRecordedAt, reason, level, nextStep, category, provider: String
+        let recordID, recordedAt, recordedBy, sourceRecordedBy, sourceRecordedAt, reason, level, nextStep, category, provider, setting: String
 
         init(base: String) {
             func iri(_ name: String) -> String { base + "/extensions/" + name }
             (recordID, recordedAt, recordedBy) = (iri("record-id"), iri("recorded-at"), iri("recorded-by"))
             (sourceRecordedBy, sourceRecordedAt) = (iri("recorded-by-according-to-import"), iri("recorded-at-according-to-import"))
             (reason, level, nextStep, category, provider) = (iri("reason"), iri("proficiency-level"), iri("next-step"), iri("category"), iri("provider"))
+            setting = iri("setting")
         }
     }
 
@@ -102,6 +103,7 @@ public struct XAPIExport: Sendable {
         case .reflection: (Self.adl + "commented", "reflected on")
         case .continuingEducation: (Self.adl + "completed", "completed")
         case .void: (Self.adl + "voided", "voided")
+        case .fieldHours: (base + "/verbs/practised-in-the-field", "practised in the field")
         }
         return XAPIStatement.Verb(id: id, display: display)
     }
@@ -157,6 +159,7 @@ public struct XAPIExport: Sendable {
         if let nextStep = record.nextStep { context.extensions.append((iri.nextStep, nextStep)) }
         if let category = record.category { context.extensions.append((iri.category, category)) }
         if let provider = record.provider { context.extensions.append((iri.provider, provider)) }
+        if let setting = record.setting { context.extensions.append((iri.setting, setting)) }
         statement.context = context
         return statement
     }
@@ -174,6 +177,10 @@ public struct XAPIExport: Sendable {
         if record.kind == .continuingEducation {
             return .init(id: "\(base)/courses/\(Self.courseID(record.courseKey))", name: record.topic ?? "Continuing education",
                          type: "http://adlnet.gov/expapi/activities/course")
+        }
+        if record.kind == .fieldHours {
+            // The practicum is one activity; where it happened is the `setting` extension.
+            return .init(id: "\(base)/field-hours", name: "Supervised field hours", type: "http://adlnet.gov/expapi/activities/performance")
         }
         return .init(id: "\(base)/\(record.kind.name)", name: record.kind.name, type: "http://adlnet.gov/expapi/activities/meeting")
     }
