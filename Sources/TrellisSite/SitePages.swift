@@ -43,7 +43,6 @@ extension EditionRenderer {
             .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
         let body = module.body.html(for: edition) ?? ""
-        let rated = module.competencies.compactMap { curriculum.framework.competency($0) }.filter { !$0.rubric.isEmpty }
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = .text(module.summary)
         var fields: TemplateObject = [
@@ -56,8 +55,8 @@ extension EditionRenderer {
             "hasPrerequisites": .flag(!module.prerequisites.isEmpty),
             "competencies": .list(module.competencies.compactMap { curriculum.framework.competency($0) }
                 .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html"] }),
-            "rubrics": .list(rated.map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html", "levels": rubric(of: $0)] }),
-            "hasRubrics": .flag(!rated.isEmpty),
+            "rubrics": rubrics(of: module, root: "../"),
+            "hasRubrics": .flag(hasRubrics(module)),
             "toc": .list(toc),
             "hasToc": .flag(toc.count > 1),
             "body": .text(body),
@@ -74,6 +73,17 @@ extension EditionRenderer {
         if position + 1 < ordered.count { fields["next"] = link(ordered[position + 1]) }
         page["module"] = .object(fields)
         return theme.render("module", page)
+    }
+
+    /// The rubrics of the competencies a module builds, for `{{#rubrics}}{{title}} {{#levels}}…{{/levels}}{{/rubrics}}`.
+    func rubrics(of module: Module, root: String) -> TemplateValue {
+        .list(module.competencies.compactMap { curriculum.framework.competency($0) }.filter { !$0.rubric.isEmpty }.map {
+            ["id": .text($0.id), "title": .text($0.title), "url": "\(root)competencies/\($0.id).html", "levels": rubric(of: $0)]
+        })
+    }
+
+    func hasRubrics(_ module: Module) -> Bool {
+        module.competencies.contains { curriculum.framework.competency($0)?.rubric.isEmpty == false }
     }
 
     /// A competency's rubric anchors in scale order, as `{{#rubric}}{{level}}: {{text}}{{/rubric}}`.
@@ -208,6 +218,8 @@ extension EditionRenderer {
                 "materials": .texts(module.materials),
                 "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
                 "body": .text(bodies[position]),
+                "rubrics": rubrics(of: module, root: ""),
+                "hasRubrics": .flag(hasRubrics(module)),
             ]
             if let version = module.version { fields["version"] = .text(version) }
             return .object(fields)

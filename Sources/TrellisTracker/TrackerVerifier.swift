@@ -58,9 +58,14 @@ public struct TrackerVerifier: Sendable {
         for level in found.levels where !levels.contains(level.id) {
             findings.append("orphaned: \(level.records) observed-practice record(s) use level `\(level.id)`, which is not on the scale — add it back to the scale or void and re-record them")
         }
+        let programs = Set(curriculum.framework.completionSets.map(\.id))
         for trainee in trainees {
             if let credential = trainee.credential, !credentials.contains(credential) {
                 findings.append("unknown credential: trainee `\(trainee.id)` is tracked against `\(credential)`, which credentials.yml does not define")
+            }
+            if let program = trainee.program, !programs.contains(program) {
+                findings.append("unknown program: trainee `\(trainee.id)` is held to completion set `\(program)`, which competencies.yml does not define — "
+                                + "restore it, or `trellis trainee edit \(trainee.id) --program` one of \(programs.sorted().joined(separator: ", "))")
             }
         }
         return findings

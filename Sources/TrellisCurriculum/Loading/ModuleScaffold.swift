@@ -191,9 +191,9 @@ public struct ModuleScaffold: Sendable {
 
         ## Observation checklist
 
-        - [ ] An observable behaviour the coach looks for during the role-play.
+        - An observable behaviour the coach looks for during the role-play.
 
-        The coach rates the practice on the framework's scale.
+        The coach rates the practice against the rubric of each competency (under *Rating observed practice*).
 
         ## References
 
