@@ -89,6 +89,8 @@ import TrellisTestSupport
         var report = ProgramReport(snapshot: try await fixture.tracker.snapshot(), credentials: [], withinDays: 30)
         var dana = try #require(report.trainees.first { $0.id == "dana" })
         #expect(dana.fieldHours == 6 && dana.fieldHoursRequired == 10 && dana.percentComplete == 75, "2 modules and 1 competency of 4 units")
+        let dashboard = Dashboard.html(report: report, snapshot: try await fixture.tracker.snapshot())
+        #expect(dashboard.contains("<td>75%</td><td>6 of 10</td>"), "the dashboard shows field hours against the minimum")
         let text = TranscriptText.render(try await fixture.tracker.transcript("dana"), framework: fixture.tracker.curriculum.framework, explain: false)
         #expect(text.contains("\nField hours: 6 of 10 required\n"), "\(text)")
 

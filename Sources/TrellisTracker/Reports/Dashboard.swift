@@ -25,7 +25,13 @@ public enum Dashboard {
         var legend = "<li><span class=\"cell l-none\">·</span> no level</li>"
         for (rank, name) in levelNames.enumerated() { legend += "<li><span class=\"cell l\(rank)\">\(rank + 1)</span> \(e(name))</li>" }
 
-        var header = "<tr><th scope=\"col\">Trainee</th><th scope=\"col\">Done</th>"
+        /// "6 of 40", or the hours alone when the trainee's completion set needs none.
+        func hours(_ line: ProgramReport.TraineeLine?) -> String {
+            guard let line else { return "" }
+            let done = HoursText.format(line.fieldHours)
+            return line.fieldHoursRequired > 0 ? "\(done) of \(HoursText.format(line.fieldHoursRequired))" : done
+        }
+        var header = "<tr><th scope=\"col\">Trainee</th><th scope=\"col\">Done</th><th scope=\"col\">Field hours</th>"
         for id in snapshot.engine.competencyIDs {
             header += "<th scope=\"col\" class=\"rot\"><span title=\"\(e(framework.competency(id)?.title ?? id))\">\(e(id))</span></th>"
         }
@@ -41,7 +47,7 @@ public enum Dashboard {
                 let lapse = progress.lapsed ? " lapsed" : ""
                 cells += "<td class=\"cell \(rank >= 0 ? "l\(rank)" : "l-none")\(lapse)\" title=\"\(e(competencyID)): \(e(label))\(progress.lapsed ? " (lapsed)" : "")\">\(rank >= 0 ? String(rank + 1) : "·")</td>"
             }
-            body += "<tr><th scope=\"row\">\(e(row.trainee.name)) <small>\(e(row.trainee.id))</small></th><td>\(lines[row.trainee.id]?.percentComplete ?? 0)%</td>\(cells)</tr>\n"
+            body += "<tr><th scope=\"row\">\(e(row.trainee.name)) <small>\(e(row.trainee.id))</small></th><td>\(lines[row.trainee.id]?.percentComplete ?? 0)%</td><td>\(hours(lines[row.trainee.id]))</td>\(cells)</tr>\n"
         }
         var cohorts = ""
         for cohort in report.cohorts {
