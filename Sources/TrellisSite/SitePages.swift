@@ -151,7 +151,10 @@ extension EditionRenderer {
             ["id": .text(domain.id), "title": .text(domain.title),
              "competencies": .list(domain.competencies.map { competency -> TemplateValue in
                 ["title": .text(competency.title), "url": "competencies/\(competency.id).html",
-                 "moduleCount": .number(shared.modulesByCompetency[competency.id]?.count ?? 0)]
+                 "moduleCount": .number(shared.modulesByCompetency[competency.id]?.count ?? 0),
+                 "modules": .list((shared.modulesByCompetency[competency.id] ?? []).map {
+                     ["title": .text($0.title), "url": "modules/\($0.id).html"]
+                 })]
              })]
         })
         page["rows"] = .list(rows)
