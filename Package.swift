@@ -51,7 +51,8 @@ let package = Package(
             name: "TrellisCurriculum",
             dependencies: ["TrellisModel", "TrellisMarkdown", .product(name: "Yams", package: "Yams")]
         ),
-        // The static site: theme, pages, search, PDF, zip, and writing the output folder.
+        // The static site: theme, pages, search, PDF, zip, and writing the output folder. The
+        // built-in theme is `Site/`, embedded at build time by the EmbedTheme plugin.
         .target(
             name: "TrellisSite",
             dependencies: [
@@ -60,8 +61,12 @@ let package = Package(
                 "TrellisHashing",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            plugins: ["EmbedTheme"]
         ),
+        // Writes `Site/`'s files as Swift source for the EmbedTheme plugin (a build-time tool only).
+        .executableTarget(name: "EmbedThemeTool"),
+        .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["EmbedThemeTool"]),
         // `trellis serve`: HTTP (FlyingFox), the file watcher, reload events and the error overlay,
         // over the site build of TrellisSite.
         .target(

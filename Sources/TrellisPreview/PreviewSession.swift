@@ -229,7 +229,7 @@ public final class PreviewSession: @unchecked Sendable {
     /// Watches the curriculum and theme folders on a thread of its own and rebuilds after
     /// each change, printing one line per build through `log`.
     public func startWatching() {
-        let watcher = SourceWatcher(directories: [settings.curriculumDirectory, settings.themeDirectory])
+        let watcher = SourceWatcher(directories: settings.sourceDirectories)
         let thread = Thread { [weak self] in
             var lastKeepAlive = Date()
             while let self, !self.isStopped {

@@ -60,7 +60,9 @@ package struct BuildStamp: Codable, Equatable, Sendable {
     /// names no folder of the trainer's machine if `_site` is published whole.
     static func key(_ settings: SiteSettings, today: CalendarDate) -> Key {
         var sources: [String: Stat] = [:]
+        // The built-in theme is part of the executable, whose `stat` is in the key.
         for (prefix, root) in [("curriculum/", settings.curriculumDirectory), ("theme/", settings.themeDirectory)] {
+            guard let root else { continue }
             for (path, status) in FileTree.walk(root).files {
                 // A link is read through, as the build reads it.
                 if let status = status.kind == .symbolicLink ? FileStatus.of(join(root, path)) : status { sources[prefix + path] = Stat(status) }
@@ -69,7 +71,7 @@ package struct BuildStamp: Codable, Equatable, Sendable {
         if let lunr = FileStatus.of(settings.searchLibraryPath) { sources["search library"] = Stat(lunr) }
         let executable = Bundle.main.executablePath.flatMap { FileStatus.of($0) }.map(Stat.init)
         var digest = DigestBuilder("site settings")
-        digest.add([settings.curriculumDirectory, settings.themeDirectory, settings.searchLibraryPath] + settings.editions.map(\.rawValue))
+        digest.add([settings.curriculumDirectory, settings.themeDirectory ?? "(built-in theme)", settings.searchLibraryPath] + settings.editions.map(\.rawValue))
         return Key(executable: executable, settings: digest.finish().description, today: today.description, sources: sources)
     }
 

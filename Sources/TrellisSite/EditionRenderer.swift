@@ -6,6 +6,8 @@ public struct SiteFile: Sendable, Hashable {
     public enum Content: Sendable, Hashable {
         case text(String)
         case copy(from: String)
+        /// A file of the built-in theme.
+        case bytes([UInt8])
     }
     /// Path within the edition's folder, e.g. `modules/engage.html`.
     public var path: String
@@ -63,6 +65,7 @@ public struct EditionRenderer: Sendable {
     func content(of planned: PlannedFile, _ context: SharedContext) -> SiteFile.Content {
         switch planned.source {
         case .copy(let source): return .copy(from: source)
+        case .themeFile(let path): return theme.staticContent(path)
         case .page(let page): return .text(render(page, context))
         }
     }
@@ -105,7 +108,7 @@ public struct EditionRenderer: Sendable {
             page("competencies/\(competency.id).html", .competency(index: index))
         }
         for path in theme.staticFiles where !(options.searchLibrary != nil && path == "lunr.min.js") {
-            files.append(PlannedFile(path: "static/" + path, source: .copy(from: join(join(theme.directory, "static"), path))))
+            files.append(PlannedFile(path: "static/" + path, source: .themeFile(path)))
         }
         for asset in curriculum.assets {
             files.append(PlannedFile(path: asset, source: .copy(from: join(curriculum.directory, asset))))

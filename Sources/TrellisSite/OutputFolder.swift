@@ -108,6 +108,9 @@ extension SiteFile.Content {
                 return text.withUTF8 { FileTree.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
             }
             if atomically { try FileTree.writeAtomically(to: path, by: produce) } else { try FileTree.write(to: path, by: produce) }
+        case .bytes(let bytes):
+            let produce = { (descriptor: Int32) -> Int32 in bytes.withUnsafeBytes { FileTree.writeAll($0, to: descriptor) } }
+            if atomically { try FileTree.writeAtomically(to: path, by: produce) } else { try FileTree.write(to: path, by: produce) }
         }
     }
 
@@ -122,6 +125,9 @@ extension SiteFile.Content {
             return text.withUTF8 { bytes in
                 existing.withUnsafeBytes { stored in bytes.isEmpty || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
             }
+        case .bytes(let bytes):
+            guard bytes.count == size, let existing = FileManager.default.contents(atPath: path) else { return false }
+            return existing.elementsEqual(bytes)
         }
     }
 }

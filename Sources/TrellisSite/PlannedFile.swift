@@ -6,6 +6,8 @@ struct PlannedFile: Sendable, Hashable {
     enum Source: Sendable, Hashable {
         case page(PageKind)
         case copy(from: String)
+        /// A file below the theme's `static/`.
+        case themeFile(String)
     }
 
     var path: String

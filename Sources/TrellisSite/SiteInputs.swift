@@ -20,7 +20,7 @@ struct SiteInputs: Sendable {
     /// Reads and checks the sources; throws every error (the curriculum's first, then the
     /// theme's), exactly as `trellis check` reports the curriculum's.
     static func load(_ settings: SiteSettings, today: CalendarDate, linksPDFHandouts: Bool) throws(DiagnosticList) -> SiteInputs {
-        let themeLoad = BackgroundWork { Theme.load(from: settings.themeDirectory) }
+        let themeLoad = BackgroundWork { Theme.load(settings.theme) }
         let (curriculum, loadDiagnostics) = CurriculumLoader(directory: settings.curriculumDirectory, editions: Set(settings.editions)).load()
         let diagnostics = loadDiagnostics + CurriculumChecker(today: today).check(curriculum)
         if diagnostics.hasErrors { throw DiagnosticList(diagnostics) }

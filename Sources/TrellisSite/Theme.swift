@@ -8,10 +8,26 @@ public struct Theme: Sendable {
     public static let requiredTemplates = ["layout", "home", "module", "competency", "competency-map", "facilitator", "not-found",
                                            "search", "manual"]
 
-    public var directory: String
+    /// Where a theme's files are: a folder a trainer can restyle, or the one built into `trellis`.
+    public enum Location: Sendable, Hashable {
+        case folder(String)
+        case builtIn
+    }
+
+    public var location: Location
     var library: MustacheLibrary
     /// Files under `static/`, relative to it, sorted.
     public var staticFiles: [String]
+    /// The built-in theme's static files by path ([:] for a folder, whose files are copied from disk).
+    private var embeddedStatic: [String: [UInt8]] = [:]
+
+    public static func load(_ location: Location) -> Result<Theme, DiagnosticList> {
+        switch location {
+        case .folder(let directory): load(from: directory)
+        case .builtIn: builtIn()
+        }
+    }
+
     /// Loads and parses every template; returns diagnostics instead of a theme when any is broken or missing.
     public static func load(from directory: String) -> Result<Theme, DiagnosticList> {
         var diagnostics: [Diagnostic] = []
@@ -19,13 +35,50 @@ public struct Theme: Sendable {
         guard FileStatus.of(join(directory, "templates"))?.kind == .directory else {
             return .failure(DiagnosticList([.error(at: SourceLocation(path: join(directory, "templates"), line: 1, column: 1),
                                                    "no site theme at \(directory) (it needs templates/ and static/)",
-                                                   remedy: "pass the theme folder with --theme, e.g. the Site/ folder of the Trellis repository")]))
+                                                   remedy: "pass a theme folder with --theme, or leave --theme out to use the built-in theme "
+                                                       + "(`trellis theme eject` writes it out for restyling)")]))
         }
-        var library = MustacheLibrary()
         let templates = join(directory, "templates")
+        var texts: [(name: String, path: String, text: String)] = []
         for name in requiredTemplates {
             let path = join(templates, name + ".mustache")
             guard let text = readFile(path, what: "the site template `\(name)`", folderOption: "--theme", diagnostics: &diagnostics) else { continue }
+            texts.append((name, path, text))
+        }
+        if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
+        return parse(texts).map { Theme(location: .folder(directory), library: $0, staticFiles: listFilesRecursively(join(directory, "static"))) }
+    }
+
+    /// The theme built into `trellis` (`BuiltInTheme`).
+    static func builtIn() -> Result<Theme, DiagnosticList> {
+        let files = BuiltInTheme.byPath
+        var texts: [(name: String, path: String, text: String)] = []
+        for name in requiredTemplates {
+            let path = "templates/\(name).mustache"
+            texts.append((name, "(built-in theme)/" + path, String(decoding: files[path]?.bytes ?? [], as: UTF8.self)))
+        }
+        var staticFiles: [String: [UInt8]] = [:]
+        for (path, file) in files where path.hasPrefix("static/") { staticFiles[String(path.dropFirst(7))] = file.bytes }
+        return parse(texts).map {
+            var theme = Theme(location: .builtIn, library: $0, staticFiles: staticFiles.keys.sorted())
+            theme.embeddedStatic = staticFiles
+            return theme
+        }
+    }
+
+    /// A static file's content as the site writes it: copied from the theme folder, or the built-in bytes.
+    func staticContent(_ path: String) -> SiteFile.Content {
+        switch location {
+        case .folder(let directory): .copy(from: join(join(directory, "static"), path))
+        case .builtIn: .bytes(embeddedStatic[path] ?? [])
+        }
+    }
+
+    /// Parses the templates, reporting each one's errors at its own line.
+    private static func parse(_ texts: [(name: String, path: String, text: String)]) -> Result<MustacheLibrary, DiagnosticList> {
+        var diagnostics: [Diagnostic] = []
+        var library = MustacheLibrary()
+        for (name, path, text) in texts {
             do {
                 let template = try MustacheTemplate(string: PageEscaping.pragma + text)
                 library.register(template, named: name)
@@ -40,8 +93,7 @@ public struct Theme: Sendable {
             }
         }
         if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
-        let staticFiles = listFilesRecursively(join(directory, "static"))
-        return .success(Theme(directory: directory, library: library, staticFiles: staticFiles))
+        return .success(library)
     }
 
     func render(_ template: String, _ context: TemplateObject) -> String {

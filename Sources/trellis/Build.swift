@@ -38,7 +38,7 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: "Build only this edition: trainee or trainer (default: both).")
     var edition: Edition?
 
-    @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum).")
+    @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum if there is one, else the built-in theme).")
     var theme: String?
 
     @Flag(name: .long, help: "Also write a PDF handout per module and a whole-curriculum manual to <output>/<edition>/pdf/ (needs Chromium).")
@@ -51,9 +51,9 @@ struct Build: ParsableCommand {
     var clean = false
 
     func run() throws {
-        let compiler = SiteCompiler(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
-                                    outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases,
-                                    today: try options.todayDate(), makesPDFs: pdf, makesZips: zip, clean: clean)
+        let settings = SiteSettings(curriculumDirectory: options.curriculum, theme: options.theme(theme), outputDirectory: output,
+                                    editions: edition.map { [$0] } ?? Edition.allCases)
+        let compiler = SiteCompiler(settings: settings, today: try options.todayDate(), makesPDFs: pdf, makesZips: zip, clean: clean)
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)

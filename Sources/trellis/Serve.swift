@@ -39,14 +39,14 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "Where to build the site; each edition goes in a subfolder.")
     var output: String = "_site"
 
-    @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum).")
+    @Option(name: .long, help: "The theme folder with templates/ and static/ (default: Site beside the curriculum if there is one, else the built-in theme).")
     var theme: String?
 
     func run() throws {
         let fixedToday = options.today == nil ? nil : try options.todayDate()
         let options = self.options
-        let settings = SiteSettings(curriculumDirectory: options.curriculum, themeDirectory: theme ?? options.defaultTheme,
-                                          outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases)
+        let settings = SiteSettings(curriculumDirectory: options.curriculum, theme: options.theme(theme),
+                                    outputDirectory: output, editions: edition.map { [$0] } ?? Edition.allCases)
         do {
             try settings.checkOutputLocation()
         } catch {
@@ -102,7 +102,7 @@ struct Serve: ParsableCommand {
             say("warning: listening on \(server.host): anyone who can reach this machine can read the \(names) edition\(editions.count == 1 ? "" : "s").")
         }
         session.startWatching()
-        say("Watching \(options.curriculum) and \(theme ?? "Site") for changes. Press Ctrl-C to stop.")
+        say("Watching \(settings.sourceDirectories.joined(separator: " and ")) for changes. Press Ctrl-C to stop.")
 
         // Ctrl-C (and `kill`) stop the server cleanly: pages' event streams end.
         signal(SIGINT, SIG_IGN)

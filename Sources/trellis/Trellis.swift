@@ -27,7 +27,7 @@ struct Trellis: AsyncParsableCommand {
         2 the command line is wrong.
         """,
         version: TrellisVersion.current,
-        subcommands: [Build.self, Check.self, New.self, Serve.self,
+        subcommands: [Build.self, Check.self, New.self, Serve.self, ThemeCommand.self,
                       TrackerCommand.self, TraineeCommand.self, Record.self, VoidEvidence.self, Import.self,
                       Progress.self, Report.self, Coaching.self, Due.self, CertificateCommand.self, Export.self]
     )
@@ -69,9 +69,16 @@ struct CurriculumOptions: ParsableArguments {
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
-    /// The theme lives beside the curriculum (`Site/` next to `Curriculum/`).
+    /// Where a curriculum's own theme goes: `Site/` next to `Curriculum/`.
     var defaultTheme: String {
         URL(fileURLWithPath: curriculum).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("Site").path
+    }
+
+    /// The theme a build uses: `--theme`, else `Site/` beside the curriculum when it exists,
+    /// else the theme built into `trellis`.
+    func theme(_ option: String?) -> Theme.Location {
+        if let option { return .folder(option) }
+        return FileManager.default.fileExists(atPath: defaultTheme) ? .folder(defaultTheme) : .builtIn
     }
 }
 
