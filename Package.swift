@@ -116,7 +116,10 @@ let package = Package(
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel", "TrellisTestSupport"]),
         .testTarget(name: "TrellisHashingTests", dependencies: ["TrellisHashing"]),
         .testTarget(name: "TrellisMarkdownTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisTestSupport"]),
-        .testTarget(name: "TrellisCurriculumTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisTestSupport"]),
+        .testTarget(
+            name: "TrellisCurriculumTests",
+            dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(
             name: "TrellisSiteTests",
             dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]

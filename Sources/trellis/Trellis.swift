@@ -18,6 +18,7 @@ struct Trellis: AsyncParsableCommand {
         into a static site (a trainee and a trainer edition) that opens from disk or any web server.
 
         Examples:
+          trellis init my-training --title "Family Peer Support Training"
           trellis check
           trellis build
           trellis build --edition trainee --output /srv/www/training
@@ -27,7 +28,7 @@ struct Trellis: AsyncParsableCommand {
         2 the command line is wrong.
         """,
         version: TrellisVersion.current,
-        subcommands: [Build.self, Check.self, New.self, Serve.self, ThemeCommand.self,
+        subcommands: [Init.self, Build.self, Check.self, New.self, Serve.self, ThemeCommand.self,
                       TrackerCommand.self, TraineeCommand.self, Record.self, VoidEvidence.self, Import.self,
                       Progress.self, Report.self, Coaching.self, Due.self, CertificateCommand.self, Export.self]
     )

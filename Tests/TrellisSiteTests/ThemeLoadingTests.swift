@@ -3,6 +3,7 @@ import Testing
 @testable import TrellisModel
 import TrellisTestSupport
 @testable import TrellisSite
+import TrellisCurriculum
 
 /// A theme folder that is not there is one diagnostic that names `--theme`, not one per template.
 @Suite struct ThemeLoadingTests {
@@ -55,5 +56,17 @@ import TrellisTestSupport
         #expect(throws: AtomicDirectory.WriteError.self) { try BuiltInTheme.eject(to: scratch.path + "/Site") }
         #expect(try String(contentsOfFile: scratch.path + "/Site/static/trellis.css", encoding: .utf8) == "my change")
         guard case .success = Theme.load(from: scratch.path + "/Site") else { Issue.record("an ejected theme loads"); return }
+    }
+
+    /// What a new trainer does first: `trellis init`, then a build with no theme folder at all.
+    @Test func aNewCurriculumBuildsWithTheBuiltInTheme() throws {
+        let scratch = try ScratchDirectory()
+        _ = try CurriculumScaffold(directory: scratch.path, title: "New training", organization: nil, ci: .none, today: Fixtures.today).write()
+        let settings = SiteSettings(curriculumDirectory: scratch.path + "/Curriculum", theme: .builtIn, outputDirectory: scratch.path + "/_site",
+                                    editions: Edition.allCases, searchLibraryPath: "/nonexistent/lunr.min.js")
+        let report = try SiteCompiler(settings: settings, today: Fixtures.today).build()
+        #expect(report.warnings.isEmpty && report.modules == 1)
+        let page = try String(contentsOfFile: scratch.path + "/_site/trainee/modules/welcome.html", encoding: .utf8)
+        #expect(page.contains("<h1>Welcome</h1>") && FileManager.default.fileExists(atPath: scratch.path + "/_site/trainee/static/trellis.css"))
     }
 }

@@ -114,7 +114,8 @@ public struct ModuleScaffold: Sendable {
         return (lines.joined(separator: "\n"), chosen)
     }
 
-    func skeleton(audience: String) -> String {
+    /// - Parameter competencies: what the module builds (none yet for `trellis new module`).
+    func skeleton(audience: String, competencies: [String] = []) -> String {
         func quoted(_ text: String) -> String {
             "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
@@ -125,7 +126,7 @@ public struct ModuleScaffold: Sendable {
         title: \(quotedTitle)
         summary: One or two sentences on what this module covers, shown on the overview page.
         duration: 90            # classroom minutes
-        competencies: []        # ids from competencies.yml, e.g. [role-clarity]
+        competencies: [\(competencies.joined(separator: ", "))]        # ids from competencies.yml, e.g. [role-clarity]
         prerequisites: []       # module ids, e.g. [peer-role]
         objectives:             # what a trainee will be able to do; start each with an observable verb
           - Describe …
