@@ -14,9 +14,11 @@ struct Check: AsyncParsableCommand {
         When a tracker database exists (--db, $TRELLIS_DB or the default location), also warns
         about evidence that refers to modules or competencies the curriculum no longer has.
         Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors.
+        --format json prints them for editors and CI ({"diagnostics": [{"file", "line", "column",         "severity", "message", "fix"}], "errors", "warnings", "modules", "competencies"});         --format github prints GitHub Actions annotations.
 
-        Example:
+        Examples:
           trellis check --curriculum Curriculum
+          trellis check --format github
         """
     )
 
@@ -24,6 +26,9 @@ struct Check: AsyncParsableCommand {
 
     @Option(name: .long, help: "A tracker database to check for evidence the curriculum would orphan (default: $TRELLIS_DB or the default location, when it exists).")
     var db: String?
+
+    @Option(name: .long, help: "text (default), json, or github (GitHub Actions annotations).")
+    var format: DiagnosticFormat = .text
 
     func run() async throws {
         let (curriculum, loadDiagnostics) = CurriculumLoader(directory: options.curriculum).load()
@@ -37,10 +42,9 @@ struct Check: AsyncParsableCommand {
                 Terminal.error("warning: could not read the tracker database at \(databasePath): \(error)")
             }
         }
-        Terminal.report(diagnostics)
-        let errors = diagnostics.errors.count, warnings = diagnostics.warnings.count
-        print("Checked \(curriculum.modules.count) modules and \(curriculum.framework.competencies.count) competencies: "
-              + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s").")
-        if errors > 0 { throw ExitCode(1) }
+        if format == .text { Terminal.report(diagnostics) }
+        print(try format.render(diagnostics, modules: curriculum.modules.count, competencies: curriculum.framework.competencies.count),
+              terminator: "")
+        if !diagnostics.errors.isEmpty { throw ExitCode(1) }
     }
 }

@@ -159,7 +159,7 @@ enum CurriculumScaffoldFiles {
                   swift build -c release --package-path /tmp/trellis --product trellis
               - name: Check the curriculum and build the trainee edition
                 run: |
-                  /tmp/trellis/.build/release/trellis check
+                  /tmp/trellis/.build/release/trellis check --format github
                   /tmp/trellis/.build/release/trellis build --edition trainee --output _site
               - uses: actions/upload-pages-artifact@v3
                 with:
