@@ -58,13 +58,7 @@ struct Serve: ParsableCommand {
             today: { fixedToday ?? ((try? options.todayDate()) ?? CalendarDate(year: 2000, month: 1, day: 1)!) },
             log: { line in say(line) })
 
-        let first = session.rebuild(initial: true)
-        session.announce(first)
-        if let outcome = first.outcome {
-            Terminal.report(outcome.warnings)
-            for notice in outcome.notices { Terminal.error(notice) }
-        }
-
+        // The port is taken before the first build, so a port in use is said at once.
         let server: PreviewServer
         do {
             server = try PreviewServer(session: session, host: host, port: port)
@@ -91,6 +85,13 @@ struct Serve: ParsableCommand {
         case .failure(let error):
             Terminal.error("error: \(error)")
             throw ExitCode(1)
+        }
+
+        let first = session.rebuild(initial: true)
+        session.announce(first)
+        if let outcome = first.outcome {
+            Terminal.report(outcome.warnings)
+            for notice in outcome.notices { Terminal.error(notice) }
         }
 
         let hostInURL = server.host.contains(":") ? "[\(server.host)]" : server.host
