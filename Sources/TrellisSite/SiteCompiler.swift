@@ -52,6 +52,15 @@ public struct SiteCompiler: Sendable {
         public var timings: [(step: String, seconds: Double)] = []
 
         public var filesWritten: Int { writtenFiles.values.reduce(0) { $0 + $1.count } }
+
+        /// What to say when this build removed the PDFs an earlier `--pdf` build made: its
+        /// pages no longer link to them, and only `--pdf` makes them again.
+        public var removedPDFsNotice: String? {
+            let removed = removedFiles.values.reduce(0) { $0 + $1.filter { $0.hasPrefix("pdf/") }.count }
+            guard removed > 0 else { return nil }
+            return "note: removed \(removed) PDF file\(removed == 1 ? "" : "s") (pdf/) that an earlier `trellis build --pdf` made, "
+                + "and the pages' links to them; run `trellis build --pdf` to make them again"
+        }
         public var filesRemoved: Int { removedFiles.values.reduce(0) { $0 + $1.count } }
         /// True when no file had to be written or removed.
         public var changedNothing: Bool { filesWritten == 0 && filesRemoved == 0 }

@@ -57,7 +57,7 @@ struct Build: ParsableCommand {
         do {
             let report = try compiler.build()
             Terminal.report(report.warnings)
-            for notice in report.notices { Terminal.error(notice) }
+            for notice in report.notices + [report.removedPDFsNotice].compactMap({ $0 }) { Terminal.error(notice) }
             print(report.summary(output: output))
             for file in report.extraFiles { print("Wrote \(file)") }
             if ProcessInfo.processInfo.environment["TRELLIS_TIMINGS"] == "1" {

@@ -91,7 +91,7 @@ struct Serve: ParsableCommand {
         session.announce(first)
         if let outcome = first.outcome {
             Terminal.report(outcome.warnings)
-            for notice in outcome.notices { Terminal.error(notice) }
+            for notice in outcome.notices + [outcome.removedPDFsNotice].compactMap({ $0 }) { Terminal.error(notice) }
         }
 
         let hostInURL = server.host.contains(":") ? "[\(server.host)]" : server.host

@@ -22,6 +22,21 @@ import TrellisTestSupport
         #expect(try snapshot(of: project.output) == before)
     }
 
+    /// A plain build after `--pdf` removes the PDFs (its pages no longer link to them) and says so.
+    @Test func removingAnEarlierBuildsPDFsIsSaid() throws {
+        let project = try Project()
+        let first = try project.build()
+        #expect(first.removedPDFsNotice == nil)
+        // What `trellis build --pdf` leaves beside the pages.
+        try project.write("site/trainee/pdf/listening.pdf", "%PDF-1.7")
+        try project.write("site/trainee/pdf/manual.pdf", "%PDF-1.7")
+        let second = try project.build()
+        #expect(second.removedFiles[.trainee]?.sorted() == ["pdf/listening.pdf", "pdf/manual.pdf"])
+        #expect(second.removedPDFsNotice == "note: removed 2 PDF files (pdf/) that an earlier `trellis build --pdf` made, "
+                    + "and the pages' links to them; run `trellis build --pdf` to make them again")
+        #expect(try project.build().removedPDFsNotice == nil, "said once")
+    }
+
     @Test func aBuildWithNothingChangedIsAnsweredFromTheStampWithTheSameReport() throws {
         let project = try Project()
         try project.replace("Curriculum/modules/listening.md", "review_by: 2030-01-01", with: "review_by: 2020-01-01")
