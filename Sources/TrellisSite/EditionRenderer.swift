@@ -105,7 +105,7 @@ public struct EditionRenderer: Sendable {
             page("modules/\(module.id).html", .module(position: position))
         }
         for (index, competency) in curriculum.framework.competencies.enumerated() {
-            page("competencies/\(competency.id).html", .competency(index: index))
+            page("competencies/\(competency.pageName).html", .competency(index: index))
         }
         for path in theme.staticFiles where !(options.searchLibrary != nil && path == "lunr.min.js") {
             files.append(PlannedFile(path: "static/" + path, source: .themeFile(path)))

@@ -54,7 +54,7 @@ extension EditionRenderer {
             "prerequisites": .list(module.prerequisites.compactMap { curriculum.module($0) }.map(link)),
             "hasPrerequisites": .flag(!module.prerequisites.isEmpty),
             "competencies": .list(module.competencies.compactMap { curriculum.framework.competency($0) }
-                .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.id).html"] }),
+                .map { ["id": .text($0.id), "title": .text($0.title), "url": "../competencies/\($0.pageName).html"] }),
             "rubrics": rubrics(of: module, root: "../"),
             "hasRubrics": .flag(hasRubrics(module)),
             "toc": .list(toc),
@@ -78,7 +78,7 @@ extension EditionRenderer {
     /// The rubrics of the competencies a module builds, for `{{#rubrics}}{{title}} {{#levels}}…{{/levels}}{{/rubrics}}`.
     func rubrics(of module: Module, root: String) -> TemplateValue {
         .list(module.competencies.compactMap { curriculum.framework.competency($0) }.filter { !$0.rubric.isEmpty }.map {
-            ["id": .text($0.id), "title": .text($0.title), "url": "\(root)competencies/\($0.id).html", "levels": rubric(of: $0)]
+            ["id": .text($0.id), "title": .text($0.title), "url": "\(root)competencies/\($0.pageName).html", "levels": rubric(of: $0)]
         })
     }
 
@@ -123,7 +123,7 @@ extension EditionRenderer {
         // A row per module, a cell per domain: the cells of the same competencies are the same values, made once.
         var competencyLinks: [String: TemplateValue] = [:]
         for competency in framework.competencies {
-            competencyLinks[competency.id] = ["title": .text(competency.title), "url": "competencies/\(competency.id).html"]
+            competencyLinks[competency.id] = ["title": .text(competency.title), "url": "competencies/\(competency.pageName).html"]
         }
         let emptyCell: TemplateValue = ["competencies": [], "empty": true]
         let rows: [TemplateValue] = shared.ordered.map { module in
@@ -150,7 +150,7 @@ extension EditionRenderer {
         page["domains"] = .list(domains.map { domain -> TemplateValue in
             ["id": .text(domain.id), "title": .text(domain.title),
              "competencies": .list(domain.competencies.map { competency -> TemplateValue in
-                ["title": .text(competency.title), "url": "competencies/\(competency.id).html",
+                ["title": .text(competency.title), "url": "competencies/\(competency.pageName).html",
                  "moduleCount": .number(shared.modulesByCompetency[competency.id]?.count ?? 0),
                  "modules": .list((shared.modulesByCompetency[competency.id] ?? []).map {
                      ["title": .text($0.title), "url": "modules/\($0.id).html"]

@@ -151,4 +151,22 @@ import TrellisTestSupport
         let competent = try #require(curriculum.framework.progression?.rules.last)
         #expect(competent.observationsMin == 3 && competent.observersMin == 2)
     }
+
+    /// Codes from published frameworks (`LS1`, `C-COM-001`) are ids; their pages are lowercase,
+    /// so two that differ only by case are an error.
+    @Test func competencyCodesKeepTheirCase() throws {
+        let (curriculum, found) = try framework(completion: "") {
+            $0.replacingOccurrences(of: "id: listening-well", with: "id: C-COM-001")
+              .replacingOccurrences(of: "id: goal-setting", with: "id: c-com-001")
+        }
+        let ids = curriculum.framework.competencies.map(\.id)
+        #expect(ids == ["C-COM-001", "c-com-001"])
+        #expect(curriculum.framework.competencies.map(\.pageName) == ["c-com-001", "c-com-001"])
+        #expect(found.contains { $0.contains("error: competency ids `C-COM-001` and `c-com-001` differ only by case, so their pages would be one") },
+                "\(found)")
+        #expect(!found.contains { $0.contains("is not a valid id") })
+        for (id, valid) in [("LS1", true), ("ETH_2.1", true), ("C-COM-001", true), ("-x", false), ("a..b", false), ("a b", false), ("x.", false)] {
+            #expect(Identifier.isValidCode(id) == valid, "\(id)")
+        }
+    }
 }

@@ -56,15 +56,19 @@ public struct CurriculumChecker: Sendable {
     private func checkFramework(_ curriculum: Curriculum, _ diagnostics: inout [Diagnostic]) {
         let framework = curriculum.framework
         let builtBy = curriculum.modulesByCompetency
-        var seen = Set<String>()
+        var seen: [String: String] = [:]  // page name → the first id with it
         for competency in framework.competencies {
-            if !seen.insert(competency.id).inserted {
-                diagnostics.append(.error(at: competency.location, "duplicate competency id `\(competency.id)`",
+            if let first = seen[competency.pageName] {
+                diagnostics.append(.error(at: competency.location,
+                                          first == competency.id ? "duplicate competency id `\(competency.id)`"
+                                              : "competency ids `\(first)` and `\(competency.id)` differ only by case, so their pages would be one",
                                           remedy: "give each competency its own id"))
+            } else {
+                seen[competency.pageName] = competency.id
             }
-            if !Identifier.isValid(competency.id) {
+            if !Identifier.isValidCode(competency.id) {
                 diagnostics.append(.error(at: competency.location, "competency id `\(competency.id)` is not a valid id",
-                                          remedy: "use lowercase letters, digits and single hyphens"))
+                                          remedy: "use letters, digits, and single `-`, `_` or `.` between them, e.g. role-clarity or C-COM-001"))
             }
             if builtBy[competency.id] == nil, !curriculum.modules.isEmpty, curriculum.modules.allSatisfy(\.hasReadableFrontMatter),
                !isRequired(competency.id, in: framework) {

@@ -14,6 +14,10 @@ public struct CompetencyFramework: Sendable {
     }
 
     public struct Competency: Sendable, Identifiable {
+        /// The file name of its page (`competencies/<name>.html`): the id in lowercase, as every
+        /// page path is, so `LS1` is `ls1.html`.
+        public var pageName: String { id.lowercased() }
+
         public var id: String
         public var title: String
         public var description: String

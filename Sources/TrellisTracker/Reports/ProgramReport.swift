@@ -94,7 +94,6 @@ public struct ProgramReport: Sendable, Codable {
         var requiredCounts = Array(repeating: 0, count: engine.competencyIDs.count)
         var metCounts = Array(repeating: 0, count: engine.competencyIDs.count)
         var hoursByYear: [Int: (hours: Double, trainees: Set<String>)] = [:]
-        let competencyTotal = engine.competencyIDs.count, moduleTotal = engine.moduleIDs.count
         for row in snapshot.rows {
             let program = row.trainee.program ?? firstSet
             let target = targets[program]
