@@ -79,7 +79,7 @@ import TrellisTestSupport
             $0 + "completion:\n  - id: program\n    title: The program\n    competencies: [listening-well]\n    field_hours_min: 10\n"
         }
         try await fixture.recordCompetentListening(on: "2025-06-01")
-        try await fixture.tracker.record(Self.input(date: "2025-06-02", hours: "6"))
+        _ = try await fixture.tracker.record(Self.input(date: "2025-06-02", hours: "6"))
         do {
             _ = try await fixture.tracker.certificate("dana")
             Issue.record("6 of 10 field hours is not complete")
@@ -94,7 +94,7 @@ import TrellisTestSupport
         let text = TranscriptText.render(try await fixture.tracker.transcript("dana"), framework: fixture.tracker.curriculum.framework, explain: false)
         #expect(text.contains("\nField hours: 6 of 10 required\n"), "\(text)")
 
-        try await fixture.tracker.record(Self.input(date: "2025-06-20", hours: "4.5", setting: "Parent group"))
+        _ = try await fixture.tracker.record(Self.input(date: "2025-06-20", hours: "4.5", setting: "Parent group"))
         let certificate = try await fixture.tracker.certificate("dana")
         #expect(certificate.completedOn == CalendarDate("2025-06-20"), "complete on the day the hours were reached")
         report = ProgramReport(snapshot: try await fixture.tracker.snapshot(), credentials: [], withinDays: 30)
