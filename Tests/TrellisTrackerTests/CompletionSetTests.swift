@@ -121,6 +121,9 @@ import TrellisTestSupport
         #expect(report.alerts.map { "\($0.traineeID) \($0.kind.rawValue) \($0.subject)" } == ["dana unknown-program listener", "lee unknown-program full"])
         #expect(report.trainees.allSatisfy { $0.percentComplete == 0 })
         await #expect(throws: TrackerError.self) { try await tracker.certificate("lee") }
+        let findings = try await TrackerVerifier(tracker: tracker).verify()
+        #expect(findings.contains { $0.hasPrefix("unknown program: trainee `lee` is held to completion set `full`, which competencies.yml does not define") },
+                "\(findings)")
     }
 
     /// Records frozen before completion sets keep the words they were issued with.
