@@ -9,6 +9,7 @@ import pathlib
 import re
 import urllib.parse
 import zipfile
+import zlib
 
 import pytest
 from axe_core_python.base import AXE_SCRIPT
@@ -352,6 +353,26 @@ def test_navigation_works_without_javascript(site, screenshots):
         WebDriverWait(driver, 10).until(lambda d: "search.html?q=boundaries" in d.current_url)
         assert "Search needs JavaScript" in driver.find_element(By.TAG_NAME, "main").text
         driver.save_screenshot(str(screenshots / "search-no-javascript-360.png"))
+
+        # The reader's controls need the script: without it there are none (no dead buttons),
+        # and the pages read as they always have.
+        browser.open(url(site, "trainee", "index.html"))
+        assert not displayed(driver, ".reader-progress") and not displayed(driver, ".track-progress")
+        browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+        assert not displayed(driver, ".module-done") and not driver.find_elements(By.CSS_SELECTOR, ".reader-settings")
+        buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "button") if b.is_displayed()]
+        assert buttons == ["Search"], buttons
+        assert not on_screen(driver, ".toc a"), "on a phone the contents start closed"
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".toc-details > summary"))
+        assert on_screen(driver, ".toc a")
+        assert on_screen(driver, ".back-to-top a") or driver.find_element(By.CSS_SELECTOR, ".back-to-top a").get_attribute("href").endswith("#main")
+        browser.open(url(site, "trainee", "competency-map.html"))
+        assert not displayed(driver, ".map-matrix") and displayed(driver, ".map-list")
+        browser.set_viewport(1280, 900, False)
+        browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+        assert on_screen(driver, ".toc a"), "on wide screens the contents show beside the lesson"
+        browser.open(url(site, "trainee", "competency-map.html"))
+        assert displayed(driver, ".map-matrix")
     finally:
         browser.driver.quit()
 
@@ -379,3 +400,582 @@ def test_pdf_handouts_and_zip_of_a_small_curriculum(tmp_path, browser):
         archive.extractall(tmp_path / "unzipped")
     browser.open((tmp_path / "unzipped" / "trainee" / "index.html").as_uri())
     assert browser.driver.find_element(By.TAG_NAME, "h1").text
+
+
+# ---- Reader features: progress on this device ------------------------------------------------
+
+def stored(browser) -> dict:
+    """What the site keeps in this browser's localStorage (every file: page shares it)."""
+    return browser.driver.execute_script(
+        "var all = {}; for (var i = 0; i < localStorage.length; i++) { var k = localStorage.key(i);"
+        " all[k] = localStorage.getItem(k); } return all;")
+
+
+@pytest.fixture
+def fresh_storage(browser, site):
+    """Each reader-feature test starts, and leaves the browser, with nothing stored."""
+    browser.open(url(site, "trainee", "404.html"))
+    browser.driver.execute_script("localStorage.clear();")
+    yield
+    browser.reset_viewport()
+    browser.set_color_scheme("light")
+    browser.open(url(site, "trainee", "404.html"))
+    browser.driver.execute_script("localStorage.clear();")
+
+
+def text_of(driver, selector: str) -> str:
+    return driver.execute_script("var e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", selector)
+
+
+def displayed(driver, selector: str) -> bool:
+    """Whether the element is laid out at all (display and the hidden attribute), unlike on_screen."""
+    return driver.execute_script(
+        "var e = document.querySelector(arguments[0]); return !!e && e.getClientRects().length > 0"
+        " && getComputedStyle(e).visibility !== 'hidden';", selector)
+
+
+def scroll_to(driver, element) -> None:
+    """Scrolls at once (the site scrolls smoothly, which WebDriver's clicks do not wait for)."""
+    driver.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
+                          "arguments[0].scrollIntoView({block: 'center'});", element)
+
+
+def click(driver, element) -> None:
+    scroll_to(driver, element)
+    element.click()
+
+
+def mark_done(browser, site, edition, module):
+    browser.open(url(site, edition, f"modules/{module}.html"))
+    box = browser.driver.find_element(By.CSS_SELECTOR, ".module-done-box")
+    assert box.is_displayed() and not box.is_selected()
+    scroll_to(browser.driver, box)
+    box.click()
+    WebDriverWait(browser.driver, 5).until(lambda d: "Marked as done" in text_of(d, ".module-done-status"))
+
+
+def module_count(site, edition) -> int:
+    return len(set(re.findall(r'<li value="\d+"><a href="(modules/[^"]+)"',
+                              (site / edition / "index.html").read_text(encoding="utf-8"))))
+
+
+def test_mark_as_done_shows_progress_continue_and_reset(browser, site, screenshots, fresh_storage):
+    driver = browser.driver
+    total = module_count(site, "trainee")
+    browser.set_viewport(360, 800, True)
+    browser.open(url(site, "trainee", "index.html"))
+    assert displayed(driver, ".reader-progress")
+    assert text_of(driver, ".reader-progress .progress-count") == f"0 of {total} modules done"
+    assert "this is not your training record" in text_of(driver, ".reader-progress .progress-note")
+    assert not displayed(driver, ".progress-continue") and not displayed(driver, ".progress-reset")
+    assert "stay in this browser, on this device" in text_of(driver, ".site-footer .privacy-note")
+
+    # Mark a module done, and read on to one of its sections.
+    mark_done(browser, site, "trainee", SAMPLE_MODULE)
+    assert "Done" in text_of(driver, ".module-header .eyebrow")
+    assert "this is not your training record" in text_of(driver, ".module-done .progress-note")
+    problems = describe(run_axe(browser), "module with Mark as done checked at 360px")
+    driver.save_screenshot(str(screenshots / "module-done-360.png"))
+    section = driver.execute_script("return document.querySelectorAll('.toc a')[2].hash.slice(1);")
+    driver.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
+                          "document.getElementById(arguments[0]).scrollIntoView();", section)
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script(
+        "var a = document.querySelector('.toc a[aria-current]'); return a && a.hash.slice(1);") == section)
+    heading = text_of(driver, f"[id='{section}']")
+    title = text_of(driver, "h1")
+
+    browser.open(url(site, "trainee", "index.html"))
+    assert text_of(driver, ".reader-progress .progress-count") == f"1 of {total} modules done"
+    assert driver.execute_script("return document.querySelector('.reader-progress .progress-bar span').style.width;") \
+        == f"{round(100 / total)}%"
+    item = driver.find_element(By.CSS_SELECTOR, f".module-list a[href='modules/{SAMPLE_MODULE}.html']").find_element(By.XPATH, "..")
+    assert item.find_element(By.CSS_SELECTOR, ".done-mark").text.strip().lower() == "done"
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".module-list .done-mark")) == 1
+    track = item.find_element(By.XPATH, "ancestor::section[contains(@class, 'track')]")
+    in_track = len(track.find_elements(By.CSS_SELECTOR, ".module-list > li"))
+    assert track.find_element(By.CSS_SELECTOR, ".track-progress .progress-count").text == f"1 of {in_track} done"
+    other_tracks = driver.find_elements(By.CSS_SELECTOR, "section.track .track-progress .progress-count")
+    assert sum(1 for count in other_tracks if count.text.startswith("0 of")) == len(other_tracks) - 1
+    link = driver.find_element(By.CSS_SELECTOR, ".progress-continue-link")
+    assert link.is_displayed() and link.text == title
+    assert link.get_attribute("href").endswith(f"modules/{SAMPLE_MODULE}.html#{section}")
+    assert heading in text_of(driver, ".progress-continue")
+    problems += describe(run_axe(browser), "home with progress at 360px")
+    driver.execute_script("document.querySelector('.reader-progress').scrollIntoView();")
+    driver.save_screenshot(str(screenshots / "home-progress-360.png"))
+
+    # Reset asks first; No keeps everything.
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".progress-reset"))
+    assert driver.switch_to.active_element.get_attribute("class") == "progress-reset-yes"
+    problems += describe(run_axe(browser), "home asking to reset at 360px")
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".progress-reset-no"))
+    assert driver.switch_to.active_element.get_attribute("class") == "progress-reset"
+    assert text_of(driver, ".reader-progress .progress-count") == f"1 of {total} modules done"
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".progress-reset"))
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".progress-reset-yes"))
+    assert text_of(driver, ".reader-progress .progress-count") == f"0 of {total} modules done"
+    assert "cleared" in text_of(driver, ".progress-status")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".module-list .done-mark")
+    assert not displayed(driver, ".progress-continue") and not displayed(driver, ".progress-reset-row")
+    assert not any(key.startswith("trellis-progress:") for key in stored(browser))
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    assert not driver.find_element(By.CSS_SELECTOR, ".module-done-box").is_selected()
+    assert not problems, "axe found WCAG 2.1 AA violations:\n" + "\n".join(problems)
+
+
+def test_unmarking_a_module_and_progress_from_another_visit(browser, site, fresh_storage):
+    driver = browser.driver
+    mark_done(browser, site, "trainee", SAMPLE_MODULE)
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    box = driver.find_element(By.CSS_SELECTOR, ".module-done-box")
+    assert box.is_selected(), "a reload shows the module as done"
+    scroll_to(driver, box)
+    box.click()
+    assert "No longer marked" in text_of(driver, ".module-done-status")
+    assert "Done" not in text_of(driver, ".module-header .eyebrow")
+    browser.open(url(site, "trainee", "index.html"))
+    assert text_of(driver, ".reader-progress .progress-count").startswith("0 of")
+    # The last module opened is still offered.
+    assert driver.find_element(By.CSS_SELECTOR, ".progress-continue-link").get_attribute("href").split("#")[0] \
+        .endswith(f"modules/{SAMPLE_MODULE}.html")
+
+
+def test_progress_is_kept_apart_for_each_curriculum_and_edition(browser, site, tmp_path, fresh_storage):
+    """Chromium treats every file: page as one origin: two curricula or editions must not share progress."""
+    driver = browser.driver
+    other = tmp_path / "other"
+    run_trellis("build", "--curriculum", str(ROOT / "Tests" / "Fixtures" / "valid"), "--theme", str(ROOT / "Site"),
+                "--output", str(other), "--edition", "trainee")
+    mark_done(browser, site, "trainee", SAMPLE_MODULE)
+
+    browser.open(url(site, "trainer", "index.html"))
+    assert text_of(driver, ".reader-progress .progress-count").startswith("0 of"), "the trainer edition has its own"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".module-list .done-mark")
+    assert not displayed(driver, ".progress-continue")
+
+    browser.open((other / "trainee" / "index.html").as_uri())
+    assert text_of(driver, ".reader-progress .progress-count") == "0 of 3 modules done", "another curriculum has its own"
+    browser.open((other / "trainee" / "modules" / "welcome.html").as_uri())
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".module-done-box"))
+    browser.open((other / "trainee" / "index.html").as_uri())
+    assert text_of(driver, ".reader-progress .progress-count") == "1 of 3 modules done"
+    assert "Welcome to the work" in text_of(driver, ".progress-continue")
+
+    browser.open(url(site, "trainee", "index.html"))
+    assert text_of(driver, ".reader-progress .progress-count").startswith("1 of")
+    assert SAMPLE_MODULE in driver.find_element(By.CSS_SELECTOR, ".progress-continue-link").get_attribute("href")
+    keys = sorted(key for key in stored(browser) if key.startswith("trellis-progress:"))
+    assert keys == ["trellis-progress:trainee:Fixture Training", "trellis-progress:trainee:Parent Peer Specialist Training"], keys
+    saved = json.loads(stored(browser)["trellis-progress:trainee:Parent Peer Specialist Training"])
+    assert set(saved["done"]) == {SAMPLE_MODULE}
+
+
+def test_the_site_works_when_the_browser_refuses_storage(browser, site):
+    """Private modes can make localStorage throw: no progress controls, everything else works."""
+    driver = browser.driver
+    script = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source":
+        "Object.defineProperty(window, 'localStorage', { configurable: true,"
+        " get: function () { throw new DOMException('The operation is insecure.', 'SecurityError'); } });"})
+    driver.get_log("browser")
+    try:
+        browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+        assert driver.execute_script("try { localStorage; return false; } catch (e) { return true; }")
+        assert not displayed(driver, ".module-done"), "no Mark as done that could not be kept"
+        assert on_screen(driver, ".toc a") or driver.find_element(By.CSS_SELECTOR, ".toc-details summary")
+        larger = driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-larger")
+        larger.click()
+        assert driver.execute_script("return document.documentElement.dataset.textSize;") == "1", "works for this page"
+        box = driver.find_element(By.ID, "site-search-input")
+        box.send_keys("reunification")
+        WebDriverWait(driver, 20).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "#site-search-popup a.search-result")))
+        browser.open(url(site, "trainee", "index.html"))
+        assert not displayed(driver, ".reader-progress") and not displayed(driver, ".track-progress")
+        errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        assert not errors, "\n".join(errors)
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+# ---- Reader features: phone first --------------------------------------------------------------
+
+def test_phone_header_contents_disclosure_and_menu_beside_search(browser, site, screenshots, fresh_storage):
+    driver = browser.driver
+    browser.set_viewport(360, 800, True)
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    header = driver.execute_script("return document.querySelector('.site-header').getBoundingClientRect().height;")
+    assert header <= 112, f"the phone header is {header}px tall"
+    # The contents are one closed line, so the lesson comes sooner.
+    assert not driver.execute_script("return document.querySelector('.toc-details').open;")
+    toc_height = driver.execute_script("return document.querySelector('.toc').getBoundingClientRect().height;")
+    assert toc_height < 60, f"the closed contents take {toc_height}px"
+    summary = driver.find_element(By.CSS_SELECTOR, ".toc-details > summary")
+    scroll_to(driver, summary)
+    summary.click()
+    assert on_screen(driver, ".toc a")
+    driver.save_screenshot(str(screenshots / "contents-open-360.png"))
+    problems = describe(run_axe(browser), "module with its contents open at 360px")
+    target = driver.find_elements(By.CSS_SELECTOR, ".toc a")[1]
+    fragment = target.get_attribute("hash")
+    target.click()
+    WebDriverWait(driver, 5).until(lambda d: urllib.parse.urlparse(d.current_url).fragment == fragment[1:])
+    assert not driver.execute_script("return document.querySelector('.toc-details').open;"), "choosing a section closes it"
+
+    # The open menu drops below the header: the search box stays visible and usable.
+    driver.execute_script("window.scrollTo(0, 0);")
+    driver.find_element(By.CSS_SELECTOR, ".site-menu summary").click()
+    assert on_screen(driver, ".site-menu nav a") and on_screen(driver, "#site-search-input")
+    assert on_screen(driver, ".site-search button[type=submit]")
+    panel_top, header_bottom = driver.execute_script(
+        "return [document.querySelector('.site-menu-panel').getBoundingClientRect().top,"
+        " document.querySelector('.site-header').getBoundingClientRect().bottom];")
+    assert panel_top >= header_bottom - 1
+    assert on_screen(driver, ".reader-settings .text-larger") and on_screen(driver, ".reader-settings .theme-toggle")
+    problems += describe(run_axe(browser), "open menu at 360px")
+    driver.save_screenshot(str(screenshots / "menu-and-search-360.png"))
+    driver.find_element(By.ID, "site-search-input").click()
+    assert not on_screen(driver, ".site-menu nav a"), "moving to the search box closes the menu"
+    driver.find_element(By.CSS_SELECTOR, ".site-menu summary").click()
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert not on_screen(driver, ".site-menu nav a"), "Escape closes the menu"
+
+    # Wide screens: the contents stay open beside the lesson.
+    browser.set_viewport(1280, 900, False)
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    assert driver.execute_script("return document.querySelector('.toc-details').open;")
+    assert on_screen(driver, ".toc a")
+    toc, lesson = driver.execute_script(
+        "return [document.querySelector('.toc').getBoundingClientRect().left,"
+        " document.querySelector('.module-body').getBoundingClientRect().right];")
+    assert toc > lesson, "the contents sit beside the lesson"
+    assert not problems, "axe found WCAG 2.1 AA violations:\n" + "\n".join(problems)
+
+
+def test_reading_progress_bar_and_back_to_top(browser, site, screenshots, fresh_storage):
+    driver = browser.driver
+    browser.set_viewport(360, 800, True)
+    try:
+        for motion in ("no-preference", "reduce"):
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                   {"media": "", "features": [{"name": "prefers-reduced-motion", "value": motion}]})
+            browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+            bar = driver.find_element(By.CSS_SELECTOR, ".reading-progress")
+            assert bar.get_attribute("aria-hidden") == "true"
+            assert displayed(driver, ".reading-progress"), "a long module shows how far you have read"
+            scale = "return new DOMMatrix(getComputedStyle(document.querySelector('.reading-progress span')).transform).a;"
+            assert driver.execute_script(scale) < 0.05
+            assert not on_screen(driver, ".back-to-top a"), "no Back to top at the top"
+            driver.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
+                                  "window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2);")
+            WebDriverWait(driver, 5).until(lambda d: 0.3 < d.execute_script(scale) < 0.7)
+            WebDriverWait(driver, 5).until(lambda d: on_screen(d, ".back-to-top a"))
+            if motion == "no-preference":
+                driver.save_screenshot(str(screenshots / "module-reading-360.png"))
+                problems = describe(run_axe(browser), "module scrolled halfway at 360px")
+                assert not problems, "\n".join(problems)
+            else:
+                assert driver.execute_script("return getComputedStyle(document.documentElement).scrollBehavior;") == "auto"
+                assert driver.execute_script(
+                    "return getComputedStyle(document.querySelector('.toc-details > summary'), '::before').transitionDuration;") == "0s"
+            driver.execute_script("document.documentElement.style.scrollBehavior = '';")
+            driver.find_element(By.CSS_SELECTOR, ".back-to-top a").click()
+            WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.scrollY;") == 0)
+            assert driver.switch_to.active_element.get_attribute("id") == "main", "the focus moves to the content"
+            # At the end of the page it sits in its place above the footer.
+            driver.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
+                                  "window.scrollTo(0, document.documentElement.scrollHeight);")
+            WebDriverWait(driver, 5).until(lambda d: "is-floating" not in
+                                           d.find_element(By.CSS_SELECTOR, ".back-to-top").get_attribute("class"))
+            assert on_screen(driver, ".back-to-top a")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+    browser.open(url(site, "trainee", "404.html"))
+    assert not driver.find_elements(By.CSS_SELECTOR, ".reading-progress, .back-to-top")
+
+
+def test_text_size_and_light_or_dark_switch_are_remembered(browser, site, screenshots, fresh_storage):
+    driver = browser.driver
+    size = "return parseFloat(getComputedStyle(document.documentElement).fontSize);"
+    background = "return getComputedStyle(document.body).backgroundColor;"
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    assert driver.execute_script(size) == 16
+    larger = driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-larger")
+    larger.click()
+    larger.click()
+    assert driver.execute_script(size) == 20
+    browser.open(url(site, "trainee", "index.html"))
+    assert driver.execute_script(size) == 20, "the text size is remembered"
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+    assert overflow <= 1
+    for _ in range(5):
+        driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-smaller").click()
+    assert driver.execute_script(size) == 15
+    assert driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-smaller").get_attribute("aria-disabled") == "true"
+    driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-larger").click()
+    assert driver.execute_script(size) == 16 and "trellis-text-size" not in stored(browser)
+
+    # Dark by choice, on a device set to light; then light by choice on a device set to dark.
+    problems = []
+    for device, choice, colour in (("light", "dark", "rgb(21, 24, 28)"), ("dark", "light", "rgb(255, 255, 255)")):
+        browser.set_color_scheme(device)
+        browser.set_viewport(360, 800, True)
+        browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+        toggle = driver.find_element(By.CSS_SELECTOR, ".reader-settings .theme-toggle")
+        assert toggle.get_attribute("aria-pressed") == str(device == "dark").lower()
+        driver.find_element(By.CSS_SELECTOR, ".site-menu summary").click()
+        toggle.click()
+        assert driver.execute_script("return document.documentElement.dataset.theme;") == choice
+        assert toggle.get_attribute("aria-pressed") == str(choice == "dark").lower()
+        assert driver.execute_script(background) == colour
+        driver.save_screenshot(str(screenshots / f"menu-{choice}-by-choice-360.png"))
+        problems += describe(run_axe(browser), f"module with the menu open, {choice} chosen on a {device} device, at 360px")
+        driver.find_element(By.CSS_SELECTOR, ".site-menu summary").click()
+        driver.save_screenshot(str(screenshots / f"module-{choice}-by-choice-360.png"))
+        for width, height, mobile in ((360, 800, True), (1280, 900, False)):
+            browser.set_viewport(width, height, mobile)
+            for page in (f"modules/{SAMPLE_MODULE}.html", "index.html", "competency-map.html"):
+                browser.open(url(site, "trainee", page))
+                assert driver.execute_script("return document.documentElement.dataset.theme;") == choice, "remembered"
+                assert driver.execute_script(background) == colour
+                problems += describe(run_axe(browser), f"{page}, {choice} chosen on a {device} device, at {width}px")
+        driver.save_screenshot(str(screenshots / f"competency-map-{choice}-by-choice-1280.png"))
+        # Choosing what the device shows anyway goes back to following the device.
+        driver.find_element(By.CSS_SELECTOR, ".reader-settings .theme-toggle").click()
+        assert driver.execute_script("return document.documentElement.dataset.theme || null;") is None
+        assert "trellis-theme" not in stored(browser)
+    assert not problems, "axe found WCAG 2.1 AA violations:\n" + "\n".join(problems)
+
+
+# ---- Reader features: the competency map on every screen -------------------------------------
+
+def test_competency_map_is_a_list_wherever_the_table_does_not_fit(browser, site, screenshots):
+    driver = browser.driver
+    source = (site / "trainee" / "competency-map.html").read_text(encoding="utf-8")
+    competencies = len(re.findall(r'<dt><a href="competencies/', source))
+    assert competencies == len(list((site / "trainee" / "competencies").glob("*.html")))
+    try:
+        browser.set_viewport(360, 800, True)
+        browser.open(url(site, "trainee", "competency-map.html"))
+        assert not displayed(driver, ".map-matrix") and displayed(driver, ".map-note")
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".map-list dt a")) == competencies
+        lonely = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.map-list dt')).filter(function (dt) {"
+            " var next = dt.nextElementSibling; return !next || next.tagName !== 'DD'; })"
+            ".map(function (dt) { return dt.textContent; });")
+        assert not lonely, f"competencies with no modules listed: {lonely}"
+        first = driver.find_element(By.CSS_SELECTOR, ".map-list dd a")
+        assert "/modules/" in first.get_attribute("href")
+        driver.execute_script("document.getElementById('domains').scrollIntoView();")
+        driver.save_screenshot(str(screenshots / "competency-map-360.png"))
+
+        browser.set_viewport(1280, 900, False)
+        browser.open(url(site, "trainee", "competency-map.html"))
+        assert displayed(driver, ".map-matrix") and not displayed(driver, ".map-note")
+        cut = driver.execute_script("var w = document.querySelector('.map-matrix'); return w.scrollWidth - w.clientWidth;")
+        assert cut <= 0, f"the table is cut off by {cut}px at 1280px"
+        right = driver.execute_script("return Math.max.apply(null, Array.from(document.querySelectorAll('.matrix th'))"
+                                      ".map(function (th) { return th.getBoundingClientRect().right; }));")
+        assert right <= 1280
+        driver.save_screenshot(str(screenshots / "competency-map-1280.png"))
+
+        # In between, a table wider than the screen gives way to the list rather than being cut off.
+        for width in (800, 1024):
+            browser.set_viewport(width, 900, False)
+            browser.open(url(site, "trainee", "competency-map.html"))
+            fits = driver.execute_script("var w = document.querySelector('.map-matrix');"
+                                         " return w.getClientRects().length > 0 && w.scrollWidth <= w.clientWidth;")
+            assert fits or (not displayed(driver, ".map-matrix") and displayed(driver, ".map-note")), f"at {width}px"
+            problems = describe(run_axe(browser), f"competency map at {width}px")
+            assert not problems, "\n".join(problems)
+        # Larger text can make the table too wide: the list takes over at once.
+        browser.set_viewport(1280, 900, False)
+        browser.open(url(site, "trainee", "competency-map.html"))
+        for _ in range(3):
+            driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-larger").click()
+        assert not displayed(driver, ".map-matrix") and displayed(driver, ".map-note")
+    finally:
+        driver.execute_script("localStorage.clear();")
+        browser.reset_viewport()
+
+
+# ---- Reader features: search ---------------------------------------------------------------
+
+def test_search_results_are_grouped_by_module(browser, site):
+    driver = browser.driver
+    for query in ("boundaries", "home visit", "parent"):
+        browser.open(url(site, "trainee", "search.html?q=" + urllib.parse.quote(query)))
+        wait_for_search_results(browser)
+        groups = driver.find_elements(By.CSS_SELECTOR, "#search-results > li.search-group")
+        assert groups, query
+        titles = [group.find_element(By.CSS_SELECTOR, "h2.search-group-title").text for group in groups]
+        assert len(titles) == len(set(titles)), f"{query!r}: a module appears twice: {titles}"
+        for group in groups:
+            pages = {link.get_attribute("href").split("#")[0]
+                     for link in group.find_elements(By.CSS_SELECTOR, ".search-sections a.search-result")}
+            assert len(pages) == 1, f"{query!r}: one group links to {pages}"
+        status = driver.find_element(By.ID, "search-status").text
+        assert re.match(r"\d+ sections? in \d+ modules? for", status), status
+        assert f"in {len(groups)} module" in status or "best 50 shown" in status
+    # The best module first: its title matches.
+    browser.open(url(site, "trainee", "search.html?q=boundaries"))
+    wait_for_search_results(browser)
+    first = driver.find_element(By.CSS_SELECTOR, "#search-results > li.search-group")
+    assert "Professional boundaries" in first.find_element(By.CSS_SELECTOR, ".search-group-title").text
+    # The header's panel: the best four modules, two sections each.
+    browser.open(url(site, "trainee", "index.html"))
+    driver.find_element(By.ID, "site-search-input").send_keys("parent")
+    WebDriverWait(driver, 20).until(
+        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "#site-search-popup a.search-result")))
+    groups = driver.find_elements(By.CSS_SELECTOR, "#site-search-popup li.search-group")
+    assert 1 <= len(groups) <= 4
+    assert all(len(group.find_elements(By.CSS_SELECTOR, ".search-sections > li")) <= 2 for group in groups)
+    assert driver.find_element(By.CSS_SELECTOR, "#site-search-popup .search-popup-all a").text.startswith("All ")
+
+
+MARKS_IN_CONTEXT = """
+return Array.from(document.querySelectorAll(arguments[0] + ' mark')).map(function (mark) {
+  var before = mark.previousSibling, after = mark.nextSibling;
+  return [before && before.nodeType === 3 ? before.data.slice(-1) : '', mark.textContent,
+          after && after.nodeType === 3 ? after.data.charAt(0) : ''];
+});"""
+
+
+@pytest.mark.parametrize("query, typed_prefix", [("self", False), ("harm", False), ("parent", False), ("care", False),
+                                                  ("boun", True), ("kin", True)])
+def test_search_highlights_whole_words_or_typed_prefixes_never_inside_a_word(browser, site, query, typed_prefix):
+    driver = browser.driver
+    browser.open(url(site, "trainee", "search.html?q=" + query))
+    assert wait_for_search_results(browser), query
+    marks = driver.execute_script(MARKS_IN_CONTEXT, "#search-results")
+    assert marks, f"{query!r}: nothing highlighted"
+    letter = re.compile(r"\w")
+    for before, text, after in marks:
+        assert not letter.match(before), f"{query!r}: a mark starts inside a word: …{before}[{text}]{after}…"
+        assert re.fullmatch(r"\w+", text), f"{query!r}: a mark spans more than one word: [{text}]"
+        if typed_prefix:
+            assert text.lower() == query, f"{query!r}: the typed part is marked, not [{text}]"
+        elif letter.match(after):
+            # Only the word being typed may be marked in part, as a prefix.
+            assert text.lower() == query, f"{query!r}: a mark ends inside a word: [{text}]{after}…"
+    if query == "self":
+        texts = driver.execute_script("return document.getElementById('search-results').textContent;")
+        assert "self-" in texts.lower(), "the test needs a hyphenated word such as self-care"
+
+
+# ---- Reader features: page titles and print --------------------------------------------------
+
+def test_home_page_title_names_the_curriculum_once(site):
+    for edition in EDITIONS:
+        home = (site / edition / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", home).group(1)
+        assert title == "Parent Peer Specialist Training", title
+        module = (site / edition / "modules" / f"{SAMPLE_MODULE}.html").read_text(encoding="utf-8")
+        assert re.search(r"<title>Professional boundaries[^<]* · Parent Peer Specialist Training</title>", module)
+
+
+def test_printing_leaves_out_the_reader_controls(browser, site, screenshots, fresh_storage):
+    driver = browser.driver
+    mark_done(browser, site, "trainee", SAMPLE_MODULE)
+    driver.find_element(By.CSS_SELECTOR, ".reader-settings .text-larger").click()
+    try:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+        browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+        for selector in (".module-done", ".reading-progress", ".back-to-top", ".reader-settings", ".toc", ".site-header",
+                         ".done-mark"):
+            assert not displayed(driver, selector), f"{selector} is printed"
+        assert driver.execute_script("return parseFloat(getComputedStyle(document.documentElement).fontSize);") == 16, \
+            "the reader's text size is for the screen"
+        assert driver.execute_script("return getComputedStyle(document.documentElement).getPropertyValue('--running-title');") \
+            .strip().strip('"').startswith("Professional boundaries")
+        driver.save_screenshot(str(screenshots / "module-print.png"))
+        browser.open(url(site, "trainee", "index.html"))
+        for selector in (".reader-progress", ".track-progress", ".done-mark"):
+            assert not displayed(driver, selector), f"{selector} is printed"
+        browser.open(url(site, "trainee", "competency-map.html"))
+        assert not displayed(driver, ".map-note") and displayed(driver, ".map-list")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+
+def pdf_page_lines(data: bytes) -> list[list[str]]:
+    """The lines of text on each page of a PDF that Chromium printed (enough of PDF for Skia's
+    output: objects in the clear, Type0 fonts with a ToUnicode map, glyphs drawn with Tj)."""
+    objects = {int(n): body for n, body in re.findall(rb"(?m)^(\d+) 0 obj\s*(.*?)endobj", data, re.S)}
+
+    def stream(number):
+        body = objects[number]
+        raw = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
+        return zlib.decompress(raw) if b"/FlateDecode" in body else raw
+
+    def unicode_map(number):
+        text, table = stream(number).decode("latin-1"), {}
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+            for code, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                table[int(code, 16)] = bytes.fromhex(value).decode("utf-16-be")
+        for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+            for first, last, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                    table[code] = chr(int(value, 16) + offset)
+        return table
+
+    maps: dict[int, dict] = {}
+    pages = []
+    for number in sorted(objects):
+        body = objects[number]
+        if not re.search(rb"/Type\s*/Page[^s]", body):
+            continue
+        resources = re.search(rb"/Resources\s+(\d+) 0 R", body)
+        resources = objects[int(resources.group(1))] if resources else body
+        fonts = dict(re.findall(rb"/(F\d+)\s+(\d+) 0 R", re.search(rb"/Font\s*<<(.*?)>>", resources, re.S).group(1)))
+        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body).group(1)
+        blocks = []  # (y, x, text) of each BT … ET block
+        for content in (int(n) for n in re.findall(rb"(\d+) 0 R", contents)):
+            font, x, y, text, start = {}, 0.0, 0.0, "", (0.0, 0.0)
+            for match in re.finditer(rb"/(F\d+)\s+[\d.]+\s+Tf|([-\d.]+) [-\d.]+ [-\d.]+ [-\d.]+ ([-\d.]+) ([-\d.]+) Tm"
+                                     rb"|<([0-9A-Fa-f]*)>\s*Tj|\b(BT|ET)\b", stream(content)):
+                if match.group(1):
+                    font_object = int(fonts[match.group(1)])
+                    if font_object not in maps:
+                        reference = re.search(rb"/ToUnicode\s+(\d+) 0 R", objects[font_object])
+                        maps[font_object] = unicode_map(int(reference.group(1))) if reference else {}
+                    font = maps[font_object]
+                elif match.group(2):
+                    x, y = float(match.group(3)), float(match.group(4))
+                elif match.group(6):
+                    if match.group(6) == b"ET" and text:
+                        blocks.append((round(start[1]), start[0], text))
+                    text = ""
+                else:
+                    if not text:
+                        start = (x, y)
+                    codes = bytes.fromhex(match.group(5).decode())
+                    text += "".join(font.get(int.from_bytes(codes[i:i + 2], "big"), "?") for i in range(0, len(codes), 2))
+        lines: dict[int, list[str]] = {}
+        for y, _, text in sorted(blocks):
+            lines.setdefault(y, []).append(text)
+        pages.append([re.sub(r"\s+", " ", " ".join(parts)).strip() for _, parts in sorted(lines.items())])
+    return pages
+
+
+def test_pdf_handouts_have_the_title_and_page_numbers_in_a_running_footer(tmp_path):
+    curriculum = ROOT / "Tests" / "Fixtures" / "valid"
+    run_trellis("build", "--curriculum", str(curriculum), "--theme", str(ROOT / "Site"), "--output", str(tmp_path),
+                "--edition", "trainee", "--pdf", "--today", "2026-11-23")
+    pdf = tmp_path / "trainee" / "pdf"
+    handout = pdf_page_lines((pdf / "welcome.pdf").read_bytes())
+    assert any("Welcome to the work" in line for line in handout[0]), handout[0]
+    for number, page in enumerate(handout, start=1):
+        assert any(line.startswith("Welcome to the work") and line.endswith(f"Page {number} of {len(handout)}")
+                   for line in page), f"page {number} of welcome.pdf has no running footer: {page}"
+    # The whole curriculum: the curriculum's title on its first page, then each module's own.
+    manual = pdf_page_lines((pdf / "manual.pdf").read_bytes())
+    footers = []
+    for number, page in enumerate(manual, start=1):
+        footer = [line for line in page if line.endswith(f"Page {number} of {len(manual)}")]
+        assert footer, f"page {number} of manual.pdf has no page number: {page}"
+        footers.append(footer[0])
+    assert footers[0].startswith("Fixture Training")
+    for title in ("Welcome to the work", "Listening", "Planning together"):
+        assert any(footer.startswith(title + " ") for footer in footers), f"no page of the manual is headed {title!r}: {footers}"
+    # Nothing the reader's controls add is printed.
+    assert not any("Mark as done" in line or "Back to top" in line for page in handout + manual for line in page)

@@ -33,6 +33,20 @@ struct SharedContext: Sendable {
     /// As `Curriculum.track(containing:)?.title`, without searching every track.
     func trackTitle(of moduleID: String) -> String { trackTitles[moduleID] ?? "" }
 
+    /// The inside of a CSS string literal of `text`: quotes, backslashes and line breaks escaped.
+    static func cssString(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n", "\r", "\r\n": escaped += "\\a "
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
     /// The framework's proficiency scale, as the competency pages and the map show it.
     var scale: TemplateValue {
         .list(curriculum.framework.scale.map { ["name": .text($0.name), "description": .text($0.description)] })
@@ -42,6 +56,9 @@ struct SharedContext: Sendable {
     func page(title: String, root: String, current: String) -> TemplateObject {
         [
             "pageTitle": .text(title),
+            // The printed pages' running footer (a CSS string in the layout): the whole
+            // curriculum's title on the manual, else the page's.
+            "runningTitle": .text(Self.cssString(current == "manual" ? curriculum.manifest.title : title)),
             "root": .text(root),
             "site": ["title": .text(curriculum.manifest.title), "organization": .text(curriculum.manifest.organization ?? "")],
             "edition": .text(edition.rawValue),
