@@ -169,4 +169,17 @@ import TrellisTestSupport
             #expect(Identifier.isValidCode(id) == valid, "\(id)")
         }
     }
+
+    /// A curriculum that is not tracked (no `progression`) has no completion to check.
+    @Test func aFrameworkWithoutProgressionHasNoCompletionToReach() throws {
+        let untracked: (String) -> String = { text in
+            let start = text.range(of: "progression:\n")!.lowerBound, end = text.range(of: "domains:\n")!.lowerBound
+            return text.replacingCharacters(in: start..<end, with: "")
+        }
+        let (curriculum, found) = try framework(completion: "", edit: untracked)
+        #expect(curriculum.framework.progression == nil)
+        #expect(found.isEmpty, "\(found)")
+        let (_, named) = try framework(completion: "completion:\n  - id: all\n    title: All\n    competencies: all\n", edit: untracked)
+        #expect(named.contains { $0.contains("error: completion set `all` requires Competent, which no trainee can reach") }, "\(named)")
+    }
 }

@@ -8,6 +8,9 @@ extension CurriculumChecker {
     func checkCompletion(_ curriculum: Curriculum, _ diagnostics: inout [Diagnostic]) {
         let framework = curriculum.framework
         guard !framework.scale.isEmpty else { return }  // reported by the parser
+        // A framework without `progression` (a curriculum not tracked) has no completion to
+        // reach, unless it names completion sets.
+        guard framework.progression != nil || !framework.namedCompletionSets.isEmpty else { return }
         let builtBy = curriculum.modulesByCompetency
         let ruled = Set(framework.progression?.rules.map(\.levelID) ?? [])
         for set in framework.completionSets {
