@@ -651,6 +651,28 @@ def test_phone_header_contents_disclosure_and_menu_beside_search(browser, site, 
     assert not problems, "axe found WCAG 2.1 AA violations:\n" + "\n".join(problems)
 
 
+def test_the_lesson_starts_on_the_first_phone_screen(browser, site, fresh_storage):
+    """At 360 x 800 the overview and the contents are one line each, so the lesson's first
+    heading is on the first screen; from tablets up, and in print, the overview is open."""
+    driver = browser.driver
+    browser.set_viewport(360, 800, True)
+    late = []
+    for page in sorted((site / "trainee" / "modules").glob("*.html")):
+        browser.open(url(site, "trainee", f"modules/{page.name}"))
+        assert not driver.execute_script("return document.querySelector('.overview-details').open;")
+        top = driver.execute_script("return document.querySelector('.module-body').getBoundingClientRect().top;")
+        if top > 800:
+            late.append(f"{page.stem}: {top:.0f}px")
+    assert not late, "the lesson starts below the first screen: " + ", ".join(late)
+    # The overview opens, and it is open from tablets up.
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    driver.find_element(By.CSS_SELECTOR, ".overview-details > summary").click()
+    assert on_screen(driver, ".module-overview li")
+    browser.set_viewport(800, 900, False)
+    browser.open(url(site, "trainee", f"modules/{SAMPLE_MODULE}.html"))
+    assert driver.execute_script("return document.querySelector('.overview-details').open;")
+
+
 def test_reading_progress_bar_and_back_to_top(browser, site, screenshots, fresh_storage):
     driver = browser.driver
     browser.set_viewport(360, 800, True)

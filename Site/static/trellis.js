@@ -78,6 +78,7 @@
     siteMenu();
     displaySettings();
     moduleContents();
+    moduleOverview();
     var pageForm = document.querySelector(".search-page-form");
     var headerForm = document.querySelector(".site-search");
     if (pageForm) { searchPage(pageForm); }
@@ -174,6 +175,18 @@
     details.addEventListener("click", function (event) {
       if (!beside.matches && event.target.closest && event.target.closest("a")) { details.open = false; }
     });
+  }
+
+  // The overview (what you will be able to do) is a <details> as well: one line on phones so the
+  // lesson starts on the first screen, open from tablets up; printing always shows it.
+  function moduleOverview() {
+    var details = document.querySelector(".overview-details");
+    var roomy = media("(min-width: 40rem)");
+    if (!details || !roomy) { return; }
+    var sync = function () { details.open = roomy.matches; };
+    sync();
+    onChange(roomy, sync);
+    window.addEventListener("beforeprint", function () { details.open = true; });
   }
 
   // ---- Search -------------------------------------------------------------------------
