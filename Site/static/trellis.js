@@ -166,27 +166,31 @@
   // "On this page" is a <details>: open beside the lesson on wide screens, one closed line on
   // phones and tablets so the lesson starts sooner (and closed again once a section is chosen).
   function moduleContents() {
-    var details = document.querySelector(".toc-details");
-    var beside = media("(min-width: 72rem)");
-    if (!details || !beside) { return; }
-    var sync = function () { details.open = beside.matches; };
-    sync();
-    onChange(beside, sync);
+    var details = openWhere(".toc-details", "(min-width: 72rem)");
+    if (!details) { return; }
     details.addEventListener("click", function (event) {
-      if (!beside.matches && event.target.closest && event.target.closest("a")) { details.open = false; }
+      if (!details.wide.matches && event.target.closest && event.target.closest("a")) { details.open = false; }
     });
   }
 
   // The overview (what you will be able to do) is a <details> as well: one line on phones so the
   // lesson starts on the first screen, open from tablets up; printing always shows it.
   function moduleOverview() {
-    var details = document.querySelector(".overview-details");
-    var roomy = media("(min-width: 40rem)");
-    if (!details || !roomy) { return; }
-    var sync = function () { details.open = roomy.matches; };
+    var details = openWhere(".overview-details", "(min-width: 40rem)");
+    if (details) { window.addEventListener("beforeprint", function () { details.open = true; }); }
+  }
+
+  // Keeps the <details> matching `selector` open while the screen matches `query`; returns it
+  // (with the media query as `wide`), or null when the page has none.
+  function openWhere(selector, query) {
+    var details = document.querySelector(selector);
+    var wide = media(query);
+    if (!details || !wide) { return null; }
+    details.wide = wide;
+    var sync = function () { details.open = wide.matches; };
     sync();
-    onChange(roomy, sync);
-    window.addEventListener("beforeprint", function () { details.open = true; });
+    onChange(wide, sync);
+    return details;
   }
 
   // ---- Search -------------------------------------------------------------------------

@@ -40,14 +40,6 @@ public struct CompletionRecord: Sendable, Codable, Hashable {
     public var frozenAt: String
     public var frozenBy: String
 
-    /// Why a transcript is not a completion of the trainee's completion set ([] when it is).
-    static func reasons(_ transcript: Transcript, engine: ProgressEngine) -> [String] {
-        guard let target = transcript.target else { return [transcript.problem?.message ?? "no completion set applies"] }
-        let completed = Set(transcript.modulesCompleted.compactMap { engine.moduleIndex[$0] })
-        return target.reasons(ranks: transcript.entries.map(\.progress.levelRank), lapsed: transcript.entries.map(\.progress.lapsed),
-                              completedModules: completed, fieldHours: transcript.fieldHours, engine: engine)
-    }
-
     init(transcript: Transcript, target: CompletionTarget, curriculum: Curriculum, frozenAt: String, frozenBy: String) {
         let framework = curriculum.framework
         let counted = transcript.records.filter { $0.voidedBy == nil && $0.kind != .void }
@@ -98,21 +90,20 @@ extension Tracker {
     /// - Throws: with the reasons, when the trainee has never completed the program.
     public func completionRecord(_ traineeID: String) async throws -> CompletionRecord {
         if let stored = try await storedCompletion(traineeID) { return stored }
-        let engine = ProgressEngine(curriculum: curriculum)
         let now = try await transcript(traineeID)
         guard let target = now.target else { throw now.problem ?? TrackerError("no completion set applies", remedy: "define `completion:` in competencies.yml") }
-        var found: Transcript? = CompletionRecord.reasons(now, engine: engine).isEmpty ? now : nil
+        var found: Transcript? = now.completionGaps.isEmpty ? now : nil
         if found == nil {
             // Completed before a later lapse? Completion can only begin on a day evidence happened.
             let days = Set(now.records.filter { $0.kind != .void && $0.voidedBy == nil }.map(\.date)).sorted()
             for day in days where day < today {
                 let then = try await transcript(traineeID, asOf: day)
-                if CompletionRecord.reasons(then, engine: engine).isEmpty { found = then; break }
+                if then.completionGaps.isEmpty { found = then; break }
             }
         }
         guard let completed = found else {
             throw TrackerError("\(now.trainee.name) (\(traineeID)) has not completed \(target.set.title): "
-                               + CompletionRecord.reasons(now, engine: engine).joined(separator: "; "),
+                               + now.completionGaps.joined(separator: "; "),
                                remedy: "see `trellis progress \(traineeID)` for what is missing")
         }
         let record = CompletionRecord(transcript: completed, target: target, curriculum: curriculum, frozenAt: Timestamp.now(), frozenBy: actor)
@@ -128,7 +119,7 @@ extension Tracker {
     /// The certificate: the frozen record, and what is current today beside it.
     public func certificate(_ traineeID: String) async throws -> Certificate {
         let record = try await completionRecord(traineeID)
-        let reasons = CompletionRecord.reasons(try await transcript(traineeID), engine: ProgressEngine(curriculum: curriculum))
+        let reasons = try await transcript(traineeID).completionGaps
         let current = reasons.isEmpty
             ? "still complete: every required module done and every required competency at its level or higher"
             : "since completing, \(reasons.joined(separator: "; ")); the completion on \(record.completedOn) stands"

@@ -26,6 +26,8 @@ public struct Transcript: Sendable {
     public var problem: TrackerError?
     /// Hours of supervised field work on record.
     public var fieldHours: Double
+    /// What completion still needs, in words ([] when every requirement is met).
+    public var completionGaps: [String]
     public var today: CalendarDate
 
     /// The record an explanation's reference points at.
@@ -52,10 +54,14 @@ extension Tracker {
         var target: CompletionTarget?, problem: TrackerError?
         do { target = try engine.completionTarget(for: trainee) } catch { problem = error }
         let required = target?.requiredModules.map { engine.moduleIDs[$0] } ?? engine.moduleIDs
+        let fieldHours = engine.fieldHours(facts[...])
+        let gaps = target?.reasons(ranks: progress.map(\.levelRank), lapsed: progress.map(\.lapsed),
+                                   completedModules: Set(completed.compactMap { engine.moduleIndex[$0] }), fieldHours: fieldHours, engine: engine)
+            ?? [problem?.message ?? "no completion set applies"]
         return Transcript(trainee: trainee, entries: entries, records: records,
                           modulesCompleted: engine.moduleIDs.filter { completed.contains($0) },
                           modulesRemaining: required.filter { !completed.contains($0) }, modulesRequired: required,
-                          target: target, problem: problem, fieldHours: engine.fieldHours(facts[...]), today: today)
+                          target: target, problem: problem, fieldHours: fieldHours, completionGaps: gaps, today: today)
     }
 }
 

@@ -161,8 +161,7 @@ struct Progress: AsyncParsableCommand {
             }
             print(TextTable(header: ["competency", "level", "earned_level", "earned_on", "lapsed", "lapses_on", "next_level", "missing"], rows: rows).csv(), terminator: "")
         case .table:
-            print(TranscriptText.render(transcript, framework: tracker.curriculum.framework, explain: explain,
-                                        engine: ProgressEngine(curriculum: tracker.curriculum)), terminator: "")
+            print(TranscriptText.render(transcript, framework: tracker.curriculum.framework, explain: explain), terminator: "")
         }
     }
 }

@@ -68,8 +68,7 @@ import TrellisTestSupport
     @Test func progressSaysWhichCompletionAppliesAndWhatIsLeft() async throws {
         let fixture = try await fixture()
         try await fixture.record("lee", "module-completed", "welcome", date: "2025-06-01")
-        let text = TranscriptText.render(try await fixture.tracker.transcript("lee"), framework: fixture.tracker.curriculum.framework, explain: false,
-                                         engine: ProgressEngine(curriculum: fixture.tracker.curriculum))
+        let text = TranscriptText.render(try await fixture.tracker.transcript("lee"), framework: fixture.tracker.curriculum.framework, explain: false)
         #expect(text.contains("Completion: Full program (full)\nRequired modules completed: 1 of 3 (remaining: listening, planning)\n"
                               + "Still needed for completion: modules not completed: listening, planning; 2 competencies are below Competent: listening-well, goal-setting\n"),
                 "\(text)")

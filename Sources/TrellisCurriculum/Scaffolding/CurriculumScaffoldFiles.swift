@@ -5,9 +5,7 @@ enum CurriculumScaffoldFiles {
     static let audience = "Peer specialists in training"
 
     static func manifest(title: String, organization: String?) -> String {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let quoted = ModuleScaffold.quoted
         let organizationLine = organization.map { "organization: \(quoted($0))" } ?? "# organization: Your program or agency"
         return """
             # The curriculum: its title and the tracks of modules a trainee works through, in order.

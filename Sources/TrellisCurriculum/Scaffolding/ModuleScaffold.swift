@@ -114,11 +114,14 @@ public struct ModuleScaffold: Sendable {
         return (lines.joined(separator: "\n"), chosen)
     }
 
+    /// `text` as a double-quoted YAML scalar, so that a title with `:` or `#` stays one value.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
     /// - Parameter competencies: what the module builds (none yet for `trellis new module`).
     func skeleton(audience: String, competencies: [String] = []) -> String {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let quoted = Self.quoted
         let quotedTitle = quoted(title)
         return """
         ---

@@ -2,8 +2,7 @@ import TrellisModel
 /// The terminal view of a transcript. `explain` adds, for every level, each rule with
 /// whether it is met and the evidence that met it.
 public enum TranscriptText {
-    /// - Parameter engine: when given, a line says what completion still needs (or that it is met).
-    public static func render(_ transcript: Transcript, framework: CompetencyFramework, explain: Bool, engine: ProgressEngine? = nil) -> String {
+    public static func render(_ transcript: Transcript, framework: CompetencyFramework, explain: Bool) -> String {
         let trainee = transcript.trainee
         var out = "\(trainee.name) (\(trainee.id))"
         let details = [trainee.cohort.map { "cohort \($0)" }, trainee.site.map { "site \($0)" },
@@ -23,9 +22,9 @@ public enum TranscriptText {
             out += "\nField hours: \(HoursText.format(transcript.fieldHours))"
             if target.set.fieldHoursMin > 0 { out += " of \(HoursText.format(target.set.fieldHoursMin)) required" }
         }
-        if let engine, transcript.target != nil {
-            let gaps = CompletionRecord.reasons(transcript, engine: engine)
-            out += gaps.isEmpty ? "\nCompletion: every requirement met" : "\nStill needed for completion: " + gaps.joined(separator: "; ")
+        if transcript.target != nil {
+            out += transcript.completionGaps.isEmpty ? "\nCompletion: every requirement met"
+                : "\nStill needed for completion: " + transcript.completionGaps.joined(separator: "; ")
         }
         out += "\nAs of \(transcript.today)\n\n"
         func name(_ level: String?) -> String {
