@@ -117,6 +117,17 @@ struct MarkdownNode: Hashable {
     /// Block nodes, extension blocks (tables, cells) included, carry cmark's block type flag.
     var isBlock: Bool { type.rawValue & 0xc000 == 0x8000 }
     var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+    /// Whether a heading, link, image or table cell encloses the node: text there is not running
+    /// text (and cmark-gfm's table renderer writes a cell's custom inline nodes without their markup).
+    var isOutsideRunningText: Bool {
+        var current = parent
+        while let node = current {
+            if node.type == CMARK_NODE_HEADING || node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE
+                || node.hasTypeName("table_cell") { return true }
+            current = node.parent
+        }
+        return false
+    }
 
     var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
     var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map(MarkdownNode.init) }

@@ -9,7 +9,10 @@ package enum ModuleBodyCompiler {
     /// - Parameters:
     ///   - firstLine: the file line the body starts on, so positions point into the file.
     ///   - editions: editions to render; empty for checking only.
-    package static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>) -> ModuleBody {
+    ///   - folder: the curriculum folder the file is in, which relative links start from.
+    ///   - glossary: links the first use of each term, when the curriculum has a glossary.
+    package static func compile(markdown: String, firstLine: Int = 1, editions: Set<Edition>,
+                                folder: LinkTarget.Folder = .modules, glossary: GlossaryLinker? = nil) -> ModuleBody {
         let document = MarkdownDocument(markdown: markdown)
         var body = ModuleBody()
         let lineShift = firstLine - 1
@@ -25,6 +28,8 @@ package enum ModuleBodyCompiler {
         var links: [MarkdownNode] = []
         var tables: [MarkdownNode] = []
         var taskItems: [MarkdownNode] = []
+        // Running text a glossary term may be linked in: not in a heading, a link or a trainer note.
+        var glossaryText: [MarkdownNode] = []
 
         document.walk { node, entering in
             guard entering else {
@@ -33,6 +38,8 @@ package enum ModuleBodyCompiler {
             }
             var enclosing = openCallouts.last?.kind
             switch node.type {
+            case CMARK_NODE_TEXT:
+                if glossary != nil, enclosing != .trainerNote, !node.isOutsideRunningText { glossaryText.append(node) }
             case CMARK_NODE_BLOCK_QUOTE:
                 guard let marker = CalloutMarker(blockQuote: node) else { break }
                 let position = node.position
@@ -66,8 +73,12 @@ package enum ModuleBodyCompiler {
         }
         guard !editions.isEmpty else { return body }
 
+        if let glossary {
+            let labels = Set(callouts.flatMap { $0.marker.labelNodes })
+            body.glossaryTerms = glossary.link(glossaryText.filter { !labels.contains($0) })
+        }
         for node in links {
-            node.url = LinkTarget.siteURL(forSourceURL: node.url)
+            node.url = LinkTarget.siteURL(forSourceURL: node.url, from: folder)
         }
         var headingBlocks: [String: MarkdownNode] = [:]
         for (node, slug) in headings {
@@ -207,6 +218,8 @@ struct CalloutMarker {
     var title: String
     private var markerNodes: [MarkdownNode]
     private var titleNodes: [MarkdownNode]
+    /// The text nodes of the marker line, which become the callout's label.
+    var labelNodes: [MarkdownNode] { markerNodes + titleNodes }
     private var paragraph: MarkdownNode
 
     init?(blockQuote: MarkdownNode) {

@@ -77,11 +77,15 @@ public struct EditionRenderer: Sendable {
         case .notFound: return notFoundPage(context)
         case .search: return searchPage(context)
         case .manual: return manualPage(context)
-        case .searchIndex: return SearchIndex(modules: context.ordered, edition: edition).script()
+        case .searchIndex:
+            return SearchIndex(modules: context.ordered, handouts: publishedHandouts, glossary: curriculum.glossary, edition: edition).script()
         case .facilitator: return facilitatorPage(context)
         case .searchLibrary: return options.searchLibrary?.script ?? ""
         case .module(let position): return modulePage(context.ordered[position], at: position, context)
         case .competency(let index): return competencyPage(curriculum.framework.competencies[index], context)
+        case .handout(let index): return handoutPage(curriculum.handouts[index], context)
+        case .handoutIndex: return handoutIndexPage(context)
+        case .glossary: return glossaryPage(context)
         }
     }
 
@@ -107,6 +111,11 @@ public struct EditionRenderer: Sendable {
         for (index, competency) in curriculum.framework.competencies.enumerated() {
             page("competencies/\(competency.pageName).html", .competency(index: index))
         }
+        if !publishedHandouts.isEmpty { page("handouts/index.html", .handoutIndex) }
+        for (index, handout) in curriculum.handouts.enumerated() where handout.isPublished(in: edition) {
+            page("handouts/\(handout.id).html", .handout(index: index))
+        }
+        if curriculum.glossary != nil { page("glossary.html", .glossary) }
         for path in theme.staticFiles where !(options.searchLibrary != nil && path == "lunr.min.js") {
             files.append(PlannedFile(path: "static/" + path, source: .themeFile(path)))
         }

@@ -16,9 +16,11 @@ struct PlannedFile: Sendable, Hashable {
 
 /// The kinds of generated file, each rendered by one function of `EditionRenderer`.
 enum PageKind: Sendable, Hashable {
-    case home, competencyMap, notFound, search, manual, facilitator, searchLibrary, searchIndex
+    case home, competencyMap, notFound, search, manual, facilitator, searchLibrary, searchIndex, handoutIndex, glossary
     /// The module at this position in reading order.
     case module(position: Int)
     /// The competency at this index of the framework's competencies.
     case competency(index: Int)
+    /// The handout at this index of the curriculum's handouts.
+    case handout(index: Int)
 }

@@ -31,21 +31,30 @@ public struct SearchIndex: Sendable, Equatable {
 
     public init(documents: [Document]) { self.documents = documents }
 
-    /// Indexes `modules` (in reading order) as rendered for `edition`.
-    public init(modules: [Module], edition: Edition) {
+    /// Indexes `modules` (in reading order), then the handouts and the glossary, as rendered for `edition`.
+    public init(modules: [Module], handouts: [Handout] = [], glossary: Glossary? = nil, edition: Edition) {
         var documents: [Document] = []
-        for module in modules {
-            let page = "modules/\(module.id).html"
-            let sections = module.body.sections(for: edition) ?? []
+        func add(title: String, page: String, leading: [String], sections: [ModuleBody.Section]) {
             // The overview: what a reader sees first, including any text before the first heading.
             let introduction = sections.first { $0.heading == nil }?.text ?? ""
-            let overview = ([module.summary] + module.objectives + [introduction]).filter { !$0.isEmpty }
-            documents.append(Document(moduleTitle: module.title, heading: "Overview",
-                                      text: overview.joined(separator: " "), url: page))
+            let overview = (leading + [introduction]).filter { !$0.isEmpty }
+            documents.append(Document(moduleTitle: title, heading: "Overview", text: overview.joined(separator: " "), url: page))
             for section in sections {
                 guard let heading = section.heading, let anchor = section.anchor else { continue }
-                documents.append(Document(moduleTitle: module.title, heading: heading, text: section.text, url: page + "#" + anchor))
+                documents.append(Document(moduleTitle: title, heading: heading, text: section.text, url: page + "#" + anchor))
             }
+        }
+        for module in modules {
+            add(title: module.title, page: "modules/\(module.id).html", leading: [module.summary] + module.objectives,
+                sections: module.body.sections(for: edition) ?? [])
+        }
+        for handout in handouts {
+            add(title: handout.title, page: "handouts/\(handout.id).html", leading: [handout.summary],
+                sections: handout.body.sections(for: edition) ?? [])
+        }
+        for term in glossary?.terms ?? [] {
+            documents.append(Document(moduleTitle: "Glossary", heading: term.term, text: ([term.definition] + term.aliases).joined(separator: " "),
+                                      url: "glossary.html#" + term.anchor))
         }
         self.documents = documents
     }

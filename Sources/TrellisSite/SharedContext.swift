@@ -60,7 +60,9 @@ struct SharedContext: Sendable {
             // curriculum's title on the manual, else the page's.
             "runningTitle": .text(Self.cssString(current == "manual" ? curriculum.manifest.title : title)),
             "root": .text(root),
-            "site": ["title": .text(curriculum.manifest.title), "organization": .text(curriculum.manifest.organization ?? "")],
+            "site": ["title": .text(curriculum.manifest.title), "organization": .text(curriculum.manifest.organization ?? ""),
+                     "hasHandouts": .flag(curriculum.handouts.contains { $0.isPublished(in: edition) }),
+                     "hasGlossary": .flag(curriculum.glossary != nil)],
             "edition": .text(edition.rawValue),
             "editionTitle": .text(edition.title),
             "isTrainer": .flag(edition == .trainer),

@@ -20,10 +20,7 @@ extension EditionRenderer {
                 }),
             ]
         }
-        let schedule: [TemplateValue] = manifest.schedule.map { entry in
-            ["day": .text(entry.day), "focus": .text(entry.focus),
-             "tracks": .text(entry.trackIDs.compactMap { id in manifest.tracks.first { $0.id == id }?.title }.joined(separator: ", "))]
-        }
+        let schedule = scheduleRows(root: "")
         var context = shared.page(title: manifest.title, root: "", current: "home")
         context["description"] = .text(manifest.description ?? "")
         context["tracks"] = .list(tracks)
@@ -32,7 +29,27 @@ extension EditionRenderer {
         context["moduleCount"] = .number(shared.ordered.count)
         context["competencyCount"] = .number(curriculum.framework.competencies.count)
         context["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
+        context["hasHandouts"] = .flag(!publishedHandouts.isEmpty)
+        context["handoutCount"] = .number(publishedHandouts.count)
+        context["hasGlossary"] = .flag(curriculum.glossary != nil)
         return theme.render("home", context)
+    }
+
+    /// The schedule's days: the modules a day names (linked), else its tracks, and the classroom minutes.
+    func scheduleRows(root: String) -> [TemplateValue] {
+        let manifest = curriculum.manifest
+        return manifest.schedule.map { entry in
+            let modules = entry.moduleIDs.compactMap { curriculum.module($0) }
+            let trackModules = entry.trackIDs.compactMap { id in manifest.tracks.first { $0.id == id } }
+                .flatMap { $0.moduleIDs.compactMap { curriculum.module($0) } }
+            let minutes = (modules + trackModules).reduce(0) { $0 + $1.duration }
+            return ["day": .text(entry.day), "focus": .text(entry.focus),
+                    "tracks": .text(entry.trackIDs.compactMap { id in manifest.tracks.first { $0.id == id }?.title }.joined(separator: ", ")),
+                    "modules": .list(modules.map { ["title": .text($0.title), "url": "\(root)modules/\($0.id).html",
+                                                    "duration": .text(Duration.text(minutes: $0.duration))] }),
+                    "hasModules": .flag(!modules.isEmpty),
+                    "duration": .text(minutes > 0 ? Duration.text(minutes: minutes) : "")]
+        }
     }
 
     func modulePage(_ module: Module, at position: Int, _ shared: SharedContext) -> String {
@@ -43,6 +60,7 @@ extension EditionRenderer {
             .map { ["text": .text($0.text), "slug": .text($0.slug)] }
         let trackTitle = shared.trackTitle(of: module.id)
         let body = module.body.html(for: edition) ?? ""
+        let handouts = curriculum.handouts(for: module.id, in: edition)
         var page = shared.page(title: module.title, root: "../", current: "module")
         page["description"] = .text(module.summary)
         var fields: TemplateObject = [
@@ -64,6 +82,9 @@ extension EditionRenderer {
             "number": .number(position + 1),
             "materials": .texts(module.materials),
             "hasMaterials": .flag(!module.materials.isEmpty && edition == .trainer),
+            "handouts": .list(handouts.map { ["title": .text($0.title), "url": "../handouts/\($0.id).html", "summary": .text($0.summary),
+                                              "trainersOnly": .flag($0.trainersOnly)] }),
+            "hasHandouts": .flag(!handouts.isEmpty),
         ]
         if let audience = module.audience { fields["audience"] = .text(audience) }
         if let version = module.version { fields["version"] = .text(version) }
@@ -185,7 +206,7 @@ extension EditionRenderer {
         page["description"] = "Timing, materials and activities for each module."
         page["rows"] = .list(rows)
         page["totalHours"] = .text(Duration.hours(minutes: curriculum.totalMinutes))
-        page["schedule"] = .list(curriculum.manifest.schedule.map { ["day": .text($0.day), "focus": .text($0.focus)] })
+        page["schedule"] = .list(scheduleRows(root: ""))
         page["hasSchedule"] = .flag(!curriculum.manifest.schedule.isEmpty)
         return theme.render("facilitator", page)
     }

@@ -6,7 +6,7 @@ import Mustache
 /// `Site/templates/` and static files (CSS, JavaScript, icons) in `Site/static/`.
 public struct Theme: Sendable {
     public static let requiredTemplates = ["layout", "home", "module", "competency", "competency-map", "facilitator", "not-found",
-                                           "search", "manual"]
+                                           "search", "manual", "handout", "handouts", "glossary"]
 
     /// Where a theme's files are: a folder a trainer can restyle, or the one built into `trellis`.
     public enum Location: Sendable, Hashable {

@@ -16,7 +16,8 @@ public struct CurriculumChecker: Sendable {
 
     public func check(_ curriculum: Curriculum) -> [Diagnostic] {
         let wide = checkCurriculumWide(curriculum)
-        return wide.before + curriculum.modules.flatMap { checkModule($0, in: curriculum) } + wide.after
+        return wide.before + curriculum.modules.flatMap { checkModule($0, in: curriculum) }
+            + curriculum.handouts.flatMap { checkHandout($0, in: curriculum) } + wide.after
     }
 
     /// What `check` reports about one module: its references and its body. The incremental
@@ -24,7 +25,7 @@ public struct CurriculumChecker: Sendable {
     func checkModule(_ module: Module, in curriculum: Curriculum) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         checkReferences(of: module, in: curriculum, &diagnostics)
-        checkBody(of: module, in: curriculum, &diagnostics)
+        checkBody(module.body, path: module.path, folder: .modules, trainersOnly: false, in: curriculum, &diagnostics)
         return diagnostics
     }
 
@@ -37,6 +38,8 @@ public struct CurriculumChecker: Sendable {
         checkCompletion(curriculum, &before)
         checkRenewal(curriculum, &before)
         checkTracks(curriculum, &before)
+        checkSchedule(curriculum, &before)
+        checkGlossary(curriculum, &before)
         checkPrerequisiteCycles(curriculum, &after)
         return (before, after)
     }
@@ -166,19 +169,22 @@ public struct CurriculumChecker: Sendable {
         }
     }
 
-    private func checkBody(of module: Module, in curriculum: Curriculum, _ diagnostics: inout [Diagnostic]) {
-        func at(_ line: Int, _ column: Int) -> SourceLocation { SourceLocation(path: module.path, line: line, column: column) }
-        for callout in module.body.callouts where callout.kind == nil {
+    /// The body of a module or handout: callouts, headings, and links (read from the file's `folder`).
+    /// A page that trainees read may link to a trainers-only handout only from a trainer note.
+    func checkBody(_ body: ModuleBody, path: String, folder: LinkTarget.Folder, trainersOnly: Bool, in curriculum: Curriculum,
+                   _ diagnostics: inout [Diagnostic]) {
+        func at(_ line: Int, _ column: Int) -> SourceLocation { SourceLocation(path: path, line: line, column: column) }
+        for callout in body.callouts where callout.kind == nil {
             diagnostics.append(.error(at: at(callout.line, callout.column), "unknown callout kind `[!\(callout.marker)]`",
                                       remedy: suggestion(callout.marker, among: CalloutKind.allCases.map(\.rawValue), noun: "kind")
                                         + "use one of \(CalloutKind.allowedList)"))
         }
-        for heading in module.body.headings where heading.level == 1 {
+        for heading in body.headings where heading.level == 1 {
             diagnostics.append(.warning(at: at(heading.line, heading.column), "level-1 heading `\(heading.text)` in the body",
-                                        remedy: "start body headings at `##`: the module's title is the page's only level-1 heading"))
+                                        remedy: "start body headings at `##`: the page's title is its only level-1 heading"))
         }
         var previousLevel = 1
-        for heading in module.body.headings where heading.callout == nil {
+        for heading in body.headings where heading.callout == nil {
             if heading.level > previousLevel + 1 {
                 diagnostics.append(.warning(at: at(heading.line, heading.column),
                                             "heading level jumps from \(previousLevel) to \(heading.level) at `\(heading.text)`",
@@ -186,15 +192,15 @@ public struct CurriculumChecker: Sendable {
             }
             previousLevel = heading.level
         }
-        let anchors = module.body.anchors
-        for link in module.body.links {
+        let anchors = body.anchors
+        for link in body.links {
             let location = at(link.line, link.column)
             let noun = link.isImage ? "image" : "link"
             if link.isImage, link.text.trimmingWhitespace.isEmpty {
                 diagnostics.append(.warning(at: location, "image `\(link.url)` has no alternative text",
                                             remedy: "describe the image for readers who cannot see it: `![What it shows](\(link.url))`"))
             }
-            switch LinkTarget.resolve(link.url) {
+            switch LinkTarget.resolve(link.url, from: folder) {
             case .external:
                 if link.url.lowercased().hasPrefix("javascript:") {
                     diagnostics.append(.warning(at: location, "\(noun) uses a `javascript:` URL, which is removed from the site",
@@ -218,17 +224,33 @@ public struct CurriculumChecker: Sendable {
                                               remedy: suggestion(fragment, among: Array(target.body.anchors), noun: "anchor")
                                                 + "use the anchor of one of its headings"))
                 }
+            case .handout(let id, let fragment):
+                guard let target = curriculum.handout(id) else {
+                    diagnostics.append(.error(at: location, "\(noun) to missing handout `\(id).md`",
+                                              remedy: suggestion(id, among: curriculum.handouts.map(\.id), noun: "handout")
+                                                + "link to an existing file in handouts/, e.g. `../handouts/<id>.md`"))
+                    continue
+                }
+                if let fragment, !fragment.isEmpty, !target.body.hasAnchor(fragment) {
+                    diagnostics.append(.error(at: location, "\(noun) to `\(id).md#\(fragment)`, but handout `\(id)` has no such heading",
+                                              remedy: suggestion(fragment, among: Array(target.body.anchors), noun: "anchor")
+                                                + "use the anchor of one of its headings"))
+                }
+                if target.trainersOnly, !trainersOnly, !link.inTrainerNote {
+                    diagnostics.append(.error(at: location, "\(noun) to trainers-only handout `\(id)` from text that trainees read",
+                                              remedy: "move the link into a `> [!TRAINER-NOTE]` callout, or set `trainers_only: false` in the handout"))
+                }
             case .asset(let path):
                 if !fileExists(join(curriculum.directory, path)) {
                     diagnostics.append(.error(at: location, "\(noun) to missing file `\(path)`",
-                                              remedy: "add the file to \(join(curriculum.directory, "assets")) or fix the path (it is relative to the module file)"))
+                                              remedy: "add the file to \(join(curriculum.directory, "assets")) or fix the path (it is relative to the file it is in)"))
                 }
             case .unpublished(let path):
                 diagnostics.append(.error(at: location, "\(noun) to `\(path)`, which is not published with the site",
-                                          remedy: "put files for readers under assets/ and link to them as `../assets/…`; link to modules as `<id>.md`"))
+                                          remedy: "put files for readers under assets/ and link to them as `../assets/…`; link to modules as `../modules/<id>.md` and handouts as `../handouts/<id>.md`"))
             case .outsideCurriculum:
                 diagnostics.append(.error(at: location, "\(noun) to `\(link.url)` leaves the curriculum folder or is an absolute path",
-                                          remedy: "use a path relative to the module file, such as `../assets/handout.pdf` or `engage.md`"))
+                                          remedy: "use a path relative to the file it is in, such as `../assets/map.png` or `../modules/engage.md`"))
             }
         }
     }
@@ -266,7 +288,7 @@ public struct CurriculumChecker: Sendable {
         for module in curriculum.modules where marks[module.id] == nil { visit(module.id) }
     }
 
-    private func suggestion(_ value: String, among candidates: [String], noun: String) -> String {
+    func suggestion(_ value: String, among candidates: [String], noun: String) -> String {
         guard let best = candidates.sorted().min(by: { editDistance($0, value) < editDistance($1, value) }),
               editDistance(best, value) <= max(2, value.count / 3) else { return "" }
         return "did you mean \(noun) `\(best)`? "

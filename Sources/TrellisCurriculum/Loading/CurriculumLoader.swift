@@ -3,7 +3,8 @@ import TrellisMarkdown
 import Foundation
 import Yams
 
-/// Reads a curriculum folder: `curriculum.yml`, `competencies.yml`, `modules/*.md` and `assets/`.
+/// Reads a curriculum folder: `curriculum.yml`, `competencies.yml`, `modules/*.md`,
+/// `handouts/*.md`, `glossary.yml` and `assets/`.
 ///
 /// Loading never stops at the first problem: it returns whatever it could read together
 /// with every diagnostic, so `trellis check` can report them all in one run.
@@ -21,11 +22,15 @@ public struct CurriculumLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         let manifest = parseManifest(FileManager.default.contents(atPath: manifestPath), diagnostics: &diagnostics)
         let framework = parseFramework(FileManager.default.contents(atPath: frameworkPath), diagnostics: &diagnostics)
+        // The glossary comes first: module and handout bodies link their terms as they compile.
+        let glossary = FileManager.default.fileExists(atPath: glossaryPath)
+            ? parseGlossary(FileManager.default.contents(atPath: glossaryPath), diagnostics: &diagnostics) : nil
+        let linker = glossary.map { GlossaryLinker($0) }
         let files = moduleFileNames()
         if files.isEmpty { diagnostics.append(noModulesDiagnostic) }
         let loader = self
         let loaded = files.concurrentMap { file in
-            loader.parseModule(FileManager.default.contents(atPath: join(loader.modulesDirectory, file)), fileName: file)
+            loader.parseModule(FileManager.default.contents(atPath: join(loader.modulesDirectory, file)), fileName: file, glossary: linker)
         }
         var modules: [Module] = []
         for (module, moduleDiagnostics) in loaded {
@@ -36,6 +41,14 @@ public struct CurriculumLoader: Sendable {
         if FileManager.default.fileExists(atPath: credentialsPath) {
             curriculum.credentials = parseCredentials(FileManager.default.contents(atPath: credentialsPath), diagnostics: &diagnostics)
         }
+        curriculum.glossary = glossary
+        for file in handoutFileNames() {
+            let path = join(handoutsDirectory, file)
+            guard let text = decodeText(FileManager.default.contents(atPath: path), path: path, what: "a handout", diagnostics: &diagnostics),
+                  let handout = HandoutParser.parse(text, path: path, fileName: file, editions: editions, glossary: linker,
+                                                    diagnostics: &diagnostics) else { continue }
+            curriculum.handouts.append(handout)
+        }
         return (curriculum, diagnostics)
     }
 
@@ -44,12 +57,19 @@ public struct CurriculumLoader: Sendable {
     var manifestPath: String { join(directory, "curriculum.yml") }
     var frameworkPath: String { join(directory, "competencies.yml") }
     var credentialsPath: String { join(directory, "credentials.yml") }
+    var glossaryPath: String { join(directory, "glossary.yml") }
     var modulesDirectory: String { join(directory, "modules") }
+    var handoutsDirectory: String { join(directory, "handouts") }
     var assetsDirectory: String { join(directory, "assets") }
 
     /// The module files of `modules/`, sorted; drafts starting with `_` and hidden files are skipped.
     func moduleFileNames() -> [String] {
         listFiles(modulesDirectory).filter { Self.isModuleFileName($0) }
+    }
+
+    /// The handout files of `handouts/`, sorted, skipped as module files are.
+    func handoutFileNames() -> [String] {
+        listFiles(handoutsDirectory).filter { Self.isModuleFileName($0) }
     }
 
     static func isModuleFileName(_ name: String) -> Bool {
@@ -86,12 +106,21 @@ public struct CurriculumLoader: Sendable {
         return CredentialRulesParser.parse(text, path: credentialsPath, diagnostics: &diagnostics)
     }
 
+    /// `glossary.yml` from its bytes; call only when the file exists.
+    func parseGlossary(_ data: Data?, diagnostics: inout [Diagnostic]) -> Glossary {
+        guard let text = decodeText(data, path: glossaryPath, what: "the glossary", diagnostics: &diagnostics) else {
+            return Glossary(terms: [], path: glossaryPath)
+        }
+        return GlossaryParser.parse(text, path: glossaryPath, diagnostics: &diagnostics)
+    }
+
     /// One module file from its bytes (nil when it could not be read), with its own diagnostics.
-    func parseModule(_ data: Data?, fileName: String) -> (Module?, [Diagnostic]) {
+    func parseModule(_ data: Data?, fileName: String, glossary: GlossaryLinker? = nil) -> (Module?, [Diagnostic]) {
         let path = join(modulesDirectory, fileName)
         var diagnostics: [Diagnostic] = []
         guard let text = decodeText(data, path: path, what: "a module", diagnostics: &diagnostics) else { return (nil, diagnostics) }
-        let module = ModuleParser.parse(text, path: path, fileName: fileName, editions: editions, diagnostics: &diagnostics)
+        let module = ModuleParser.parse(text, path: path, fileName: fileName, editions: editions, glossary: glossary,
+                                        diagnostics: &diagnostics)
         return (module, diagnostics)
     }
 
@@ -126,11 +155,13 @@ public struct CurriculumLoader: Sendable {
         if let scheduleNode = mapping["schedule"] {
             for entryNode in scheduleNode.sequence ?? [] {
                 guard let entry = reader.mapping(entryNode, what: "a schedule entry") else { continue }
-                reader.reportUnknownKeys(in: entry, known: ["day", "focus", "tracks"], what: "a schedule entry")
+                reader.reportUnknownKeys(in: entry, known: ["day", "focus", "tracks", "modules"], what: "a schedule entry")
                 let day = reader.string(entry, "day", required: true, what: "a schedule entry") ?? ""
                 let focus = reader.string(entry, "focus", required: true, what: "schedule entry `\(day)`") ?? ""
                 let tracks = reader.stringList(entry, "tracks", required: false, what: "schedule entry `\(day)`") ?? []
-                manifest.schedule.append(.init(day: day, focus: focus, trackIDs: tracks.map(\.0), location: reader.location(of: entryNode)))
+                let modules = reader.stringList(entry, "modules", required: false, what: "schedule entry `\(day)`") ?? []
+                manifest.schedule.append(.init(day: day, focus: focus, trackIDs: tracks.map(\.0), moduleIDs: modules.map(\.0),
+                                               location: reader.location(of: entryNode), moduleLocations: modules.map(\.1)))
             }
             if scheduleNode.sequence == nil {
                 reader.error(scheduleNode, "`schedule` must be a list", remedy: "write each entry as `- day: …` with `focus:` and `tracks:`")
@@ -142,7 +173,7 @@ public struct CurriculumLoader: Sendable {
 
 /// Parses one module file: front matter, then the Markdown body.
 enum ModuleParser {
-    static func parse(_ text: String, path: String, fileName: String, editions: Set<Edition>,
+    static func parse(_ text: String, path: String, fileName: String, editions: Set<Edition>, glossary: GlossaryLinker? = nil,
                       diagnostics: inout [Diagnostic]) -> Module? {
         let fileID = String(fileName.dropLast(3))
         guard let split = FrontMatter.split(text) else {
@@ -153,7 +184,7 @@ enum ModuleParser {
         }
         var reader = YAMLReader(path: path, lineOffset: 1)
         defer { diagnostics += reader.diagnostics }
-        let body = ModuleBodyCompiler.compile(markdown: split.body, firstLine: split.bodyFirstLine, editions: editions)
+        let body = ModuleBodyCompiler.compile(markdown: split.body, firstLine: split.bodyFirstLine, editions: editions, glossary: glossary)
         guard let root = reader.parse(split.yaml), let fields = reader.mapping(root, what: "the front matter") else {
             // Keep the module under its file name so its broken YAML is the only error reported,
             // not also every track entry and link that refers to it.

@@ -10,6 +10,10 @@ public struct Curriculum: Sendable {
     public var assets: [String]
     /// Credential renewal rules from `credentials.yml` (optional file).
     public var credentials: [CredentialRule] = []
+    /// Handouts from `handouts/*.md`, sorted by file name.
+    public var handouts: [Handout] = []
+    /// Terms from `glossary.yml` (optional file).
+    public var glossary: Glossary?
 
     public func module(_ id: String) -> Module? { moduleIndex[id].map { modules[$0] } }
 
@@ -27,6 +31,13 @@ public struct Curriculum: Sendable {
             index[module.id] = position
         }
         self.moduleIndex = index
+    }
+
+    public func handout(_ id: String) -> Handout? { handouts.first { $0.id == id } }
+
+    /// The handouts published in `edition` that support `moduleID`, by file name.
+    public func handouts(for moduleID: String, in edition: Edition) -> [Handout] {
+        handouts.filter { $0.isPublished(in: edition) && $0.moduleIDs.contains(moduleID) }
     }
 
     /// Modules in reading order: tracks in order, then modules within each track.

@@ -21,13 +21,19 @@ public struct CurriculumManifest: Sendable {
         public var day: String
         public var focus: String
         public var trackIDs: [String]
+        /// The modules taught that day, in order; a day may name modules, tracks or both.
+        public var moduleIDs: [String]
         public var location: SourceLocation
+        public var moduleLocations: [SourceLocation]
 
-        public init(day: String, focus: String, trackIDs: [String], location: SourceLocation) {
+        public init(day: String, focus: String, trackIDs: [String], moduleIDs: [String] = [], location: SourceLocation,
+                    moduleLocations: [SourceLocation] = []) {
             self.day = day
             self.focus = focus
             self.trackIDs = trackIDs
+            self.moduleIDs = moduleIDs
             self.location = location
+            self.moduleLocations = moduleLocations
         }
     }
 

@@ -56,6 +56,8 @@ public struct ModuleBody: Sendable {
     public var headings: [Heading] = []
     public var links: [Link] = []
     public var callouts: [Callout] = []
+    /// The glossary terms whose first use in the body links to the glossary, by term id.
+    public var glossaryTerms: [String] = []
     /// The rendered HTML per edition.
     public var html: [Edition: String] = [:]
     /// The body's sections (at `##` and `###` headings outside callouts) per rendered edition.
