@@ -89,3 +89,26 @@ import TrellisTestSupport
         #expect(diagnostics(for: curriculum).errors.isEmpty)
     }
 }
+
+@Suite struct HandoutScaffoldTests {
+    @Test func aNewHandoutChecksCleanAndIsNeverWrittenOverAFile() throws {
+        let scratch = try ScratchDirectory()
+        let curriculum = try scratch.copyOfValidCurriculum()
+        let scaffold = HandoutScaffold(directory: curriculum, id: "visit-log", title: "Visit log: week 1", moduleIDs: ["listening"],
+                                       trainersOnly: false, today: Fixtures.today)
+        let path = try scaffold.write()
+        #expect(path.hasSuffix("handouts/visit-log.md"))
+        let found = diagnostics(for: curriculum)
+        #expect(!found.hasErrors)
+        #expect(!found.contains { $0.location.path.hasSuffix("visit-log.md") })
+        let (loaded, _) = CurriculumLoader(directory: curriculum).load()
+        #expect(loaded.handout("visit-log")?.title == "Visit log: week 1")
+        #expect(loaded.handout("visit-log")?.moduleIDs == ["listening"])
+        #expect(throws: ModuleScaffold.Failure.self) { try scaffold.write() }
+        var unknown = scaffold
+        unknown.id = "other"
+        unknown.moduleIDs = ["nope"]
+        #expect(throws: ModuleScaffold.Failure.self) { try unknown.write() }
+        #expect(!FileManager.default.fileExists(atPath: curriculum + "/handouts/other.md"))
+    }
+}
