@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TrellisTrackerSQLite", targets: ["TrellisTrackerSQLite"]),
         .library(name: "TrellisSite", targets: ["TrellisSite"]),
         .library(name: "TrellisPreview", targets: ["TrellisPreview"]),
+        .library(name: "TrellisTrackerWeb", targets: ["TrellisTrackerWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         // SHA-256 for evidence fingerprints; SHA-1 for name-based (version 5) UUIDs, stable xAPI statement ids.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `trellis tracker serve`: the web tracker (HTTP, routing, graceful shutdown) and bcrypt.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // The C library cmark-gfm, from Debian's libcmark-gfm-dev and libcmark-gfm-extensions-dev.
@@ -83,6 +89,8 @@ let package = Package(
                 "TrellisCurriculum",
                 "TrellisHashing",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Password hashes for the web tracker's accounts (a C bcrypt; no HTTP in it).
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         // The tracker's records in SQLite (GRDB): the schema and its migrations, the file
@@ -90,6 +98,23 @@ let package = Package(
         .target(
             name: "TrellisTrackerSQLite",
             dependencies: ["TrellisModel", "TrellisHashing", "TrellisTracker", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // `trellis tracker serve`: the tracker on the web (Hummingbird), with sign-in, roles, CSRF
+        // and the audit log, over `TrackerStore`. Its pages are `TrackerWeb/`, embedded at build
+        // time by the EmbedTheme plugin as they are for the site.
+        .target(
+            name: "TrellisTrackerWeb",
+            dependencies: [
+                "TrellisModel",
+                "TrellisCurriculum",
+                "TrellisTracker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedTheme"]
         ),
         // The thin command layer.
         .executableTarget(
@@ -101,6 +126,7 @@ let package = Package(
                 "TrellisTracker",
                 "TrellisTrackerSQLite",
                 "TrellisPreview",
+                "TrellisTrackerWeb",
                 .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -130,6 +156,14 @@ let package = Package(
             dependencies: ["TrellisModel", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TrellisTrackerTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisHashing", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "TrellisTrackerWebTests",
+            dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisTracker", "TrellisTrackerSQLite", "TrellisTrackerWeb", "TrellisTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,19 +1,21 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the repository's theme (`Site/templates` and `Site/static`) in the target as
-/// generated Swift source, so that `trellis` carries its built-in theme wherever it is
-/// installed. SwiftPM resources are not used: on Linux `Bundle.module` resolves to the
+/// Embeds the repository's theme (`Site/templates` and `Site/static`) in TrellisSite, and the
+/// web tracker's pages (`TrackerWeb/templates` and `TrackerWeb/static`) in TrellisTrackerWeb,
+/// as generated Swift source, so that `trellis` carries them wherever it is installed. SwiftPM resources are not used: on Linux `Bundle.module` resolves to the
 /// absolute build folder, which is gone once the binary is installed elsewhere.
 @main
 struct EmbedTheme: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let site = context.package.directoryURL.appending(path: "Site")
+        // The folder each target embeds, and the type whose `files` the generated source declares.
+        let (folder, type) = target.name == "TrellisTrackerWeb" ? ("TrackerWeb", "TrackerWebFiles") : ("Site", "BuiltInTheme")
+        let site = context.package.directoryURL.appending(path: folder)
         let files = try Self.themeFiles(in: site)
-        let output = context.pluginWorkDirectoryURL.appending(path: "BuiltInThemeFiles.swift")
-        return [.buildCommand(displayName: "Embedding the built-in theme from Site/",
+        let output = context.pluginWorkDirectoryURL.appending(path: "\(type)Embedded.swift")
+        return [.buildCommand(displayName: "Embedding \(folder)/ in \(target.name)",
                               executable: try context.tool(named: "EmbedThemeTool").url,
-                              arguments: [output.path, site.path] + files,
+                              arguments: [output.path, type, site.path] + files,
                               inputFiles: files.map { site.appending(path: $0) },
                               outputFiles: [output])]
     }

@@ -1,16 +1,16 @@
 import Foundation
 
-// EmbedThemeTool OUTPUT ROOT FILE...: writes OUTPUT, a Swift file declaring every FILE (a path
-// relative to ROOT) with its exact bytes, for the EmbedTheme build plugin. Text is written as a
+// EmbedThemeTool OUTPUT TYPE ROOT FILE...: writes OUTPUT, a Swift file declaring, as `TYPE.files`,
+// every FILE (a path relative to ROOT) with its exact bytes, for the EmbedTheme build plugin. Text is written as a
 // raw string literal (quick to compile); a file that is not UTF-8 text with LF line ends, whose
 // bytes a string literal would not keep, as base64.
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: EmbedThemeTool OUTPUT ROOT FILE...\n".utf8))
+guard arguments.count >= 4 else {
+    FileHandle.standardError.write(Data("usage: EmbedThemeTool OUTPUT TYPE ROOT FILE...\n".utf8))
     exit(2)
 }
-let (output, root) = (arguments[1], arguments[2])
+let (output, type, root) = (arguments[1], arguments[2], arguments[3])
 
 /// A Swift string literal of `text` whose content is taken as it is.
 func rawLiteral(_ text: String) -> String {
@@ -22,14 +22,15 @@ func rawLiteral(_ text: String) -> String {
 }
 
 var source = """
-    // Generated at build time by EmbedThemeTool (the EmbedTheme plugin) from Site/. Do not edit.
+    // Generated at build time by EmbedThemeTool (the EmbedTheme plugin). Do not edit.
+    import TrellisModel
 
-    extension BuiltInTheme {
-        /// Every file of the built-in theme, by its path below the theme folder.
+    extension \(type) {
+        /// Every embedded file, by its path below the embedded folder.
         static let files: [(path: String, content: EmbeddedFile)] = [
 
     """
-for file in arguments.dropFirst(3) {
+for file in arguments.dropFirst(4) {
     let data = try Data(contentsOf: URL(fileURLWithPath: root + "/" + file))
     let path = "\"" + file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     if let text = String(data: data, encoding: .utf8), !text.contains("\r") {

@@ -4,7 +4,7 @@ import TrellisModel
 ///
 /// Matching is on whole words, ignoring ASCII case, within one text node (a term broken by a
 /// line break or emphasis is not matched there; its next plain use is). Headings, link text,
-/// table cells, code, callout labels and trainer notes are never linked: the link goes where a trainee first
+/// table cells, code, callout labels, trainer notes and the `## References` list are never linked: the link goes where a trainee first
 /// reads the word in running text. Where two terms start at the same word, the longer wins
 /// (`termination of parental rights` before `parental rights`).
 package struct GlossaryLinker: Sendable {

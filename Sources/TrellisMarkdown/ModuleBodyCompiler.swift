@@ -28,8 +28,10 @@ package enum ModuleBodyCompiler {
         var links: [MarkdownNode] = []
         var tables: [MarkdownNode] = []
         var taskItems: [MarkdownNode] = []
-        // Running text a glossary term may be linked in: not in a heading, a link or a trainer note.
+        // Running text a glossary term may be linked in: not in a heading, a link or a trainer
+        // note, and not under a `## References` heading (a source's title is not running text).
         var glossaryText: [MarkdownNode] = []
+        var inReferences = false
 
         document.walk { node, entering in
             guard entering else {
@@ -39,7 +41,7 @@ package enum ModuleBodyCompiler {
             var enclosing = openCallouts.last?.kind
             switch node.type {
             case CMARK_NODE_TEXT:
-                if glossary != nil, enclosing != .trainerNote, !node.isOutsideRunningText { glossaryText.append(node) }
+                if glossary != nil, enclosing != .trainerNote, !inReferences, !node.isOutsideRunningText { glossaryText.append(node) }
             case CMARK_NODE_BLOCK_QUOTE:
                 guard let marker = CalloutMarker(blockQuote: node) else { break }
                 let position = node.position
@@ -52,6 +54,7 @@ package enum ModuleBodyCompiler {
                 }
             case CMARK_NODE_HEADING:
                 let text = node.plainText
+                if node.headingLevel <= 2 { inReferences = text == "References" }
                 let slug = slugger.slug(for: text)
                 let position = node.position
                 body.headings.append(.init(level: node.headingLevel, text: text, slug: slug,

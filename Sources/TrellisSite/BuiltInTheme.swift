@@ -2,22 +2,9 @@ import Foundation
 import TrellisModel
 
 /// The theme built into `trellis`: the repository's `Site/`, embedded at build time by the
-/// EmbedTheme plugin (`BuiltInThemeFiles.swift`, generated). A curriculum needs no theme folder
+/// EmbedTheme plugin (`BuiltInThemeEmbedded.swift`, generated). A curriculum needs no theme folder
 /// of its own; `trellis theme eject` writes this one out for restyling.
 public enum BuiltInTheme {
-    /// A file's bytes as the generator wrote them.
-    enum EmbeddedFile: Sendable {
-        case text(String)
-        case base64(String)
-
-        var bytes: [UInt8] {
-            switch self {
-            case .text(let text): Array(text.utf8)
-            case .base64(let encoded): Data(base64Encoded: encoded).map { [UInt8]($0) } ?? []
-            }
-        }
-    }
-
     /// The files below `templates/` and `static/`, by path below the theme folder.
     static var byPath: [String: EmbeddedFile] {
         Dictionary(files.map { ($0.path, $0.content) }, uniquingKeysWith: { first, _ in first })

@@ -72,8 +72,8 @@ public enum PrivateFile {
 }
 
 /// UTC timestamps for "when was this written".
-enum Timestamp {
-    static func now() -> String {
+public enum Timestamp {
+    public static func now() -> String {
         var seconds = time(nil)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -48,6 +48,11 @@ public struct ProgressEngine: Sendable {
         public var metOn: CalendarDate?
         /// The evidence that met it (caller's references), in explanations only.
         public var evidence: [Int]
+        /// Whether this is the rule's supervisor sign-off (the web tracker's sign-off queue
+        /// lists levels that wait on nothing else). Not part of the JSON a transcript exports.
+        public var isSupervisorSignoff = false
+
+        enum CodingKeys: String, CodingKey { case rule, met, metOn, evidence }
     }
 
     public struct LevelCheck: Sendable, Hashable, Codable {
@@ -307,10 +312,10 @@ public struct ProgressEngine: Sendable {
                               completed: [(day: Int, reference: Int)?], detail: Bool) -> [Requirement] {
         var result: [Requirement] = []
         /// `met` carries the day it was first met (nil when met without evidence, e.g. no module builds it).
-        func add(_ text: @autoclosure () -> String, _ met: (day: Int?, references: [Int])?) {
+        func add(_ text: @autoclosure () -> String, _ met: (day: Int?, references: [Int])?, signoff: Bool = false) {
             result.append(Requirement(rule: detail ? text() : "", met: met != nil,
                                       metOn: met?.day.map { CalendarDate(dayNumber: $0) },
-                                      evidence: detail ? (met?.references ?? []) : []))
+                                      evidence: detail ? (met?.references ?? []) : [], isSupervisorSignoff: signoff))
         }
         let modules = modulesOfCompetency[competency]
         switch rule.modules {
@@ -338,7 +343,7 @@ public struct ProgressEngine: Sendable {
         }
         if rule.supervisorSignoff {
             let signoff = evidence.signoffs.min { $0.day < $1.day }
-            add("a supervisor sign-off", signoff.map { ($0.day, [$0.reference]) })
+            add("a supervisor sign-off", signoff.map { ($0.day, [$0.reference]) }, signoff: true)
         }
         if rule.coachingSessions > 0 {
             let sessions = evidence.coaching.sorted { $0.day < $1.day }

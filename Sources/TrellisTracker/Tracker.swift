@@ -156,7 +156,10 @@ public struct Tracker: Sendable {
         try await store.write { records in
             switch try await validator(records).check(input) {
             case .invalid(let problems):
-                throw problems.count == 1 ? problems[0] : TrackerError(problems.map(\.description).joined(separator: "; "))
+                guard problems.count > 1 else { throw problems[0] }
+                var combined = TrackerError(problems.map(\.description).joined(separator: "; "))
+                combined.parts = problems
+                throw combined
             case .valid(var record):
                 record.id = RecordIDGenerator().next()
                 record.recordedAt = Timestamp.now()

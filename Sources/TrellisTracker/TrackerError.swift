@@ -6,6 +6,10 @@ public struct TrackerError: Error, Sendable, Hashable, CustomStringConvertible {
     public var remedy: String?
     /// The input line (CSV imports), when the problem comes from a file.
     public var line: Int?
+    /// The field at fault, when one is (a form shows the message beside it).
+    public var field: String?
+    /// When several problems were found at once: each of them (`message` joins them).
+    public var parts: [TrackerError] = []
 
     public init(_ message: String, remedy: String? = nil, line: Int? = nil) {
         self.message = message
@@ -28,6 +32,8 @@ public struct TrackerError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func field(_ name: String, _ value: String, _ problem: String, remedy: String? = nil) -> TrackerError {
-        TrackerError("\(name) `\(value)` \(problem)", remedy: remedy)
+        var error = TrackerError("\(name) `\(value)` \(problem)", remedy: remedy)
+        error.field = name
+        return error
     }
 }

@@ -74,7 +74,7 @@ final class SQLiteTransaction: TrackerWriting {
 
     init(_ database: TrackerDatabase) { self.database = database }
 
-    private func access<T>(_ work: (Database) throws -> T) throws -> T { try database.access(work) }
+    func access<T>(_ work: (Database) throws -> T) throws -> T { try database.access(work) }
 
     /// Writes what the records added so far imply (the fact digests): before the commit.
     func finish() throws { if let writer { try access { _ in try writer.finish() } } }

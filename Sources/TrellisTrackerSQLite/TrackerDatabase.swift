@@ -134,10 +134,10 @@ public final class TrackerDatabase: Sendable {
         try queue.inDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
     }
 
-    /// Closes the connection now rather than when the last reference goes (for tests that need
-    /// the database to themselves, e.g. to let a bulk import leave WAL mode). Using the database
-    /// afterwards throws.
-    func closeConnection() throws {
+    /// Closes the connection now rather than when the last reference goes: when the web tracker
+    /// stops (after its requests have drained), and in tests that need the file to themselves.
+    /// Using the database afterwards throws.
+    public func closeConnection() throws {
         try queue.close()
     }
 

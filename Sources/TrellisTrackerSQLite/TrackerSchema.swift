@@ -283,6 +283,7 @@ enum TrackerSchema {
             try db.execute(sql: "ALTER TABLE trainee ADD COLUMN program TEXT")
         }
         registerFieldHours(&migrator)
+        registerWebAccounts(&migrator)
         return migrator
     }
 }

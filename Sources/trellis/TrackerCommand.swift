@@ -8,7 +8,7 @@ struct TrackerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracker",
         abstract: "Create, back up and verify the tracker database.",
-        subcommands: [TrackerInit.self, TrackerBackup.self, TrackerVerify.self]
+        subcommands: [TrackerInit.self, TrackerBackup.self, TrackerVerify.self, TrackerServe.self]
     )
 }
 

@@ -30,7 +30,7 @@ struct Trellis: AsyncParsableCommand {
         version: TrellisVersion.current,
         subcommands: [Init.self, Build.self, Check.self, New.self, Serve.self, ThemeCommand.self,
                       TrackerCommand.self, TraineeCommand.self, Record.self, VoidEvidence.self, Import.self,
-                      Progress.self, Report.self, Coaching.self, Due.self, CertificateCommand.self, Export.self]
+                      Progress.self, Report.self, Coaching.self, Due.self, CertificateCommand.self, Export.self, UserCommand.self]
     )
 
     /// ArgumentParser exits with 64 on usage errors; Trellis documents 2, as most Unix tools do.

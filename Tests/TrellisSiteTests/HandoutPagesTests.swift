@@ -26,6 +26,10 @@ import TrellisTestSupport
 
             > [!TRAINER-NOTE]
             > HANDOUT-TRAINER-TEXT, and the [answer key](answer-key.md).
+
+            ## References
+
+            1. Writer, A. (2020). *A scenario book*.
             """)
         try project.write("Curriculum/handouts/answer-key.md", """
             ---
@@ -79,6 +83,7 @@ import TrellisTestSupport
         // The first use in a paragraph is linked, once; the heading and table cell are not.
         #expect(handout.components(separatedBy: "glossary.html#term-reflection").count == 2)
         #expect(handout.contains("Write each \(link) here."))
+        #expect(!handout.contains("term-scenario"), "a source's title under References is not linked")
         let glossary = try project.read("site/trainee/glossary.html")
         #expect(glossary.contains("id=\"term-reflection\""))
         #expect(glossary.contains("A short story to practise on."))

@@ -87,7 +87,7 @@ public struct StoreFindings: Sendable {
 }
 
 /// Reading, within one transaction.
-public protocol TrackerReading {
+public protocol TrackerReading: AccountReading {
     func trainee(_ id: String) async throws -> Trainee?
     /// Every trainee, by id.
     func trainees() async throws -> [Trainee]
@@ -107,7 +107,7 @@ public protocol TrackerReading {
 
 /// Writing, within one transaction. Evidence is only ever added: a record is cancelled by a
 /// void, never changed or deleted.
-public protocol TrackerWriting: TrackerReading {
+public protocol TrackerWriting: TrackerReading, AccountWriting {
     func insert(_ trainee: Trainee, at time: String, by actor: String) async throws
     /// Stores the trainee's new details and, for each changed field, its old and new value.
     func update(_ trainee: Trainee, history: [(field: String, old: String?, new: String?)], at time: String, by actor: String) async throws
