@@ -77,7 +77,7 @@ extension Trainee {
 
 extension Trainee {
     /// A field's value as text, by its command-line and CSV name (for the edit history).
-    static func value(of field: String, in trainee: Trainee) -> String? {
+    public static func value(of field: String, in trainee: Trainee) -> String? {
         switch field {
         case "name": trainee.name
         case "email": trainee.email

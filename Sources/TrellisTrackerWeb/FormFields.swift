@@ -32,6 +32,9 @@ struct FormFields: Sendable {
     /// The field's first value exactly as sent (passwords are not trimmed).
     func raw(_ name: String) -> String? { values[name]?.first }
 
+    /// Whether the form has the field at all (empty or not).
+    func has(_ name: String) -> Bool { values[name] != nil }
+
     /// Every value of a repeated field (checkboxes), blank ones left out.
     func all(_ name: String) -> [String] {
         (values[name] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

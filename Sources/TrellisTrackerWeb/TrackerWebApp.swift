@@ -45,6 +45,7 @@ public struct TrackerWebApp: Sendable {
         addSignInRoutes(router)
         addTraineeRoutes(router)
         addEvidenceRoutes(router)
+        addCoordinatorRoutes(router)
         addAdminRoutes(router)
         return router
     }

@@ -43,6 +43,7 @@ struct TranscriptView {
                 "about": record.subject.map { $0.kind == .module ? (moduleTitles[$0.id] ?? $0.id) : $0.id } ?? "",
                 "level": record.level.map(levelName) ?? record.score.map { "score \(Int($0))" } ?? record.minutes.map { "\($0) min" } ?? "",
                 "observer": record.observer ?? "", "recordedBy": entered, "voided": record.voidedBy != nil, "note": record.note ?? "",
+                "voidable": record.voidedBy == nil && record.kind != .void, "traineeID": record.traineeID,
             ]
         }
         return [

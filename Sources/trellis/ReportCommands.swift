@@ -7,15 +7,7 @@ import TrellisTracker
 enum ReportOutput {
     static func trainees(_ report: ProgramReport, format: OutputFormat) throws {
         if format == .json { return try printJSON(report.trainees) }
-        let table = TextTable(header: ["trainee", "name", "cohort", "site", "status", "program", "modules", "competencies", "field_hours", "complete", "completed_on", "last_coaching", "ce_hours", "credential_deadline"],
-                              rows: report.trainees.map {
-            [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, $0.program, "\($0.modulesCompleted)/\($0.modulesTotal)",
-             "\($0.competenciesAtTarget)/\($0.competenciesTotal)",
-             $0.fieldHoursRequired > 0 ? "\(HoursText.format($0.fieldHours))/\(HoursText.format($0.fieldHoursRequired))" : HoursText.format($0.fieldHours),
-             "\($0.percentComplete)%", $0.completedOn?.description ?? "",
-             $0.lastCoaching?.description ?? "",
-             $0.credentialHours.map(HoursText.format) ?? "", $0.credentialDeadline?.description ?? ""]
-        })
+        let table = report.traineeTable
         print(format == .csv ? table.csv() : table.render(), terminator: "")
     }
 }

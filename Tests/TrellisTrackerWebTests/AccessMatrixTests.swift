@@ -22,6 +22,13 @@ import TrellisTracker
         ("/admin/accounts", ["admin"]),
         ("/admin/audit", ["admin"]),
         ("/admin/audit.csv", ["admin"]),
+        ("/trainees/new", ["cora"]),
+        ("/trainees/dana/edit", ["cora"]),
+        ("/trainees/lee/edit", []),
+        ("/reports", ["cora"]),
+        ("/reports/trainees.csv", ["cora"]),
+        ("/reports/trainees.json", ["cora"]),
+        ("/due", ["cora"]),
     ]
 
     static let logins = ["admin", "cora", "sue", "cody", "dana"]
@@ -51,6 +58,9 @@ import TrellisTracker
         ("/me/reflections", [("note", "I practised reflecting feelings.")], ["dana"]),
         ("/admin/accounts", [("login", "extra"), ("name", "Extra Person"), ("role", "coach")], ["admin"]),
         ("/admin/accounts/cody/disable", [], ["admin"]),
+        ("/trainees/new", [("id", "T9"), ("name", "New Trainee"), ("site", "North"), ("start_date", "2026-11-01")], ["cora"]),
+        ("/trainees/dana/edit", [("name", "Dana R. Rivera"), ("site", "North"), ("start_date", "2025-01-01")], ["cora"]),
+        ("/trainees/lee/edit", [("name", "Lee K"), ("site", "South"), ("start_date", "2025-01-01")], []),
     ]
 
     @Test(arguments: logins)

@@ -171,6 +171,22 @@ public struct ProgramReport: Sendable, Codable {
 }
 
 /// Hours as people write them: `3`, `1.5`, `1.25` (at most two decimals, trailing zeros dropped).
+extension ProgramReport {
+    /// One row per trainee, as `trellis report` prints it and the web tracker downloads it.
+    public var traineeTable: TextTable {
+        TextTable(header: ["trainee", "name", "cohort", "site", "status", "program", "modules", "competencies", "field_hours", "complete",
+                           "completed_on", "last_coaching", "ce_hours", "credential_deadline"],
+                  rows: trainees.map {
+            [$0.id, $0.name, $0.cohort ?? "", $0.site ?? "", $0.status, $0.program, "\($0.modulesCompleted)/\($0.modulesTotal)",
+             "\($0.competenciesAtTarget)/\($0.competenciesTotal)",
+             $0.fieldHoursRequired > 0 ? "\(HoursText.format($0.fieldHours))/\(HoursText.format($0.fieldHoursRequired))" : HoursText.format($0.fieldHours),
+             "\($0.percentComplete)%", $0.completedOn?.description ?? "",
+             $0.lastCoaching?.description ?? "",
+             $0.credentialHours.map(HoursText.format) ?? "", $0.credentialDeadline?.description ?? ""]
+        })
+    }
+}
+
 public enum HoursText {
     public static func format(_ value: Double) -> String {
         if value == value.rounded() { return String(Int(value)) }

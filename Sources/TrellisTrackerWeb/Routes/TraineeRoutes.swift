@@ -42,6 +42,7 @@ extension TrackerWebApp {
         var fields = TranscriptView(transcript: transcript, curriculum: curriculum).fields
         fields["mayObserve"] = [.coach, .supervisor, .coordinator].contains(visitor.account.role)
         fields["maySignOff"] = visitor.account.role == .supervisor
+        fields["isCoordinator"] = visitor.account.role == .coordinator
         fields["competencyChoices"] = curriculum.framework.competencies.map { ["id": $0.id, "title": $0.title] }
         fields["levelChoices"] = curriculum.framework.scale.map { ["id": $0.id, "name": $0.name] }
         fields["today"] = today().description
