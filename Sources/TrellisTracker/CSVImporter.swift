@@ -70,17 +70,25 @@ public struct CSVImporter: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrackerError("cannot read \(path)", remedy: "check the file name")
         }
+        return try await importData(data, as: requested)
+    }
+
+    /// Imports a file's bytes (an upload), all or nothing.
+    /// - Parameter checkOnly: check every row exactly as an import would, in a transaction that
+    ///   is then rolled back: the report says what would be added (`inserted`) and every
+    ///   problem by line, and nothing is written. The web tracker shows it before asking to confirm.
+    public func importData(_ data: Data, as requested: FileKind? = nil, checkOnly: Bool = false) async throws -> Report {
         let header = try data.withUnsafeBytes { try CSVTable.header($0.bindMemory(to: UInt8.self)) }
         let kind = try requested ?? CSVImporter.detectKind(header.names)
         let problems = CSVImporter.headerProblems(header.names, kind)
         if kind == .evidence, problems.isEmpty {
-            let report = try await EvidenceImport(tracker: tracker, skipInvalid: skipInvalid).run(data, header: header)
+            let report = try await EvidenceImport(tracker: tracker, skipInvalid: skipInvalid, checkOnly: checkOnly).run(data, header: header)
             if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
             return report
         }
         let table = try CSVTable.parse(data)
         if !problems.isEmpty { throw ImportFailure(report: Report(kind: kind, rows: table.records.count, inserted: 0, alreadyPresent: 0, problems: problems)) }
-        let report = try await importTrainees(table)
+        let report = try await importTrainees(table, checkOnly: checkOnly)
         if !report.problems.isEmpty, !skipInvalid { throw ImportFailure(report: report) }
         return report
     }
@@ -107,7 +115,7 @@ public struct CSVImporter: Sendable {
         Dictionary(table.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private func importTrainees(_ table: CSVTable) async throws -> Report {
+    private func importTrainees(_ table: CSVTable, checkOnly: Bool) async throws -> Report {
         let column = columns(table)
         var problems: [TrackerError] = []
         var valid: [Trainee] = []
@@ -158,6 +166,7 @@ public struct CSVImporter: Sendable {
         if !problems.isEmpty && !skipInvalid {
             return Report(kind: .trainees, rows: table.records.count, inserted: 0, alreadyPresent: alreadyPresent, problems: problems)
         }
+        if checkOnly { return Report(kind: .trainees, rows: table.records.count, inserted: valid.count, alreadyPresent: alreadyPresent, problems: problems) }
         let now = Timestamp.now()
         try await tracker.store.write { records in
             for trainee in valid { try await records.insert(trainee, at: now, by: tracker.actor) }

@@ -13,6 +13,11 @@ import Foundation
 struct EvidenceImport {
     let tracker: Tracker
     let skipInvalid: Bool
+    /// Check and plan every row as for an import, then roll the transaction back.
+    var checkOnly = false
+
+    /// Carries a check-only run's report out of the transaction it rolls back.
+    private struct CheckedOnly: Error { var report: CSVImporter.Report }
 
     /// One row after parsing and checking.
     struct CheckedRow: Sendable {
@@ -33,6 +38,14 @@ struct EvidenceImport {
     }
 
     func run(_ data: Data, header: (names: [String], next: Int, line: Int)) async throws -> CSVImporter.Report {
+        do {
+            return try await write(data, header: header)
+        } catch let checked as CheckedOnly {
+            return checked.report
+        }
+    }
+
+    private func write(_ data: Data, header: (names: [String], next: Int, line: Int)) async throws -> CSVImporter.Report {
         try await tracker.store.write { records in
             let validator = try await tracker.validator(records)
             var plan = ImportPlan(records, ledger: try await records.importLedger())
@@ -61,7 +74,10 @@ struct EvidenceImport {
                                                                problems: problems))
             }
             try await plan.writeNew(at: now, by: actor)
-            return CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
+            let report = CSVImporter.Report(kind: .evidence, rows: count, inserted: plan.inserts.count, alreadyPresent: plan.alreadyPresent, problems: problems)
+            // Thrown from inside the transaction, so everything written is rolled back.
+            if checkOnly { throw CheckedOnly(report: report) }
+            return report
         }
     }
 

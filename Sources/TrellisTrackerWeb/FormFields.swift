@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MultipartKit
 
 /// A submitted form (`application/x-www-form-urlencoded`): each field's values, in order.
 struct FormFields: Sendable {
@@ -23,6 +24,31 @@ struct FormFields: Sendable {
         self.init(pairs)
     }
 
+    /// Parses a `multipart/form-data` body (a file upload): each part's `name` and its content
+    /// as text; nil when the body is not valid multipart or a part is not UTF-8 text.
+    init?(multipart body: ByteBuffer, boundary: String) {
+        let parser = MultipartParser(boundary: boundary)
+        var pairs: [(String, String)] = []
+        var name: String?
+        var content = ByteBuffer()
+        var valid = true
+        parser.onHeader = { field, value in
+            guard field.lowercased() == "content-disposition" else { return }
+            // form-data; name="file"; filename="evidence.csv"
+            for parameter in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where parameter.hasPrefix("name=") {
+                name = String(parameter.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        parser.onBody = { chunk in content.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            if let name, let text = content.readString(length: content.readableBytes, encoding: .utf8) { pairs.append((name, text)) } else { valid = false }
+            (name, content) = (nil, ByteBuffer())
+        }
+        do { try parser.execute(body) } catch { return nil }
+        guard valid else { return nil }
+        self.init(pairs)
+    }
+
     /// The field's first value, trimmed; nil when missing or blank.
     subscript(_ name: String) -> String? {
         guard let value = values[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
@@ -42,9 +68,19 @@ struct FormFields: Sendable {
 }
 
 extension Request {
-    /// The request's form, read once. A body that is not form encoding is a 400; too large a 413.
+    /// The request's form, read once: form encoding, or multipart for an upload. A body that is
+    /// neither is a 400; too large a 413.
     mutating func form(_ context: WebRequestContext) async throws -> FormFields {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
+        let type = headers[.contentType] ?? ""
+        if type.lowercased().hasPrefix("multipart/form-data") {
+            let boundary = type.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.lowercased().hasPrefix("boundary=") }.map { String($0.dropFirst(9)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            guard let boundary, !boundary.isEmpty, let form = FormFields(multipart: buffer, boundary: boundary) else {
+                throw HTTPError(.badRequest, message: "The upload could not be read. Choose the file again and send it.")
+            }
+            return form
+        }
         guard let form = FormFields(encoded: String(buffer: buffer)) else {
             throw HTTPError(.badRequest, message: "The form could not be read. Go back and send it again.")
         }

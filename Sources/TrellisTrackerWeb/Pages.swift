@@ -43,7 +43,7 @@ struct Pages: Sendable {
     static func navigation(for role: Account.Role) -> [[String: String]] {
         switch role {
         case .admin: [["href": "/admin/accounts", "label": "Accounts"], ["href": "/admin/audit", "label": "Audit log"]]
-        case .coordinator: [["href": "/trainees", "label": "Trainees"], ["href": "/trainees/new", "label": "Add a trainee"],
+        case .coordinator: [["href": "/trainees", "label": "Trainees"], ["href": "/trainees/new", "label": "Add a trainee"], ["href": "/import", "label": "Import"],
                             ["href": "/reports", "label": "Report"], ["href": "/due", "label": "Due and lapsing"]]
         case .supervisor: [["href": "/sign-offs", "label": "Sign-off queue"], ["href": "/trainees", "label": "My supervisees"]]
         case .coach: [["href": "/trainees", "label": "My trainees"]]

@@ -46,6 +46,7 @@ public struct TrackerWebApp: Sendable {
         addTraineeRoutes(router)
         addEvidenceRoutes(router)
         addCoordinatorRoutes(router)
+        addImportRoutes(router)
         addAdminRoutes(router)
         return router
     }

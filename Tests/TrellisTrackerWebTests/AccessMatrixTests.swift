@@ -29,6 +29,7 @@ import TrellisTracker
         ("/reports/trainees.csv", ["cora"]),
         ("/reports/trainees.json", ["cora"]),
         ("/due", ["cora"]),
+        ("/import", ["cora"]),
     ]
 
     static let logins = ["admin", "cora", "sue", "cody", "dana"]

@@ -122,6 +122,24 @@ final class TestClient: Sendable {
         return page
     }
 
+    /// Uploads a file as a browser's `multipart/form-data` form does, with the page's form token.
+    @discardableResult
+    func upload(_ path: String, file: String, name: String = "file", filename: String = "upload.csv", csrf: String?? = .none) async throws -> Page {
+        let boundary = "----TrellisTestBoundary7MA4YWxkTrZu0gW"
+        let token: String? = switch csrf { case .none: self.csrf; case .some(let given): given }
+        var body = ""
+        if let token { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n" }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n\(file)\r\n"
+        body += "--\(boundary)--\r\n"
+        return try await send(path, method: .post, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    /// The value of a hidden field on the last page (`name="NAME" value="…"`).
+    static func hidden(_ name: String, in page: Page) -> String? {
+        guard let range = page.body.range(of: "name=\"\(name)\" value=\"([^\"]*)\"", options: .regularExpression) else { return nil }
+        return String(page.body[range].dropFirst("name=\"\(name)\" value=\"".count).dropLast())
+    }
+
     /// Signs in through the form, as a new browser would, and on success opens the start page
     /// (so the next form carries the session's token).
     @discardableResult
