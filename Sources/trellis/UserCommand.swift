@@ -115,17 +115,17 @@ struct UserReset: AsyncParsableCommand {
     }
 }
 
-/// `--trainee ID` or `--site SITE` (`--site '*'` for every site).
+/// `--trainee ID` (repeatable) or `--site SITE` (`--site '*'` for every site).
 struct AssignmentOptions: ParsableArguments {
-    @Option(help: "A trainee (for a coach or supervisor).") var trainee: String?
+    @Option(help: "A trainee (for a coach or supervisor); repeat for several.") var trainee: [String] = []
     @Option(help: "A site (for a coordinator); '*' for every site.") var site: String?
 
-    func scope() throws -> Assignment.Scope {
-        switch (trainee, site) {
-        case (let trainee?, nil): .trainee(trainee)
-        case (nil, "*"): .allSites
-        case (nil, let site?): .site(site)
-        default: throw ValidationError("give exactly one of --trainee and --site")
+    func scopes() throws -> [Assignment.Scope] {
+        switch (trainee.isEmpty, site) {
+        case (false, nil): trainee.map { .trainee($0) }
+        case (true, "*"): [.allSites]
+        case (true, let site?): [.site(site)]
+        default: throw ValidationError("give --trainee (once or more) or --site, not both")
         }
     }
 }
@@ -133,15 +133,16 @@ struct AssignmentOptions: ParsableArguments {
 struct UserAssign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assign", abstract: "Give a coach or supervisor a trainee, or a coordinator a site.",
-        discussion: "Examples:\n  trellis user assign sam.coach --trainee T0042\n  trellis user assign lee --site north\n  trellis user assign lee --site '*'")
+        discussion: "Examples:\n  trellis user assign sam.coach --trainee T0042 --trainee T0043\n  trellis user assign lee --site north\n  trellis user assign lee --site '*'")
     @OptionGroup var options: UserOptions
     @Argument var login: String
     @OptionGroup var assignment: AssignmentOptions
 
     func run() async throws {
-        let scope = try assignment.scope()
-        try await TrackerFailure.wrap { try await options.administration().assign(login: login, scope) }
-        print("Assigned.")
+        let scopes = try assignment.scopes()
+        let administration = try options.administration()
+        for scope in scopes { try await TrackerFailure.wrap { try await administration.assign(login: login, scope) } }
+        print("Assigned \(scopes.count == 1 ? "it" : "all \(scopes.count)").")
     }
 }
 
@@ -152,8 +153,9 @@ struct UserUnassign: AsyncParsableCommand {
     @OptionGroup var assignment: AssignmentOptions
 
     func run() async throws {
-        let scope = try assignment.scope()
-        try await TrackerFailure.wrap { try await options.administration().unassign(login: login, scope) }
+        let scopes = try assignment.scopes()
+        let administration = try options.administration()
+        for scope in scopes { try await TrackerFailure.wrap { try await administration.unassign(login: login, scope) } }
         print("Removed; \(login)'s sessions are ended.")
     }
 }

@@ -28,6 +28,19 @@ import TrellisTracker
         #expect(try await web.audit(AuditFilter(action: "add-trainee")).map(\.subject) == ["trainee:T7"])
     }
 
+    @Test func theDashboardShowsEachTraineesProgressAndFiltersByCohort() async throws {
+        let web = try await WebFixture()
+        try await web.tracker.record("dana", "module-completed", "welcome", date: "2026-10-01")
+        try await web.tracker.tracker.addTrainee(Trainee(id: "kim", name: "Kim Ode", cohort: "spring", site: "North", startDate: CalendarDate("2025-01-01")!))
+        try await web.run { browser in
+            try await browser.signIn("cora")
+            let all = try await browser.get("/trainees")
+            #expect(all.body.contains("Competencies at target") && all.body.contains("<td>1/3</td>") && all.body.contains("Kim Ode"))
+            let fall = try await browser.get("/trainees?cohort=fall")
+            #expect(fall.body.contains("Dana Rivera") && !fall.body.contains("Kim Ode"))
+        }
+    }
+
     @Test func anEditWritesOnlyWhatChangedAndKeepsHistory() async throws {
         let web = try await WebFixture()
         try await web.run { browser in

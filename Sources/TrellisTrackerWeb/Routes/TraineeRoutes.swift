@@ -5,17 +5,44 @@ import TrellisTracker
 /// The trainees a coordinator, supervisor or coach may reach, each one's transcript, and a
 /// trainee's own progress page.
 extension TrackerWebApp {
+    /// The most trainees the list shows with their progress (each is one transcript).
+    static let dashboardLimit = 100
+
     func addTraineeRoutes(_ router: Router<WebRequestContext>) {
-        router.get("/trainees") { _, context in
+        // The cohort dashboard: each trainee's progress at a glance, for a list of up to
+        // `dashboardLimit` trainees (a coach's or supervisor's, or one cohort); a longer list
+        // shows names only, with the cohorts to choose from.
+        router.get("/trainees") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.coordinator, .supervisor, .coach)
-            let trainees = try await store.read { try await $0.trainees() }.filter(visitor.mayReach)
+            let reachable = try await store.read { try await $0.trainees() }.filter(visitor.mayReach)
+            let cohort = request.uri.queryParameters["cohort"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let trainees = cohort.map { cohort in reachable.filter { $0.cohort == cohort } } ?? reachable
             try await audit(context, "view-trainee-list", subject: "trainees:\(trainees.count)")
-            let rows: [[String: Any]] = trainees.map {
-                ["id": $0.id, "name": $0.name, "cohort": $0.cohort ?? "", "site": $0.site ?? "", "status": $0.status.rawValue]
+            let withProgress = trainees.count <= Self.dashboardLimit
+            let tracker = Tracker(store: store, curriculum: curriculum, today: today(), actor: visitor.account.login)
+            var rows: [[String: Any]] = []
+            for trainee in trainees {
+                var row: [String: Any] = ["id": trainee.id, "name": trainee.name, "cohort": trainee.cohort ?? "", "site": trainee.site ?? "",
+                                          "status": trainee.status.rawValue]
+                if withProgress {
+                    let transcript = try await tracker.transcript(trainee.id)
+                    let required = transcript.target?.requiredRank ?? []
+                    let atTarget = transcript.entries.indices.filter { index in
+                        index < required.count && required[index].map { transcript.entries[index].progress.levelRank >= $0 } == true
+                    }.count
+                    row["modules"] = "\(transcript.modulesCompleted.filter(transcript.modulesRequired.contains).count)/\(transcript.modulesRequired.count)"
+                    row["competencies"] = "\(atTarget)/\(required.compactMap { $0 }.count)"
+                    row["fieldHours"] = transcript.fieldHours.formatted()
+                    row["complete"] = transcript.completionGaps.isEmpty
+                    row["lastEvidence"] = transcript.records.map(\.date).max()?.description ?? "–"
+                }
+                rows.append(row)
             }
+            let cohorts = Set(reachable.compactMap(\.cohort)).sorted().map { ["id": $0, "selected": $0 == cohort] as [String: Any] }
             return pages.page("trainees", title: visitor.account.role == .coordinator ? "Trainees" : "My trainees", visitor: visitor,
-                              ["trainees": rows, "none": rows.isEmpty, "count": rows.count])
+                              ["trainees": rows, "none": rows.isEmpty, "count": rows.count, "withProgress": withProgress,
+                               "cohorts": cohorts, "hasCohorts": !cohorts.isEmpty, "limit": Self.dashboardLimit])
         }
 
         router.get("/trainees/:id") { _, context in
