@@ -237,8 +237,11 @@
       this.field("h", { boost: 3 });
       this.field("b");
       this.metadataWhitelist = ["position"];
+      // A glossary entry's heading is the very word searched for, so it would outrank every
+      // module that teaches the idea: it stays in the results, below the teaching.
       for (var i = 0; i < docs.length; i++) {
-        this.add({ i: String(i), t: docs[i].t, h: docs[i].h, b: docs[i].b });
+        var reference = docs[i].u.indexOf("glossary.html") === 0;
+        this.add({ i: String(i), t: docs[i].t, h: docs[i].h, b: docs[i].b }, { boost: reference ? 0.3 : 1 });
       }
     });
     return { index: index, docs: docs };

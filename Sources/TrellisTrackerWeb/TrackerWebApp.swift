@@ -5,8 +5,9 @@ import TrellisTracker
 
 /// The web tracker: its settings, the store and curriculum it works on, and its router. Every
 /// route is in `Routes/`; the middleware in front of them (in this order) finds the client's
-/// address, sets the security headers, turns errors into pages, finds the session, checks the
-/// CSRF token and sends visitors who are not signed in to the sign-in page.
+/// address, sets the security headers, finds the session, turns errors into pages (with the
+/// visitor's navigation), checks the CSRF token and sends visitors who are not signed in to
+/// the sign-in page.
 public struct TrackerWebApp: Sendable {
     public struct Settings: Sendable {
         /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` (only behind a reverse proxy).
@@ -38,8 +39,8 @@ public struct TrackerWebApp: Sendable {
         let router = Router(context: WebRequestContext.self)
         router.middlewares.add(ClientAddressMiddleware(trustProxy: settings.trustProxy))
         router.middlewares.add(SecurityHeadersMiddleware())
-        router.middlewares.add(ErrorPageMiddleware(pages: pages))
         router.middlewares.add(SessionMiddleware(signIn: signIn))
+        router.middlewares.add(ErrorPageMiddleware(pages: pages))
         router.middlewares.add(CSRFMiddleware())
         router.middlewares.add(SignInRedirectMiddleware())
         addSignInRoutes(router)

@@ -40,24 +40,32 @@ struct TranscriptView {
             }
             return [
                 "id": record.id, "date": record.date.description, "kind": record.kind.name,
-                "about": record.subject.map { $0.kind == .module ? (moduleTitles[$0.id] ?? $0.id) : $0.id } ?? "",
+                "about": record.subject.map { $0.kind == .module ? (moduleTitles[$0.id] ?? $0.id) : $0.id } ?? record.competencies.joined(separator: ", "),
                 "level": record.level.map(levelName) ?? record.score.map { "score \(Int($0))" } ?? record.minutes.map { "\($0) min" } ?? "",
                 "observer": record.observer ?? "", "recordedBy": entered, "voided": record.voidedBy != nil, "note": record.note ?? "",
                 "voidable": record.voidedBy == nil && record.kind != .void, "traineeID": record.traineeID,
             ]
         }
         return [
-            "trainee": ["id": trainee.id, "name": trainee.name, "cohort": trainee.cohort ?? "", "site": trainee.site ?? "",
+            "trainee": ["id": trainee.id, "name": trainee.name, "cohort": shown(trainee.cohort), "site": shown(trainee.site),
                         "supervisor": trainee.supervisor ?? "", "startDate": trainee.startDate.description, "status": trainee.status.rawValue],
             "competencies": competencies,
-            "modulesCompleted": transcript.modulesCompleted.map { moduleTitles[$0] ?? $0 },
-            "modulesRemaining": transcript.modulesRemaining.map { moduleTitles[$0] ?? $0 },
+            "modulesCompletedText": Self.list(transcript.modulesCompleted.map { moduleTitles[$0] ?? $0 }, empty: "none yet"),
+            "modulesRemainingText": Self.list(transcript.modulesRemaining.map { moduleTitles[$0] ?? $0 }, empty: "none"),
             "fieldHours": transcript.fieldHours.formatted(),
             "gaps": transcript.completionGaps,
             "complete": transcript.completionGaps.isEmpty,
             "evidence": evidence,
             "hasEvidence": !evidence.isEmpty,
         ]
+    }
+}
+
+extension TranscriptView {
+    /// "A, B and C", or `empty`.
+    static func list(_ items: [String], empty: String) -> String {
+        guard let last = items.last else { return empty }
+        return items.count == 1 ? last : items.dropLast().joined(separator: ", ") + " and " + last
     }
 }
 

@@ -112,7 +112,7 @@ extension TrackerWebApp {
         let rows: [[String: Any]] = accounts.map { account, assignments in
             [
                 "login": account.login, "name": account.name, "role": account.role.rawValue, "disabled": account.disabled,
-                "self": account.id == visitor.account.id, "trainee": account.traineeID ?? "", "passwordSet": account.passwordHash != nil,
+                "self": account.id == visitor.account.id, "trainee": shown(account.traineeID), "passwordSet": account.passwordHash != nil,
                 "assignable": [.coach, .supervisor, .coordinator].contains(account.role), "isCoordinator": account.role == .coordinator,
                 "assignments": assignments.map { assignment -> [String: Any] in
                     switch assignment.scope {
@@ -131,7 +131,7 @@ extension TrackerWebApp {
             .map { ["id": $0.id, "supervisor": $0.supervisor ?? ""] }
         try await audit(context, "view-accounts", subject: "accounts")
         var fields: [String: Any] = [
-            "accounts": rows, "roles": Account.Role.allCases.map { ["id": $0.rawValue, "selected": $0.rawValue == form["role"]] as [String: Any] },
+            "accounts": rows, "roles": Account.Role.allCases.map { ["id": $0.rawValue, "selected": $0.rawValue == (form["role"] ?? Account.Role.coach.rawValue)] as [String: Any] },
             "error": shown(error), "login": form["login"] ?? "", "name": form["name"] ?? "", "trainee": form["trainee"] ?? "",
             "unlinkedTrainees": trainees.filter { !linked.contains($0.id) }.map { ["id": $0.id] },
             "unmatched": unmatched, "hasUnmatched": !unmatched.isEmpty,

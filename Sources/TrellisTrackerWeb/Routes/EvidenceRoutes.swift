@@ -56,12 +56,14 @@ extension TrackerWebApp {
             }
         }
 
-        router.get("/sign-offs") { _, context in
+        router.get("/sign-offs") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.supervisor)
             let queue = try await SignoffQueue(app: self, visitor: visitor).items()
             try await audit(context, "view-sign-off-queue", subject: "trainees:\(Set(queue.map(\.traineeID)).count)")
-            return pages.page("sign-offs", title: "Sign-off queue", visitor: visitor, ["items": queue.map(\.fields), "none": queue.isEmpty])
+            var fields: [String: Any] = ["items": queue.map(\.fields), "none": queue.isEmpty]
+            if request.uri.queryParameters["signed"] != nil { fields["notice"] = "Signed off. The trainee's level is updated." }
+            return pages.page("sign-offs", title: "Sign-off queue", visitor: visitor, fields)
         }
 
         router.post("/trainees/:id/sign-off") { request, context in
@@ -77,7 +79,7 @@ extension TrackerWebApp {
             } catch let error as TrackerError {
                 throw HTTPError(.unprocessableContent, message: "The sign-off was not recorded: \(error.description)")
             }
-            return redirect(to: values["return"] == "queue" ? "/sign-offs" : "/trainees/\(trainee.id)")
+            return redirect(to: values["return"] == "queue" ? "/sign-offs?signed=1" : "/trainees/\(trainee.id)?recorded=supervisor-signoff")
         }
 
         router.post("/me/reflections") { request, context in

@@ -34,10 +34,10 @@ extension TrackerWebApp {
                 response.setCookie(SessionMiddleware.cookie(token, secure: context.overHTTPS))
                 return response
             case .refused:
-                return signInPage(context, status: .unauthorized, error: "The login or the password is not right. Check both and try again.")
+                return signInPage(context, status: .unauthorized, error: "The login or the password is not right. Check both and try again.", login: form["login"])
             case .throttled:
                 return signInPage(context, status: .tooManyRequests,
-                                  error: "Too many tries. Wait 15 minutes and try again, or ask your administrator to reset your password.")
+                                  error: "Too many tries. Wait 15 minutes and try again, or ask your administrator to reset your password.", login: form["login"])
             }
         }
 
@@ -69,9 +69,9 @@ extension TrackerWebApp {
         }
     }
 
-    private func signInPage(_ context: WebRequestContext, status: HTTPResponse.Status, error: String?) -> Response {
+    private func signInPage(_ context: WebRequestContext, status: HTTPResponse.Status, error: String?, login: String? = nil) -> Response {
         let (token, cookie) = CSRFMiddleware.formCookie(secure: context.overHTTPS)
-        var response = pages.page("sign-in", title: "Sign in", visitor: nil, status: status, ["csrf": token, "error": shown(error)])
+        var response = pages.page("sign-in", title: "Sign in", visitor: nil, status: status, ["csrf": token, "error": shown(error), "login": login ?? ""])
         response.setCookie(cookie)
         return response
     }

@@ -30,7 +30,7 @@ struct SignoffQueue {
                     "traineeID": trainee.id, "traineeName": trainee.name,
                     "competencyID": entry.competency.id, "competency": entry.competency.title,
                     "level": view.levelName(next),
-                    "observations": evidence.map { ["date": $0.date.description, "level": view.levelName($0.level), "observer": $0.observer ?? "", "note": $0.note ?? ""] },
+                    "observations": evidence.map { ["date": $0.date.description, "level": view.levelName($0.level), "observer": $0.observer ?? "", "note": shown($0.note)] },
                 ]))
             }
         }

@@ -45,19 +45,23 @@ extension TrackerWebApp {
                                "cohorts": cohorts, "hasCohorts": !cohorts.isEmpty, "limit": Self.dashboardLimit])
         }
 
-        router.get("/trainees/:id") { _, context in
+        router.get("/trainees/:id") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.coordinator, .supervisor, .coach)
             let trainee = try await reachableTrainee(try context.parameters.require("id"), visitor)
-            return try await transcriptPage(trainee, visitor, context, template: "trainee", title: trainee.name)
+            let saved = request.uri.queryParameters["recorded"].flatMap { EvidenceKind(name: String($0)) }
+            return try await transcriptPage(trainee, visitor, context, template: "trainee", title: trainee.name,
+                                            extra: saved.map { ["notice": "Saved: the \($0.name.replacingOccurrences(of: "-", with: " ")) is on record below."] } ?? [:])
         }
 
-        router.get("/me") { _, context in
+        router.get("/me") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.trainee)
             guard let id = visitor.account.traineeID else { throw notFound() }
             let trainee = try await reachableTrainee(id, visitor)
-            return try await transcriptPage(trainee, visitor, context, template: "me", title: "My progress")
+            let saved = request.uri.queryParameters["saved"] == "reflection"
+            return try await transcriptPage(trainee, visitor, context, template: "me", title: "My progress",
+                                            extra: saved ? ["notice": "Your reflection is saved."] : [:])
         }
     }
 
