@@ -105,6 +105,19 @@ import TrellisTracker
         }
     }
 
+    @Test(arguments: [false, true])
+    func forwardedHeadersAreBelievedOnlyWithTrustProxy(trusted: Bool) async throws {
+        let web = try await WebFixture { $0.trustProxy = trusted }
+        try await web.run { browser in
+            browser.setExtraHeaders([HTTPField.Name("X-Forwarded-For")!: "203.0.113.9", HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let page = try await browser.signIn("cody")
+            let cookie = page.headers[values: .setCookie].first { $0.hasPrefix("trellis_session=") } ?? ""
+            #expect(cookie.contains("Secure") == trusted, "\(cookie)")
+        }
+        let signIn = try #require(try await web.audit(AuditFilter(action: "sign-in")).first)
+        #expect((signIn.address == "203.0.113.9") == trusted, "\(signIn.address)")
+    }
+
     @Test func passwordRules() {
         #expect(PasswordPolicy.problems("correct horse battery", login: "dana", name: "Dana Reyes").isEmpty)
         #expect(!PasswordPolicy.problems("aaaaaaaaaaaaaa", login: "x", name: "X").isEmpty)

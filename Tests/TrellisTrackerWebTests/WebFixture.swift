@@ -102,8 +102,12 @@ final class TestClient: Sendable {
         return try await send(path, method: .post, body: body)
     }
 
+    /// Headers every request of this client carries (a reverse proxy's, in tests of `--trust-proxy`).
+    func setExtraHeaders(_ headers: HTTPFields) { extra.withLock { $0 = headers } }
+    private let extra = Mutex<HTTPFields>([:])
+
     func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> Page {
-        var headers: HTTPFields = [:]
+        var headers = extra.withLock { $0 }
         let cookies = state.withLock { $0.cookies }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if body != nil { headers[.contentType] = contentType }
