@@ -19,8 +19,12 @@ import TrellisTracker
             #expect(try await browser.post("/admin/accounts/ana/assign", [("trainee", "lee")]).status == .seeOther)
             #expect(try await browser.post("/admin/accounts/ana/assign", [("site", "North")]).status == .unprocessableContent, "a coach gets trainees, not sites")
             #expect(try await browser.get("/admin/accounts").body.contains("trainee lee"))
+            #expect(try await browser.post("/admin/accounts/ana/role", [("role", "supervisor")]).status == .seeOther)
+            #expect(try await browser.post("/admin/accounts/dana/role", [("role", "coach")]).status == .unprocessableContent,
+                    "a trainee's account keeps its role: it is linked to a trainee record")
         }
         let ana = try #require(try await web.store.read { try await $0.account(login: "ana") })
+        #expect(ana.role == .supervisor)
         #expect(try await web.store.read { try await $0.assignments(of: ana.id) } == [Assignment(accountID: ana.id, scope: .trainee("lee"))])
         #expect(try await web.audit(AuditFilter(action: "add-account")).contains { $0.subject == "account:\(ana.id)" && $0.actor != "cli:test" })
     }

@@ -114,6 +114,7 @@ extension TrackerWebApp {
                 "login": account.login, "name": account.name, "role": account.role.rawValue, "disabled": account.disabled,
                 "self": account.id == visitor.account.id, "trainee": shown(account.traineeID), "passwordSet": account.passwordHash != nil,
                 "assignable": [.coach, .supervisor, .coordinator].contains(account.role), "isCoordinator": account.role == .coordinator,
+                "roleChoices": Account.Role.allCases.filter { $0 != .trainee }.map { ["id": $0.rawValue, "selected": $0 == account.role] as [String: Any] },
                 "assignments": assignments.map { assignment -> [String: Any] in
                     switch assignment.scope {
                     case .trainee(let id): ["label": "trainee \(id)", "field": "trainee", "value": id]
