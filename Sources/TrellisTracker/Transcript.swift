@@ -41,7 +41,19 @@ extension Tracker {
         let trainee = try await self.trainee(traineeID)
         let today = day ?? self.today
         let records = try await evidence(of: traineeID).filter { day == nil || $0.date <= today }
+        return transcript(of: trainee, records: records, today: today, engine: ProgressEngine(curriculum: curriculum))
+    }
+
+    /// Several trainees' transcripts from one read of their records (a cohort dashboard, a
+    /// sign-off queue), in the order given.
+    public func transcripts(of trainees: [Trainee]) async throws -> [Transcript] {
+        let records = try await store.read { try await $0.evidence(.trainees(trainees.map(\.id))) }
+        let byTrainee = Dictionary(grouping: records, by: \.traineeID)
         let engine = ProgressEngine(curriculum: curriculum)
+        return trainees.map { transcript(of: $0, records: byTrainee[$0.id] ?? [], today: today, engine: engine) }
+    }
+
+    private func transcript(of trainee: Trainee, records: [EvidenceRecord], today: CalendarDate, engine: ProgressEngine) -> Transcript {
         let facts = records.enumerated().compactMap { index, record in engine.fact(from: record, reference: index) }
         let progress = engine.derive(facts, today: today, detail: true)
         let framework = curriculum.framework

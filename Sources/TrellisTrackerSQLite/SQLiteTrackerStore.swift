@@ -115,6 +115,9 @@ final class SQLiteTransaction: TrackerWriting {
         switch selection {
         case .all: try EvidenceRows.fetch(db, whereClause: "1", arguments: [])
         case .trainee(let id): try EvidenceRows.fetch(db, whereClause: "t.id = ?", arguments: [id])
+        case .trainees(let ids):
+            ids.isEmpty ? [] : try EvidenceRows.fetch(db, whereClause: "t.id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))",
+                                                      arguments: StatementArguments(ids))
         case .kind(let kind): try EvidenceRows.fetch(db, whereClause: "e.kind = ?", arguments: [kind.rawValue])
         case .number(let number): try EvidenceRows.fetch(db, whereClause: "e.no = ?", arguments: [number])
         }

@@ -21,6 +21,8 @@ public typealias StoredRecordNumber = Int64
 public enum EvidenceSelection: Sendable, Hashable {
     case all
     case trainee(String)
+    /// Several trainees' records in one read (a dashboard's), in the same order as for one.
+    case trainees([String])
     case kind(EvidenceKind)
     case number(StoredRecordNumber)
 }

@@ -17,8 +17,8 @@ struct SignoffQueue {
         let trainees = try await app.store.read { try await $0.trainees() }.filter(visitor.mayReach)
         let tracker = Tracker(store: app.store, curriculum: app.curriculum, today: app.today(), actor: visitor.account.login)
         var items: [Item] = []
-        for trainee in trainees {
-            let transcript = try await tracker.transcript(trainee.id)
+        for transcript in try await tracker.transcripts(of: trainees) {
+            let trainee = transcript.trainee
             let view = TranscriptView(transcript: transcript, curriculum: app.curriculum)
             for entry in transcript.entries {
                 let progress = entry.progress

@@ -22,11 +22,12 @@ extension TrackerWebApp {
             let withProgress = trainees.count <= Self.dashboardLimit
             let tracker = Tracker(store: store, curriculum: curriculum, today: today(), actor: visitor.account.login)
             var rows: [[String: Any]] = []
-            for trainee in trainees {
+            let transcripts = withProgress ? try await tracker.transcripts(of: trainees) : []
+            for (index, trainee) in trainees.enumerated() {
                 var row: [String: Any] = ["id": trainee.id, "name": trainee.name, "cohort": trainee.cohort ?? "", "site": trainee.site ?? "",
                                           "status": trainee.status.rawValue]
                 if withProgress {
-                    let transcript = try await tracker.transcript(trainee.id)
+                    let transcript = transcripts[index]
                     let required = transcript.target?.requiredRank ?? []
                     let atTarget = transcript.entries.indices.filter { index in
                         index < required.count && required[index].map { transcript.entries[index].progress.levelRank >= $0 } == true
