@@ -1,6 +1,10 @@
 """The web tracker (`trellis tracker serve`) in a real browser: a real server from the trellis
 binary on a fresh database, and a person of each role doing their main task through the forms.
 
+A coordinator (site North) also goes through their own pages: adding a trainee, editing one,
+voiding a record, the report and its downloads, the due list, a CSV import and a completion record
+that is not there yet.
+
 Every page a person sees on the way is checked with axe-core (WCAG 2.1 AA) at phone width
 (360×780, mobile) and desktop width (1280×900), for sideways scrolling at 360 px, for requests
 that leave the server and for scripts, and photographed into the screenshots folder as
@@ -14,6 +18,7 @@ The tests run in order and build on each other (passwords, then each role): run 
 whole. The checks of every page are asserted at the end, by their own tests, so that a problem in
 one page's markup does not hide whether the tasks themselves work.
 """
+import json
 import re
 import shutil
 import urllib.error
@@ -36,6 +41,10 @@ EXPECTED_PAGES = {
     "sign-in", "sign-in-error", "set-password", "set-password-error", "password-set", "link-not-valid",
     "my-trainees", "trainee", "observation-form", "observation-form-errors", "sign-off-queue", "sign-off-queue-empty",
     "trainees", "coaching-form", "my-progress", "accounts", "accounts-new-link", "audit-log", "not-found",
+    # A coordinator's pages.
+    "add-trainee", "add-trainee-errors", "add-trainee-no-name", "add-trainee-other-site", "trainee-added",
+    "edit-trainee", "edit-trainee-error", "trainees-cohort", "trainee-void-error", "trainee-voided", "report", "due",
+    "import", "import-problems", "import-check", "import-done", "completion-record-not-yet",
 }
 # The five that docs/tracker-web.md shows (docs/screenshots/ holds copies).
 DOCS_SCREENSHOTS = [
@@ -56,6 +65,7 @@ class PageChecks:
         self.summary_links: list[str] = []
         self.pages_loaded = 0
         self.other_requests: list[tuple[str, str]] = []  # from other browsers than the shared one
+        self.wording: list[str] = []  # what a page says that reads wrong (see says() and plain())
 
     def source(self, driver) -> None:
         """Every page loaded: no <script> anywhere in it."""
@@ -416,6 +426,342 @@ def test_a_coach_gets_page_not_found_for_a_trainee_they_are_not_assigned(person,
     person.sign_out()
 
 
+# ---- A coordinator's pages (site North) ----------------------------------------------------------
+# In order, in one session: add a trainee, edit details, void a record, the report and its
+# downloads, the due list, an import, and a completion record that is not there yet.
+
+COORDINATOR_NAV = ["Trainees", "Add a trainee", "Import", "Report", "Due and lapsing"]
+NEW_TRAINEE = {"id": "t-north-3", "name": "Noor Haddad", "email": "noor@example.org", "cohort": "2026-fall", "site": "North"}
+
+
+def as_coordinator(person, server) -> None:
+    """Signed in as the coordinator: stays in the session the test before left, or signs in."""
+    coordinator = server.accounts["coordinator"]
+    person.open("/trainees")
+    who = person.driver.find_elements(By.CSS_SELECTOR, "header .who")
+    if not who or not who[0].text.startswith(coordinator.name):
+        person.sign_in(coordinator.login, coordinator.password)
+    assert person.driver.find_element(By.CSS_SELECTOR, "header .who").text == f"{coordinator.name} (coordinator)"
+
+
+def fetch(person, path: str):
+    """GET with the browser's session cookie: the status, the headers (any case) and the body."""
+    cookie = person.driver.get_cookie("trellis_session")["value"]
+    request = urllib.request.Request(person.server.base + path, headers={"Cookie": f"trellis_session={cookie}"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+# A value in backticks, an option (--reason) or a command (`trellis progress`): the command line's
+# wording, which a person using the web pages cannot act on.
+COMMAND_LINE = re.compile(r"`|(^|\s)--[a-z]|\btrellis [a-z]")
+
+
+def says(checks, page: str, shown: str, meant: str) -> None:
+    """Notes a sentence that should read `meant` (asserted at the end, by its own test)."""
+    if shown != meant:
+        checks.wording.append(f"{page}: {shown!r}, not {meant!r}")
+
+
+def plain(checks, page: str, text: str) -> None:
+    """Notes a message in the command line's wording (asserted at the end, by its own test)."""
+    if COMMAND_LINE.search(text):
+        checks.wording.append(f"{page}: the command line's wording on a web page: {text!r}")
+
+
+def field_error(person, field: str) -> str:
+    found = person.driver.find_elements(By.ID, f"{field}-error")
+    return found[0].text if found else ""
+
+
+def evidence_row(person, text: str):
+    """The row of the trainee page's evidence table whose cells contain `text`."""
+    rows = person.driver.find_elements(By.XPATH, "//section[@aria-labelledby='evidence-heading']//tbody/tr"
+                                                 f"[td[contains(normalize-space(), {xpath_string(text)})]]")
+    assert len(rows) == 1, person.rows("evidence-heading")
+    return rows[0]
+
+
+def lee_evidence(server) -> list[str]:
+    """Lee's evidence rows as `trellis export --format csv` prints them (the database, not a page)."""
+    lee = server.trainees["lee"].id
+    return [line for line in server.trellis("export", "--format", "csv", curriculum=True).splitlines() if f",{lee}," in line]
+
+
+def test_coordinator_add_a_trainee_form_says_what_to_fix(person, server):
+    """Saved with an empty name, an email without @ and another coordinator's site: nothing is
+    saved, and the form says so for each field at once."""
+    as_coordinator(person, server)
+    person.nav("Add a trainee")
+    assert person.h1 == "Add a trainee"
+    assert [a.text for a in person.driver.find_elements(By.CSS_SELECTOR, "header nav a")] == COORDINATOR_NAV
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", person.driver.find_element(By.ID, "start_date").get_attribute("value"))
+    person.check("add-trainee")
+
+    person.type("id", NEW_TRAINEE["id"])
+    person.type("email", "noor.example.org")
+    person.type("site", "South")
+    person.press(person.button("Save"))
+    assert person.h1 == "Add a trainee", person.main
+    summary = person.driver.find_element(By.CSS_SELECTOR, ".error-summary[role='alert']")
+    assert "Nothing was saved" in summary.text
+    assert "is not an email address" in field_error(person, "email")
+    assert person.driver.find_element(By.ID, "email").get_attribute("aria-invalid") == "true"
+    # What was typed is kept.
+    assert person.driver.find_element(By.ID, "id").get_attribute("value") == NEW_TRAINEE["id"]
+    assert person.driver.find_element(By.ID, "site").get_attribute("value") == "South"
+    person.check("add-trainee-errors")
+    plain(person.checks, "add-trainee-errors", field_error(person, "email"))
+    assert "t-north-3" not in server.trellis("trainee", "list", curriculum=True)
+
+    # Every problem at once, in the summary and beside its field ("each problem shown beside its
+    # field", docs/tracker-web.md), not one after another.
+    missing = [field for field, words in (("name", "is empty"), ("email", "is not an email address"),
+                                          ("site", "only to your own sites"))
+               if words not in field_error(person, field) or words not in summary.text]
+    assert not missing, (f"the first Save named no problem for {missing}; it showed only:\n{summary.text}")
+
+
+def test_coordinator_adds_a_trainee_and_lands_on_their_page(person, server):
+    as_coordinator(person, server)
+    person.nav("Add a trainee")
+    # No name, every other field right: refused, and why, beside the name.
+    for field in ("id", "email", "cohort", "site"):
+        person.type(field, NEW_TRAINEE[field])
+    person.press(person.button("Save"))
+    assert person.h1 == "Add a trainee", person.main
+    assert "is empty" in field_error(person, "name"), person.main
+    assert person.driver.find_element(By.ID, "name").get_attribute("aria-invalid") == "true"
+    person.check("add-trainee-no-name")
+    plain(person.checks, "add-trainee-no-name", field_error(person, "name"))
+
+    # A site that is not theirs, with every other field right: refused, and why.
+    person.type("name", NEW_TRAINEE["name"])
+    person.type("site", "South")
+    person.press(person.button("Save"))
+    assert person.h1 == "Add a trainee", person.main
+    assert field_error(person, "site") == "You can add trainees only to your own sites: North."
+    assert "You can add trainees only to your own sites: North." in person.driver.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert person.driver.find_element(By.ID, "site").get_attribute("aria-invalid") == "true"
+    person.check("add-trainee-other-site")
+
+    person.type("site", NEW_TRAINEE["site"])
+    person.press(person.button("Save"))
+    assert person.h1 == NEW_TRAINEE["name"], person.main
+    assert person.driver.current_url == server.base + f"/trainees/{NEW_TRAINEE['id']}"
+    details = person.driver.find_element(By.CSS_SELECTOR, "main > p").text
+    assert details.startswith(f"Id {NEW_TRAINEE['id']} · cohort 2026-fall · site North · started "), details
+    assert "Nothing recorded yet." in person.main
+    person.check("trainee-added")
+    shown = server.trellis("trainee", "show", NEW_TRAINEE["id"], curriculum=True)
+    assert NEW_TRAINEE["name"] in shown and NEW_TRAINEE["email"] in shown, shown
+
+
+def test_coordinator_edits_a_trainees_cohort(person, server):
+    lee = server.trainees["lee"]
+    as_coordinator(person, server)
+    person.open(f"/trainees/{lee.id}")
+    person.follow("Edit details")
+    assert person.h1 == f"Edit {lee.name}"
+    assert not person.driver.find_elements(By.ID, "id"), "the id cannot change"
+    assert person.driver.find_element(By.ID, "name").get_attribute("value") == lee.name
+    assert person.driver.find_element(By.ID, "site").get_attribute("value") == "North"
+    assert person.driver.find_element(By.ID, "cohort").get_attribute("value") == ""
+    person.check("edit-trainee")
+
+    # Moving the trainee to another coordinator's site is refused, and nothing is written.
+    person.type("cohort", "2026-spring")
+    person.type("site", "South")
+    person.press(person.button("Save"))
+    assert person.h1 == f"Edit {lee.name}", person.main
+    assert field_error(person, "site") == "You can move trainees only between your own sites: North."
+    person.check("edit-trainee-error")
+    assert "2026-spring" not in server.trellis("trainee", "show", lee.id, curriculum=True)
+
+    person.type("site", "North")
+    person.press(person.button("Save"))
+    assert person.h1 == lee.name, person.main
+    assert "cohort 2026-spring · site North" in person.driver.find_element(By.CSS_SELECTOR, "main > p").text
+    # Only the field that changed is written, and the old value is kept in the history.
+    history = server.trellis("trainee", "show", lee.id, curriculum=True).split("\nChanges:\n", 1)[1].strip().splitlines()
+    coordinator = server.accounts["coordinator"].login
+    assert len(history) == 1 and history[0].endswith(f" {coordinator}: cohort — → 2026-spring"), history
+
+    # The trainee list now has a cohort filter, which shows each one's progress.
+    person.nav("Trainees")
+    Select(person.driver.find_element(By.ID, "cohort")).select_by_value("2026-spring")
+    person.press(person.driver.find_element(By.CSS_SELECTOR, "form.filters button"))
+    names = [cell.text for cell in person.driver.find_elements(By.CSS_SELECTOR, "main tbody tr td:first-child")]
+    assert names == [lee.name], names
+    assert "Field hours" in person.driver.find_element(By.CSS_SELECTOR, "main thead").text
+    person.check("trainees-cohort")
+    count = person.driver.find_element(By.XPATH, "//main/p[contains(., 'trainee')]").text
+    says(person.checks, "trainees-cohort", count, "1 trainee.")
+
+
+def test_coordinator_voids_a_record_with_a_reason(person, server):
+    lee = server.trainees["lee"]
+    as_coordinator(person, server)
+    person.open(f"/trainees/{lee.id}")
+    assert person.h1 == lee.name
+    row = evidence_row(person, "30 min")
+    assert "coaching-session" in row.text and "(voided)" not in row.text
+
+    # Without a reason the browser's own check (required) stops the form first…
+    row.find_element(By.XPATH, ".//button[normalize-space()='Void']").click()
+    reason = row.find_element(By.CSS_SELECTOR, "input[name='reason']")
+    assert person.driver.execute_script("return arguments[0].validity.valueMissing;", reason)
+    assert person.driver.current_url == server.base + f"/trainees/{lee.id}"
+    # …and the server refuses it too (a browser without form validation).
+    person.driver.execute_script("arguments[0].noValidate = true;", row.find_element(By.TAG_NAME, "form"))
+    person.press(row.find_element(By.XPATH, ".//button[normalize-space()='Void']"))
+    assert person.h1 == lee.name
+    error = person.driver.find_element(By.CSS_SELECTOR, ".error-summary[role='alert']")
+    assert "a void needs a reason" in error.text, error.text
+    assert "(voided)" not in evidence_row(person, "30 min").text
+    person.check("trainee-void-error")
+    plain(person.checks, "trainee-void-error", error.text)
+
+    row = evidence_row(person, "30 min")
+    reason = row.find_element(By.CSS_SELECTOR, "input[name='reason']")
+    reason.send_keys("Entered twice: the same session is on the paper form")
+    person.press(row.find_element(By.XPATH, ".//button[normalize-space()='Void']"))
+    assert person.h1 == lee.name
+    assert person.driver.current_url == server.base + f"/trainees/{lee.id}"
+    row = evidence_row(person, "30 min")
+    assert "coaching-session (voided)" in row.text, row.text
+    assert not row.find_elements(By.TAG_NAME, "form"), "a voided record has no Void button"
+    assert "voided" in row.get_attribute("class").split()
+    assert any(r.split()[1:2] == ["void"] for r in person.rows("evidence-heading")), person.rows("evidence-heading")
+    person.check("trainee-voided")
+
+
+def test_coordinator_reads_the_report_and_downloads_it(person, server):
+    as_coordinator(person, server)
+    person.nav("Report")
+    assert person.h1 == "Program report"
+    north = {t.id for t in server.trainees.values() if t.site == "North"}
+    south = {t.id for t in server.trainees.values() if t.site != "North"}
+    ids = {cell.text for cell in person.driver.find_elements(By.CSS_SELECTOR, "main tbody tr td:first-child")}
+    assert north <= ids and not ids & south, ids
+    for trainee in server.trainees.values():
+        assert (trainee.name in person.main) == (trainee.site == "North"), trainee
+    sites = {cell.text for cell in person.driver.find_elements(By.CSS_SELECTOR, "main tbody tr td:nth-child(4)")}
+    assert sites == {"North"}, sites
+    person.check("report")
+
+    links = {a.text: a.get_attribute("href") for a in person.driver.find_elements(By.CSS_SELECTOR, "main a.button")}
+    assert links == {"Download CSV": server.base + "/reports/trainees.csv",
+                     "Download JSON": server.base + "/reports/trainees.json"}, links
+    status, headers, body = fetch(person, "/reports/trainees.csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv"), (status, headers)
+    assert headers.get("Content-Disposition") == 'attachment; filename="trainees.csv"', headers
+    lines = body.decode().splitlines()
+    assert lines[0].startswith("trainee,name,cohort,site,"), lines[0]
+    assert {line.split(",", 1)[0] for line in lines[1:]} == ids, lines
+    status, headers, body = fetch(person, "/reports/trainees.json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json"), (status, headers)
+    assert headers.get("Content-Disposition") == 'attachment; filename="trainees.json"', headers
+    rows = json.loads(body)
+    assert {row["id"] for row in rows} == ids, rows
+
+
+def test_coordinator_sees_who_is_due_and_lapsing(person, server):
+    ravi, mia = server.trainees["ravi"], server.trainees["mia"]
+    as_coordinator(person, server)
+    person.nav("Due and lapsing")
+    assert person.h1 == "Due and lapsing"
+    rows = [row.text for row in person.driver.find_elements(By.CSS_SELECTOR, "main tbody tr")]
+    assert len(rows) == 1 and rows[0].startswith(f"{ravi.id} {ravi.credential} "), rows
+    assert mia.id not in person.main
+    days_left = int(person.driver.find_element(By.CSS_SELECTOR, "main tbody tr td:nth-child(4)").text)
+    assert 0 < days_left <= 30, days_left
+    person.check("due")
+    person.follow(ravi.id)
+    assert person.h1 == ravi.name
+
+
+def test_coordinator_imports_an_evidence_file(person, server, tmp_path):
+    lee = server.trainees["lee"].id
+    header = "trainee,kind,about,date,score,level,observer\n"
+    good_rows = [f"{lee},knowledge-check,module:peer-role,2026-11-02,90,,\n",
+                 f"{lee},observed-practice,competency:role-clarity,2026-11-03,,practicing,Ana Ortiz\n"]
+    bad = tmp_path / "evidence-with-a-bad-level.csv"
+    bad.write_text(header + good_rows[0] + good_rows[1].replace("practicing", "expert"))
+    good = tmp_path / "evidence.csv"
+    good.write_text(header + "".join(good_rows))
+    before = lee_evidence(server)
+
+    as_coordinator(person, server)
+    person.nav("Import")
+    assert person.h1 == "Import a CSV file"
+    person.check("import")
+
+    # One bad row: its line is named, and nothing is written.
+    person.driver.find_element(By.ID, "file").send_keys(str(bad))
+    person.press(person.button("Check the file"))
+    assert person.h1 == "Check of the file", person.main
+    summary = person.driver.find_element(By.CSS_SELECTOR, ".error-summary[role='alert']")
+    assert summary.text.startswith("Nothing was written."), summary.text
+    heading = person.driver.find_element(By.ID, "problems-heading").text
+    problems = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                for row in summary.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert len(problems) == 1 and problems[0][0] == "3" and "expert" in problems[0][1], problems
+    assert "aware, practicing, competent, mentor" in problems[0][2], problems
+    plain(person.checks, "import-problems", problems[0][1])
+    says(person.checks, "import-problems", heading, "Nothing was written. 1 problem to fix in the file:")
+    assert not person.driver.find_elements(By.XPATH, "//main//button[normalize-space()='Import it']")
+    person.check("import-problems")
+    assert lee_evidence(server) == before
+
+    person.follow("Upload the corrected file")
+    assert person.h1 == "Import a CSV file"
+    person.driver.find_element(By.ID, "file").send_keys(str(good))
+    person.press(person.button("Check the file"))
+    assert person.h1 == "Check of the file", person.main
+    report = person.driver.find_element(By.XPATH, "//main/p[contains(., 'It would add')]").text
+    assert report.endswith("evidence file with 2 rows. It would add 2; 0 are already on record."), report
+    assert not person.driver.find_elements(By.CSS_SELECTOR, ".error-summary")
+    person.check("import-check")
+    says(person.checks, "import-check", report, "An evidence file with 2 rows. It would add 2; 0 are already on record.")
+    assert lee_evidence(server) == before, "checking wrote rows"
+
+    person.press(person.button("Import it"))
+    assert person.h1 == "Imported", person.main
+    notice = person.driver.find_element(By.CSS_SELECTOR, ".notice[role='status']")
+    assert notice.text == "Imported: 2 added, 0 already on record.", notice.text
+    person.check("import-done")
+    added = [line for line in lee_evidence(server) if line not in before]
+    assert len(added) == 2 and any("knowledge-check" in line for line in added) and any("observed-practice" in line for line in added), added
+
+
+def test_coordinator_completion_record_before_completion_is_an_error_page(person, server):
+    lee = server.trainees["lee"]
+    as_coordinator(person, server)
+    person.open(f"/trainees/{lee.id}")
+    person.follow("Completion record")
+    assert person.driver.current_url == server.base + f"/trainees/{lee.id}/certificate"
+    assert "There is no completion record yet" in person.driver.find_element(By.CSS_SELECTOR, "main .notice[role='alert']").text, person.main
+    assert "Error 422" in person.main
+    # The error page keeps the coordinator's navigation and Sign out.
+    assert [a.text for a in person.driver.find_elements(By.CSS_SELECTOR, "header nav a")] == COORDINATOR_NAV
+    assert person.driver.find_elements(By.CSS_SELECTOR, "header form.sign-out button")
+    status, _, body = fetch(person, f"/trainees/{lee.id}/certificate")
+    assert status == 422 and b"There is no completion record yet" in body, status
+    person.check("completion-record-not-yet")
+    message = person.driver.find_element(By.CSS_SELECTOR, "main .notice[role='alert']").text
+    plain(person.checks, "completion-record-not-yet", message)
+    if person.h1 == "Unprocessable Content":
+        person.checks.wording.append("completion-record-not-yet: the heading (and title) is the HTTP status phrase "
+                                     "'Unprocessable Content', not what happened")
+    person.follow("Go to your start page")
+    assert person.h1 == "Trainees"
+    person.sign_out()
+
+
 def test_forms_work_with_javascript_off(server, checks):
     """A coach records a coaching session in a Chromium with JavaScript turned off."""
     browser = Browser(start_tracker_chromium(javascript=False))
@@ -491,6 +837,12 @@ def test_no_page_has_a_script(checks):
     assert not checks.scripts, "pages with <script: " + ", ".join(checks.scripts)
 
 
+def test_coordinator_pages_speak_plainly(checks):
+    """The coordinator's pages in plain words: no command-line wording, and grammar that fits the count."""
+    assert {"add-trainee-no-name", "trainee-void-error", "import-problems", "completion-record-not-yet"} <= set(checks.seen)
+    assert not checks.wording, "\n".join(checks.wording)
+
+
 def test_error_summary_links_reach_their_fields(checks):
-    assert {"observation-form-errors"} <= set(checks.seen)
+    assert {"observation-form-errors", "add-trainee-errors", "edit-trainee-error"} <= set(checks.seen)
     assert not checks.summary_links, "\n".join(checks.summary_links)

@@ -1,10 +1,12 @@
 """A real `trellis tracker serve` for test_tracker_web.py: a fresh database in a temporary folder,
-three trainees with a little evidence, one account per role, and the server on a free port.
+five trainees (two of them short of hours for a credential deadline a month away) with a little
+evidence, one account per role, and the server on a free port.
 
 Everything is made with the trellis binary's own command line (`trellis tracker init`,
 `trainee add`, `record`, `user add`, `user assign`), as a program's coordinator would.
 """
 import dataclasses
+import datetime
 import os
 import pathlib
 import re
@@ -42,12 +44,30 @@ class Trainee:
     id: str
     name: str
     site: str
+    start: str = "2026-09-01"
+    credential: str = ""
 
+
+def start_for_a_deadline_in(days: int) -> str:
+    """A start date whose credential deadline (credentials.yml's two-year-36: a period of 24 months
+    from the start date) ends about `days` from today, by the machine's date as the server counts it."""
+    today = datetime.date.today()
+    year, month = today.year - 2, today.month
+    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return (datetime.date(year, month, day) + datetime.timedelta(days=days)).isoformat()
+
+
+# Due for renewal: no continuing-education hours and a deadline about 30 days away (for the
+# coordinator's Due and lapsing page; the South one must not show on a North coordinator's page).
+DUE_CREDENTIAL = "two-year-36"
 
 TRAINEES = {
     "dana": Trainee("t-north-1", "Dana Rivera", "North"),
     "lee": Trainee("t-north-2", "Lee Kim", "North"),
     "sol": Trainee("t-south-1", "Sol Reyes", "South"),
+    "ravi": Trainee("t-north-due", "Ravi Shah", "North", start_for_a_deadline_in(30), DUE_CREDENTIAL),
+    "mia": Trainee("t-south-due", "Mia Chen", "South", start_for_a_deadline_in(30), DUE_CREDENTIAL),
 }
 
 # Passwords: at least 12 characters, not common, and without the login or the name.
@@ -123,8 +143,9 @@ class TrackerServer:
     def prepare(self) -> None:
         self.trellis("tracker", "init")
         for trainee in self.trainees.values():
+            credential = ["--credential", trainee.credential] if trainee.credential else []
             self.trellis("trainee", "add", trainee.id, "--name", trainee.name, "--site", trainee.site,
-                         "--start", "2026-09-01", curriculum=True)
+                         "--start", trainee.start, *credential, curriculum=True)
 
         dana, lee, sol = (self.trainees[key].id for key in ("dana", "lee", "sol"))
         # Dana: everything Competent in professional boundaries needs except the sign-off. The

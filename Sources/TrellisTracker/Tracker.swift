@@ -26,7 +26,7 @@ public struct Tracker: Sendable {
 
     // MARK: - Trainees
 
-    static func checkTraineeID(_ id: String) throws {
+    public static func checkTraineeID(_ id: String) throws {
         let allowed = id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
         guard !id.isEmpty, allowed, !id.hasPrefix("-") else {
             throw TrackerError.field("trainee id", id, "is not a valid id", remedy: "use letters, digits, '.', '_' or '-', e.g. dana-r or T0042")

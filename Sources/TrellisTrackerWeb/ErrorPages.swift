@@ -21,7 +21,13 @@ struct ErrorPageMiddleware: RouterMiddleware {
     }
 
     private func page(_ status: HTTPResponse.Status, message: String, _ context: Context) -> Response {
-        let title = status == .notFound ? "Page not found" : status == .forbidden ? "Not allowed" : status.reasonPhrase
+        let title = switch status {
+        case .notFound: "Page not found"
+        case .forbidden: "Not allowed"
+        case .unprocessableContent: "Not saved"
+        case .badRequest: "The request could not be read"
+        default: status.reasonPhrase
+        }
         let message = status == .notFound ? "There is no such page, or it is not one you can see." : message
         return pages.page("error", title: title, visitor: context.visitor, status: status, ["message": message, "code": status.code])
     }

@@ -47,10 +47,10 @@ import TrellisTracker
             try await browser.signIn("cora")
             _ = try await browser.get("/import")
             let evidence = try await browser.upload("/import", file: "\(Self.header)\ndana,module-completed,welcome,2026-10-01,,,\nlee,module-completed,welcome,2026-10-01,,,\n")
-            #expect(evidence.status == .unprocessableContent && evidence.body.contains("trainee `lee` is not on your sites"))
+            #expect(evidence.status == .unprocessableContent && evidence.body.contains("Trainee “lee” is not on your sites"))
             #expect(TestClient.hidden("digest", in: evidence) == nil, "no way to confirm")
             let trainees = try await browser.upload("/import", file: "id,name,site,start_date\nT8,Pat Doe,South,2026-11-01\n")
-            #expect(trainees.status == .unprocessableContent && trainees.body.contains("site `South` is not one of your sites"))
+            #expect(trainees.status == .unprocessableContent && trainees.body.contains("Site “South” is not one of your sites"))
             #expect(try await browser.upload("/import", file: "\(Self.header)\n", csrf: .some(nil)).status == .forbidden)
             #expect(try await browser.send("/import", method: .post, body: "garbage", contentType: "multipart/form-data; boundary=x").status != .internalServerError)
         }

@@ -25,7 +25,7 @@ extension TrackerWebApp {
                                                                                     traineeID: role == .trainee ? form["trainee"] : nil)
                 return try await accountsPage(visitor, context, created: (account.login, "/password?token=\(token)"))
             } catch let error as TrackerError {
-                return try await accountsPage(visitor, context, status: .unprocessableContent, error: error.description, form: form)
+                return try await accountsPage(visitor, context, status: .unprocessableContent, error: WebText.message(error), form: form)
             }
         }
 
@@ -53,7 +53,7 @@ extension TrackerWebApp {
                 default: throw notFound()
                 }
             } catch let error as TrackerError {
-                return try await accountsPage(visitor, context, status: .unprocessableContent, error: error.description)
+                return try await accountsPage(visitor, context, status: .unprocessableContent, error: WebText.message(error))
             }
             return redirect(to: "/admin/accounts")
         }

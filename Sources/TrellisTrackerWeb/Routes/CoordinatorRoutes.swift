@@ -20,13 +20,18 @@ extension TrackerWebApp {
             var request = request
             let visitor = try coordinator(context)
             let form = try await request.form(context)
+            // Every problem at once, each beside its field.
             var errors: [String: String] = [:]
             let id = form["id"] ?? ""
-            var trainee = Trainee(id: id, name: form["name"] ?? "", startDate: today())
-            for field in Self.traineeFormFields where field != "name" && form[field] != nil {
-                do { try trainee.set(field, to: form[field]) } catch let error as TrackerError { errors[field] = error.description }
+            var trainee = Trainee(id: id, name: "", startDate: today())
+            if id.isEmpty { errors["id"] = "Give the trainee an id, such as T0042." } else {
+                do { try Tracker.checkTraineeID(id) } catch let error as TrackerError { errors["id"] = WebText.message(error) }
             }
-            if errors.isEmpty, !visitor.mayReach(trainee) {
+            if form["name"] == nil { errors["name"] = "The name is empty: give the trainee's name." }
+            for field in Self.traineeFormFields where form[field] != nil {
+                do { try trainee.set(field, to: form[field]) } catch let error as TrackerError { errors[field] = WebText.message(error) }
+            }
+            if errors["site"] == nil, !visitor.mayReach(trainee) {
                 errors["site"] = "You can add trainees only to your own sites: \(Self.sites(of: visitor))."
             }
             if errors.isEmpty {
@@ -68,7 +73,8 @@ extension TrackerWebApp {
                 try await tracker(visitor, context, action: "edit-trainee", subject: "trainee:\(trainee.id)").editTrainee(trainee.id, changes: changes)
                 return redirect(to: "/trainees/\(trainee.id)")
             } catch let error as TrackerError {
-                return traineeFormPage(visitor, trainee: trainee, values: form, errors: Self.fieldErrors(error), status: .unprocessableContent)
+                return traineeFormPage(visitor, trainee: trainee, values: form, errors: Self.fieldErrors(error).mapKeys { $0 == "start_date" ? "start_date" : $0 },
+                                       status: .unprocessableContent)
             }
         }
 
@@ -83,8 +89,9 @@ extension TrackerWebApp {
             do {
                 _ = try await tracker(visitor, context, action: "void-evidence", subject: "evidence:\(evidenceID)").void(evidenceID, reason: form["reason"] ?? "")
             } catch let error as TrackerError {
+                let message = error.message.hasPrefix("a void needs a reason") ? "Nothing was voided: a void needs a reason. Say why you are voiding this record." : WebText.message(error)
                 return try await transcriptPage(trainee, visitor, context, template: "trainee", title: trainee.name, status: .unprocessableContent,
-                                                extra: ["voidError": error.description])
+                                                extra: ["voidError": message])
             }
             return redirect(to: "/trainees/\(trainee.id)")
         }
@@ -140,7 +147,10 @@ extension TrackerWebApp {
                 try await audit(context, "download-certificate", subject: "trainee:\(trainee.id)")
                 return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: certificate.html())))
             } catch let error as TrackerError {
-                throw HTTPError(.unprocessableContent, message: "There is no completion record yet: \(error.description)")
+                return pages.page("error", title: "No completion record yet", visitor: visitor, status: .unprocessableContent, [
+                    "code": 422, "message": "There is no completion record yet: \(trainee.name) has not completed the program. \(WebText.problem(error))",
+                    "back": "/trainees/\(trainee.id)",
+                ])
             }
         }
     }

@@ -77,7 +77,7 @@ extension TrackerWebApp {
             do {
                 _ = try await tracker(visitor, context, action: "record-supervisor-signoff", subject: "trainee:\(trainee.id)").record(input)
             } catch let error as TrackerError {
-                throw HTTPError(.unprocessableContent, message: "The sign-off was not recorded: \(error.description)")
+                throw HTTPError(.unprocessableContent, message: "The sign-off was not recorded. \(WebText.message(error))")
             }
             return redirect(to: values["return"] == "queue" ? "/sign-offs?signed=1" : "/trainees/\(trainee.id)?recorded=supervisor-signoff")
         }
@@ -99,7 +99,7 @@ extension TrackerWebApp {
                 _ = try await tracker(visitor, context, action: "record-reflection", subject: "trainee:\(trainee.id)").record(input)
             } catch let error as TrackerError {
                 return try await transcriptPage(trainee, visitor, context, template: "me", title: "My progress", status: .unprocessableContent,
-                                                extra: ["reflectionError": error.description, "reflectionNote": note])
+                                                extra: ["reflectionError": WebText.message(error), "reflectionNote": note])
             }
             return redirect(to: "/me?saved=reflection")
         }
@@ -117,7 +117,8 @@ extension TrackerWebApp {
         var result: [String: String] = [:]
         for part in error.parts.isEmpty ? [error] : error.parts {
             let field = switch part.field { case "about": "competency"; case "nextStep": "next_step"; case let other?: other; case nil: "form" }
-            result[field] = result[field].map { $0 + " " + part.description } ?? part.description
+            let text = WebText.message(part)
+            result[field] = result[field].map { $0 + " " + text } ?? text
         }
         return result
     }

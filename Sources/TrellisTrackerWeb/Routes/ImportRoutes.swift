@@ -98,11 +98,12 @@ extension TrackerWebApp {
     private func resultPage(_ visitor: Visitor, csv: String, report: CSVImporter.Report?, problems: [TrackerError], confirmed: Bool) -> Response {
         var fields: [String: Any] = [
             "hasProblems": !problems.isEmpty, "confirmed": confirmed,
-            "problems": problems.map { ["line": $0.line.map(String.init) ?? "–", "message": $0.message, "remedy": $0.remedy ?? ""] },
-            "problemCount": problems.count,
+            "problems": problems.map { ["line": $0.line.map(String.init) ?? "–", "message": WebText.problem($0), "remedy": WebText.remedy($0)] },
+            "problemCount": WebText.count(problems.count, "problem"),
         ]
         if let report {
-            fields["report"] = ["kind": report.kind.rawValue, "rows": report.rows, "inserted": report.inserted, "alreadyPresent": report.alreadyPresent]
+            fields["report"] = ["file": report.kind == .evidence ? "An evidence file" : "A trainees file", "rows": WebText.count(report.rows, "row"),
+                                "inserted": report.inserted, "alreadyPresent": report.alreadyPresent, "checked": problems.isEmpty] as [String: Any]
         }
         if problems.isEmpty, !confirmed, (report?.inserted ?? 0) > 0 {
             fields["confirm"] = ["csv": Data(csv.utf8).base64EncodedString(), "digest": SecretToken.hash(csv)]

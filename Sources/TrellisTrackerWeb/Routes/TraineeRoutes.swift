@@ -42,7 +42,7 @@ extension TrackerWebApp {
             }
             let cohorts = Set(reachable.compactMap(\.cohort)).sorted().map { ["id": $0, "selected": $0 == cohort] as [String: Any] }
             return pages.page("trainees", title: visitor.account.role == .coordinator ? "Trainees" : "My trainees", visitor: visitor,
-                              ["trainees": rows, "none": rows.isEmpty, "count": rows.count, "withProgress": withProgress,
+                              ["trainees": rows, "none": rows.isEmpty, "count": WebText.count(rows.count, "trainee"), "withProgress": withProgress,
                                "cohorts": cohorts, "hasCohorts": !cohorts.isEmpty, "limit": Self.dashboardLimit])
         }
 
