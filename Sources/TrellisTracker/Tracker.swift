@@ -151,10 +151,17 @@ public struct Tracker: Sendable {
         return EvidenceValidator(curriculum: curriculum, trainees: starts, today: today)
     }
 
+    /// The validator for one record: it needs only that trainee's start date, not every
+    /// trainee's (10,000 rows read per record, at a program's size).
+    func validator(_ records: any TrackerReading, for traineeID: String) async throws -> EvidenceValidator {
+        let trainee = try await records.trainee(traineeID.trimmingWhitespace)
+        return EvidenceValidator(curriculum: curriculum, trainees: trainee.map { [$0.id: $0.startDate] } ?? [:], today: today)
+    }
+
     /// Records one piece of evidence and returns it with its new id.
     public func record(_ input: EvidenceInput) async throws -> EvidenceRecord {
         try await store.write { records in
-            switch try await validator(records).check(input) {
+            switch try await validator(records, for: input.trainee).check(input) {
             case .invalid(let problems):
                 guard problems.count > 1 else { throw problems[0] }
                 var combined = TrackerError(problems.map(\.description).joined(separator: "; "))

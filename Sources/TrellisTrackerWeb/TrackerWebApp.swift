@@ -66,6 +66,22 @@ public struct TrackerWebApp: Sendable {
         try await store.write { try await $0.append(entry) }
     }
 
+    /// Every trainee the visitor may reach: a coach's or supervisor's assigned ones by id (a
+    /// point lookup each), a coordinator's by reading the trainees and keeping their sites'.
+    func reachableTrainees(_ visitor: Visitor) async throws -> [Trainee] {
+        switch visitor.account.role {
+        case .coach, .supervisor:
+            let ids = visitor.assignments.compactMap { if case .trainee(let id) = $0.scope { id } else { nil } }
+            return try await store.read { records in
+                var trainees: [Trainee] = []
+                for id in ids { if let trainee = try await records.trainee(id) { trainees.append(trainee) } }
+                return trainees.sorted { $0.id < $1.id }
+            }
+        case .coordinator: return try await store.read { try await $0.trainees() }.filter(visitor.mayReach)
+        case .admin, .trainee: return []
+        }
+    }
+
     /// The trainee `id` if the visitor may reach them; a 404 otherwise, whether or not they exist.
     func reachableTrainee(_ id: String, _ visitor: Visitor) async throws -> Trainee {
         guard let trainee = try await store.read({ try await $0.trainee(id) }), visitor.mayReach(trainee) else { throw notFound() }

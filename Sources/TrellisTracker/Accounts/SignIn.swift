@@ -17,6 +17,9 @@ public struct SignIn: Sendable {
         public var throttleWindow: Int64 = 15 * 60
         /// bcrypt's cost: 2^cost rounds. 12 takes a quarter of a second or so, per attempt.
         public var bcryptCost: UInt8 = 12
+        /// A session's idle clock is restarted at most this often (seconds): a write per request
+        /// otherwise, for a timeout measured in minutes.
+        public var touchInterval: Int64 = 60
         /// How long a set-password link stays valid (seconds).
         public var passwordLinkLifetime: Int64 = 24 * 60 * 60
 
@@ -85,10 +88,20 @@ public struct SignIn: Sendable {
     }
 
     /// The session a cookie's token belongs to, with its account, if it is still valid; an
-    /// expired one is ended. A valid one's idle clock restarts.
+    /// expired one is ended. A valid one's idle clock restarts (at most once a `touchInterval`).
     public func session(token: String) async throws -> (WebSession, Account)? {
         let hash = SecretToken.hash(token)
         let now = clock()
+        // Most requests only read: the session is valid and was touched less than a minute ago.
+        let current = try await store.read { records -> (WebSession, Account)? in
+            guard let session = try await records.session(tokenHash: hash), let account = try await records.account(id: session.accountID) else { return nil }
+            return (session, account)
+        }
+        guard let (session, account) = current else { return nil }
+        if !account.disabled, now - session.createdAt <= settings.absoluteTimeout, now - session.lastSeenAt < settings.touchInterval,
+           now - session.lastSeenAt <= settings.idleTimeout {
+            return (session, account)
+        }
         return try await store.write { records in
             guard let session = try await records.session(tokenHash: hash) else { return nil }
             guard let account = try await records.account(id: session.accountID), !account.disabled,

@@ -14,7 +14,7 @@ struct SignoffQueue {
     let visitor: Visitor
 
     func items() async throws -> [Item] {
-        let trainees = try await app.store.read { try await $0.trainees() }.filter(visitor.mayReach)
+        let trainees = try await app.reachableTrainees(visitor)
         let tracker = Tracker(store: app.store, curriculum: app.curriculum, today: app.today(), actor: visitor.account.login)
         var items: [Item] = []
         for transcript in try await tracker.transcripts(of: trainees) {

@@ -15,7 +15,7 @@ extension TrackerWebApp {
         router.get("/trainees") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.coordinator, .supervisor, .coach)
-            let reachable = try await store.read { try await $0.trainees() }.filter(visitor.mayReach)
+            let reachable = try await reachableTrainees(visitor)
             let cohort = request.uri.queryParameters["cohort"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             let trainees = cohort.map { cohort in reachable.filter { $0.cohort == cohort } } ?? reachable
             try await audit(context, "view-trainee-list", subject: "trainees:\(trainees.count)")
