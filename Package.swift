@@ -52,6 +52,9 @@ let package = Package(
         .target(name: "TrellisModel"),
         // SHA-256 (swift-crypto) of content: evidence fingerprints, the build stamp's settings digest.
         .target(name: "TrellisHashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The values page templates show, handed to swift-mustache through its public protocols:
+        // the one way both the site and the web tracker render templates.
+        .target(name: "TrellisTemplates", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         // A module's Markdown body through cmark-gfm: headings, links, callouts, HTML per edition.
         .target(name: "TrellisMarkdown", dependencies: ["TrellisModel", "CCmarkGFM"]),
         // Reading a curriculum folder (Yams for YAML) and checking it: what `trellis check` runs.
@@ -67,6 +70,7 @@ let package = Package(
                 "TrellisModel",
                 "TrellisCurriculum",
                 "TrellisHashing",
+                "TrellisTemplates",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -114,6 +118,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                "TrellisTemplates",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -144,6 +149,7 @@ let package = Package(
         ),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel", "TrellisTestSupport"]),
         .testTarget(name: "TrellisHashingTests", dependencies: ["TrellisHashing"]),
+        .testTarget(name: "TrellisTemplatesTests", dependencies: ["TrellisTemplates", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "TrellisMarkdownTests", dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisTestSupport"]),
         .testTarget(
             name: "TrellisCurriculumTests",
@@ -151,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrellisSiteTests",
-            dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["TrellisModel", "TrellisMarkdown", "TrellisCurriculum", "TrellisSite", "TrellisTemplates", "TrellisTestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(name: "TrellisPreviewTests", dependencies: ["TrellisModel", "TrellisCurriculum", "TrellisSite", "TrellisPreview", "TrellisTestSupport"]),
         .testTarget(

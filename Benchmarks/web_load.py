@@ -86,6 +86,9 @@ server = subprocess.Popen([binary, "tracker", "serve", "--curriculum", curriculu
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 line = server.stdout.readline()
 port = int(re.search(r":(\d+)/", line).group(1))
+# The server's log, drained so that it never blocks on a full pipe; printed if a phase has errors.
+server_log = []
+threading.Thread(target=lambda: server_log.extend(server.stdout), daemon=True).start()
 
 
 class Client:
@@ -158,7 +161,11 @@ def phase(name, action, expected):
         while time.time() < deadline:
             trainee = rng.choice(assigned)
             start = time.perf_counter()
-            status, _ = action(client, trainee, rng)
+            try:
+                status, _ = action(client, trainee, rng)
+            except (http.client.HTTPException, OSError) as error:
+                status = type(error).__name__
+                client.connection.close()
             mine.append(time.perf_counter() - start)
             if status != expected:
                 bad.append(status)
@@ -178,6 +185,8 @@ def phase(name, action, expected):
     def at(q):
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
+    if errors:
+        print(f"{name}: errors {sorted(set(map(str, errors)))}; the server's last lines:\n" + "".join(server_log[-20:]), flush=True)
     row = (name, len(latencies), len(latencies) / elapsed, at(0.5), at(0.99), latencies[-1] * 1000, len(errors))
     print(f"{name}: {row[1]} requests, {row[2]:.0f}/s, p50 {row[3]:.1f} ms, p99 {row[4]:.1f} ms, max {row[5]:.1f} ms, errors {row[6]}",
           flush=True)

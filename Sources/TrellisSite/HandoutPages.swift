@@ -1,4 +1,5 @@
 import Foundation
+import TrellisTemplates
 import TrellisModel
 
 /// The handout pages, their index and the glossary.

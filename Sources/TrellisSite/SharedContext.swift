@@ -1,4 +1,5 @@
 import Foundation
+import TrellisTemplates
 import TrellisModel
 import TrellisHashing
 

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisTemplates
 import TrellisModel
 
 /// The pages of the site, each rendered from its template and the shared context.

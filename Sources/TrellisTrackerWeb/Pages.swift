@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import TrellisModel
+import TrellisTemplates
 import TrellisTracker
 
 /// The web tracker's pages: `TrackerWeb/templates/*.mustache`, embedded in the binary at build
@@ -30,13 +31,15 @@ struct Pages: Sendable {
               _ fields: [String: Any] = [:]) -> Response {
         var fields = fields
         fields["csrf"] = visitor?.session.csrfToken ?? fields["csrf"]
-        let body = library.render(fields, withTemplate: template) ?? ""
+        // Converted once to typed values: swift-mustache then finds each name without casting
+        // `Any` (three fifths of a trainee page's time went to those casts).
+        let body = library.render(TemplateValue(fields), withTemplate: template) ?? ""
         var layout: [String: Any] = ["title": title, "body": body]
         if let visitor {
             layout["signedIn"] = ["name": visitor.account.name, "role": visitor.account.role.rawValue, "csrf": visitor.session.csrfToken]
             layout["nav"] = Self.navigation(for: visitor.account.role)
         }
-        let html = library.render(layout, withTemplate: "layout") ?? ""
+        let html = library.render(TemplateValue(layout), withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -1,9 +1,7 @@
 import Foundation
 import Mustache
 import Testing
-@testable import TrellisModel
-import TrellisTestSupport
-@testable import TrellisSite
+import TrellisTemplates
 
 /// Pages hand swift-mustache their `TemplateValue` contexts as they are. Each value must mean
 /// to a template exactly what the plain value it stands for means (`String`, `Int`, `Bool`,
@@ -65,11 +63,14 @@ import TrellisTestSupport
         #expect(typed.contains("<title>Trellis &quot;site&quot;</title>"))
     }
 
-    /// The site's own escaping (`PageEscaping`) is what the theme's templates use.
-    @Test func theThemeEscapesVariables() throws {
-        let theme = try Theme.load(from: Fixtures.theme).get()
-        let page = theme.render("not-found", ["pageTitle": "<Lost> & \"found\"", "root": "", "site": ["title": "T's"]])
-        #expect(page.contains("&lt;Lost&gt; &amp; &quot;found&quot;"), "\(page)")
-        #expect(!page.contains("<Lost>"))
+    /// What a page built as `[String: Any]` (the web tracker's) becomes: the same page.
+    @Test func aContextBuiltAsAnyRendersAsThePlainValue() throws {
+        let built: [String: Any] = ["title": "A & B", "count": 2, "shown": true, "hidden": false,
+                                    "rows": [["name": "Ana", "flag": true], ["name": "Ben", "flag": false]], "tags": ["x", "y"]]
+        var library = MustacheLibrary()
+        library.register(try MustacheTemplate(string: "{{title}} {{count}}{{#shown}}!{{/shown}}{{#hidden}}?{{/hidden}}{{#rows}}[{{name}}{{#flag}}*{{/flag}}]{{/rows}}{{#tags}}<{{.}}>{{/tags}}"), named: "t")
+        let typed = library.render(TemplateValue(built), withTemplate: "t")
+        #expect(typed == library.render(built, withTemplate: "t"))
+        #expect(typed == "A &amp; B 2![Ana*][Ben]<x><y>")
     }
 }
