@@ -40,7 +40,7 @@ DESKTOP = (1280, 900, False)
 EXPECTED_PAGES = {
     "sign-in", "sign-in-error", "set-password", "set-password-error", "password-set", "link-not-valid",
     "my-trainees", "trainee", "observation-form", "observation-form-errors", "sign-off-queue", "sign-off-queue-empty",
-    "trainees", "coaching-form", "my-progress", "accounts", "accounts-new-link", "audit-log", "not-found",
+    "trainees", "coaching-form", "my-progress", "explain", "accounts", "accounts-new-link", "audit-log", "not-found",
     # A coordinator's pages.
     "add-trainee", "add-trainee-errors", "add-trainee-no-name", "add-trainee-other-site", "trainee-added",
     "edit-trainee", "edit-trainee-error", "trainees-cohort", "trainee-void-error", "trainee-voided", "report", "due",
@@ -350,6 +350,13 @@ def test_trainee_sees_their_progress_and_adds_a_reflection(person, server):
     row = next(r for r in person.rows("levels-heading") if r.startswith(SIGN_OFF_TITLE))
     assert "Competent" in row, row
     person.check("my-progress")
+    # The --explain view of one competency, on a page of its own.
+    person.press(person.driver.find_element(By.CSS_SELECTOR, f"a[href='/me/explain/{SIGN_OFF_COMPETENCY}']"))
+    assert person.h1 == "How the level was worked out", person.main
+    assert "Competent: reached" in person.main, person.main
+    person.check("explain")
+    person.follow("Back to the whole page")
+    assert person.h1 == "My progress"
 
     Select(person.driver.find_element(By.ID, "competency")).select_by_value(SIGN_OFF_COMPETENCY)
     person.type("note", "Saying no to a ride was easier once I offered the bus pass first.")

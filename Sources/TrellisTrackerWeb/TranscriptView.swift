@@ -26,10 +26,6 @@ struct TranscriptView {
                 "nextLevel": shown(progress.nextLevel.map(levelName)),
                 "missing": progress.missing,
                 "hasMissing": !progress.missing.isEmpty,
-                "checks": progress.checks.map { check in
-                    ["level": levelName(check.level), "met": check.met,
-                     "requirements": check.requirements.map { ["rule": $0.rule, "met": $0.met, "metOn": shown($0.metOn?.description)] }] as [String: Any]
-                },
             ]
         }
         let moduleTitles = Dictionary(curriculum.modules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
@@ -62,6 +58,28 @@ struct TranscriptView {
 }
 
 extension TranscriptView {
+    /// One competency's explanation (`trellis progress --explain`): every level checked, each
+    /// requirement met or not and when, and the records that met them. A page of its own, so
+    /// that the transcript does not render forty explanations nobody opened.
+    func explanation(of competencyID: String) -> [String: Any]? {
+        guard let entry = transcript.entries.first(where: { $0.competency.id == competencyID }) else { return nil }
+        let progress = entry.progress
+        let references = Set(progress.checks.flatMap(\.requirements).flatMap(\.evidence))
+        return [
+            "title": entry.competency.title, "domain": entry.domainTitle, "level": levelName(progress.level),
+            "lapsesOn": shown(progress.lapsesOn?.description), "lapsed": progress.lapsed,
+            "checks": progress.checks.map { check in
+                ["level": levelName(check.level), "met": check.met,
+                 "requirements": check.requirements.map { ["rule": $0.rule, "met": $0.met, "metOn": shown($0.metOn?.description)] }] as [String: Any]
+            },
+            "records": references.sorted().map(transcript.record).map { record in
+                ["date": record.date.description, "kind": record.kind.name, "level": shown(record.level.map(levelName)),
+                 "observer": shown(record.observer), "recordedBy": record.recordedBy] as [String: Any]
+            },
+            "hasRecords": !references.isEmpty,
+        ]
+    }
+
     /// "A, B and C", or `empty`.
     static func list(_ items: [String], empty: String) -> String {
         guard let last = items.last else { return empty }

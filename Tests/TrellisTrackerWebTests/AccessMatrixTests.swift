@@ -30,6 +30,10 @@ import TrellisTracker
         ("/reports/trainees.json", ["cora"]),
         ("/due", ["cora"]),
         ("/import", ["cora"]),
+        ("/trainees/dana/explain/listening-well", ["cora", "sue", "cody"]),
+        ("/trainees/lee/explain/listening-well", []),
+        ("/trainees/dana/explain/no-such-competency", []),
+        ("/me/explain/listening-well", ["dana"]),
     ]
 
     static let logins = ["admin", "cora", "sue", "cody", "dana"]

@@ -84,6 +84,8 @@ import TrellisTracker
             #expect(try await browser.post("/me/reflections", [("note", "")]).status == .unprocessableContent)
             let saved = try await browser.post("/me/reflections", [("note", "Waiting before I answered helped."), ("competency", "listening-well")])
             #expect(saved.status == .seeOther)
+            let explained = try await browser.get("/me/explain/listening-well")
+            #expect(explained.status == .ok && explained.body.contains("Listens well") && explained.body.contains("Not yet"), "the --explain view")
         }
         let reflection = try #require(try await web.tracker.tracker.evidence(of: "dana").first)
         #expect(reflection.kind == .reflection && reflection.recordedBy == "dana")

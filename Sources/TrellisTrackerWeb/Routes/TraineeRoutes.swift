@@ -55,6 +55,21 @@ extension TrackerWebApp {
                                             extra: saved.map { ["notice": "Saved: the \($0.name.replacingOccurrences(of: "-", with: " ")) is on record below."] } ?? [:])
         }
 
+        router.get("/trainees/:id/explain/:competency") { _, context in
+            let visitor = try context.signedIn()
+            try visitor.require(.coordinator, .supervisor, .coach)
+            let trainee = try await reachableTrainee(try context.parameters.require("id"), visitor)
+            return try await explanationPage(trainee, competency: try context.parameters.require("competency"), visitor, context, back: "/trainees/\(trainee.id)")
+        }
+
+        router.get("/me/explain/:competency") { _, context in
+            let visitor = try context.signedIn()
+            try visitor.require(.trainee)
+            guard let id = visitor.account.traineeID else { throw notFound() }
+            let trainee = try await reachableTrainee(id, visitor)
+            return try await explanationPage(trainee, competency: try context.parameters.require("competency"), visitor, context, back: "/me")
+        }
+
         router.get("/me") { request, context in
             let visitor = try context.signedIn()
             try visitor.require(.trainee)
@@ -64,6 +79,17 @@ extension TrackerWebApp {
             return try await transcriptPage(trainee, visitor, context, template: "me", title: "My progress",
                                             extra: saved ? ["notice": "Your reflection is saved."] : [:])
         }
+    }
+
+    /// One competency's explanation, for a trainee the visitor may reach.
+    func explanationPage(_ trainee: Trainee, competency: String, _ visitor: Visitor, _ context: WebRequestContext, back: String) async throws -> Response {
+        let tracker = Tracker(store: store, curriculum: curriculum, today: today(), actor: visitor.account.login)
+        let view = TranscriptView(transcript: try await tracker.transcript(trainee.id), curriculum: curriculum)
+        guard var fields = view.explanation(of: competency) else { throw notFound() }
+        try await audit(context, "view-trainee", subject: "trainee:\(trainee.id)")
+        fields["back"] = back
+        fields["trainee"] = ["id": trainee.id, "name": trainee.name]
+        return pages.page("explain", title: "How the level was worked out", visitor: visitor, fields)
     }
 
     func transcriptPage(_ trainee: Trainee, _ visitor: Visitor, _ context: WebRequestContext, template: String, title: String,
@@ -78,6 +104,7 @@ extension TrackerWebApp {
         fields["competencyChoices"] = curriculum.framework.competencies.map { ["id": $0.id, "title": $0.title] }
         fields["levelChoices"] = curriculum.framework.scale.map { ["id": $0.id, "name": $0.name] }
         fields["today"] = today().description
+        fields["explainBase"] = visitor.account.role == .trainee ? "/me/explain/" : "/trainees/\(trainee.id)/explain/"
         for (key, value) in extra { fields[key] = value }
         return pages.page(template, title: title, visitor: visitor, status: status, fields)
     }
