@@ -83,7 +83,7 @@ for number in range(args.clients):
 print(f"set-up: {args.trainees} trainees, {args.rows} evidence rows, {args.clients} coaches in {time.time() - started:.0f} s", flush=True)
 
 server = subprocess.Popen([binary, "tracker", "serve", "--curriculum", curriculum, "--port", "0"], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          stdout=subprocess.PIPE, stderr=open(os.path.join(db_dir, "server-stderr.log"), "w"), text=True)
 line = server.stdout.readline()
 port = int(re.search(r":(\d+)/", line).group(1))
 # The server's log, drained so that it never blocks on a full pipe; printed if a phase has errors.

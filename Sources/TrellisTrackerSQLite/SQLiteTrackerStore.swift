@@ -79,9 +79,15 @@ final class SQLiteTransaction: TrackerWriting {
     /// Writes what the records added so far imply (the fact digests): before the commit.
     func finish() throws { if let writer { try access { _ in try writer.finish() } } }
 
-    /// Restores the connection's settings for the next transaction.
+    /// Restores the connection's settings for the next transaction, and lets go of the
+    /// evidence writer's prepared statements on the connection's own queue, while this unit of
+    /// work still holds the gate. (Released later, with this object, they were finalized on
+    /// whatever thread dropped it, at the same moment as the next unit of work used the
+    /// connection: GRDB opens it without SQLite's own mutex. The web tracker crashed that way
+    /// under concurrent writes.)
     func end() {
         if cacheRaised { try? access { try $0.execute(sql: "PRAGMA cache_size = -2000") } }
+        if writer != nil { try? access { _ in writer = nil } }
     }
 
     // MARK: Reading
