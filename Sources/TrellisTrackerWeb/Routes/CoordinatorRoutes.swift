@@ -73,8 +73,7 @@ extension TrackerWebApp {
                 try await tracker(visitor, context, action: "edit-trainee", subject: "trainee:\(trainee.id)").editTrainee(trainee.id, changes: changes)
                 return redirect(to: "/trainees/\(trainee.id)")
             } catch let error as TrackerError {
-                return traineeFormPage(visitor, trainee: trainee, values: form, errors: Self.fieldErrors(error).mapKeys { $0 == "start_date" ? "start_date" : $0 },
-                                       status: .unprocessableContent)
+                return traineeFormPage(visitor, trainee: trainee, values: form, errors: Self.fieldErrors(error), status: .unprocessableContent)
             }
         }
 
@@ -186,7 +185,7 @@ extension TrackerWebApp {
             "statuses": Trainee.Status.allCases.map { ["id": $0.rawValue, "selected": $0.rawValue == (values["status"] ?? "active")] as [String: Any] },
             "credentials": curriculum.credentials.map { ["id": $0.id, "selected": $0.id == values["credential"]] as [String: Any] },
             "programs": curriculum.framework.completionSets.map { ["id": $0.id, "title": $0.title, "selected": $0.id == values["program"]] as [String: Any] },
-            "errorList": errors.sorted { $0.key < $1.key }.map { ["field": $0.key == "start_date" ? "start_date" : $0.key, "message": $0.value] },
+            "errorList": errors.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] },
         ]
         for field in Self.traineeFormFields { fields[field] = values[field] ?? "" }
         for (field, message) in errors { fields["error_" + field] = message }
