@@ -21,12 +21,6 @@ extension SQLiteTransaction {
         try access { try AssignmentRow.filter(Column("account_id") == accountID).order(Column("kind"), Column("value")).fetchAll($0).compactMap(\.assignment) }
     }
 
-    func assignments(toTrainee traineeID: String) throws -> [Assignment] {
-        try access {
-            try AssignmentRow.filter(Column("kind") == "trainee" && Column("value") == traineeID).order(Column("account_id")).fetchAll($0).compactMap(\.assignment)
-        }
-    }
-
     func session(tokenHash: String) throws -> WebSession? {
         try access { try WebSessionRow.fetchOne($0, key: tokenHash)?.session }
     }

@@ -13,7 +13,9 @@ struct CSRFMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         var request = request
+        var context = context
         let form = try await request.form(context)
+        context.form = form
         let expected = context.visitor?.session.csrfToken ?? request.cookies[Self.formCookieName]?.value
         guard let expected, !expected.isEmpty, let sent = form.raw(Self.fieldName), SecretToken.equal(sent, expected) else {
             throw HTTPError(.forbidden, message: "This form has expired or did not come from this site. Go back, reload the page and send it again.")

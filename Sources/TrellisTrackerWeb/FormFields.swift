@@ -45,7 +45,8 @@ struct FormFields: Sendable {
             (name, content) = (nil, ByteBuffer())
         }
         do { try parser.execute(body) } catch { return nil }
-        guard valid else { return nil }
+        // A body with no part at all (no boundary in it) is not a multipart form either.
+        guard valid, !pairs.isEmpty || body.readableBytes == 0 else { return nil }
         self.init(pairs)
     }
 
@@ -71,6 +72,7 @@ extension Request {
     /// The request's form, read once: form encoding, or multipart for an upload. A body that is
     /// neither is a 400; too large a 413.
     mutating func form(_ context: WebRequestContext) async throws -> FormFields {
+        if let form = context.form { return form }
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         let type = headers[.contentType] ?? ""
         if type.lowercased().hasPrefix("multipart/form-data") {

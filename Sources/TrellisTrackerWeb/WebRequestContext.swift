@@ -13,6 +13,8 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     var clientAddress: String = "-"
     /// Whether the request reached the server over HTTPS (directly, or as the trusted proxy says).
     var overHTTPS = false
+    /// A state-changing request's form, parsed once by `CSRFMiddleware` for its check.
+    var form: FormFields?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -8,8 +8,6 @@ public protocol AccountReading {
     /// Every account, by login.
     func accounts() async throws -> [Account]
     func assignments(of accountID: String) async throws -> [Assignment]
-    /// Every assignment whose scope is this trainee (who coaches and supervises them).
-    func assignments(toTrainee traineeID: String) async throws -> [Assignment]
     func session(tokenHash: String) async throws -> WebSession?
     func passwordToken(tokenHash: String) async throws -> PasswordToken?
     /// Failed sign-ins for `key` (`login:NAME` or `address:IP`) at or after `since` (seconds since 1970).
